@@ -1,0 +1,94 @@
+//! Runs the extractor over an evaluation set and prints one JSON line a page
+//! (`id`, `title`, `published`, `text`), the format `../shared/eval/score.py` reads.
+//!
+//! ```text
+//! cargo run --release --example eval -- ../shared/datasets/zh-dev [--repeat N] > pred.jsonl
+//! ```
+//! A set holds `truth.jsonl` and either `html/ID.html` (raw bytes, extracted
+//! with the url from truth) or `text/ID.txt` (text mode). Pages per second,
+//! extraction only, go to standard error.
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+use report_scraper::Article;
+
+struct Page {
+    id: String,
+    url: Option<String>,
+    input: Input,
+}
+
+enum Input {
+    Html(Vec<u8>),
+    Text(String),
+}
+
+fn main() -> Result<(), Box<dyn std::error::Error>> {
+    let mut dir: Option<PathBuf> = None;
+    let mut repeat = 1usize;
+    let mut args = std::env::args().skip(1);
+    while let Some(a) = args.next() {
+        match a.as_str() {
+            "--repeat" => repeat = args.next().ok_or("--repeat needs a number")?.parse()?,
+            "-h" | "--help" => {
+                eprintln!("usage: eval DATASET_DIR [--repeat N] > pred.jsonl");
+                return Ok(());
+            }
+            _ => dir = Some(PathBuf::from(a)),
+        }
+    }
+    let dir = dir.ok_or("usage: eval DATASET_DIR [--repeat N] > pred.jsonl")?;
+    let pages = load(&dir)?;
+    let ex = report_scraper::Extractor::new();
+    let mut elapsed = Duration::ZERO;
+    let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+    for round in 0..repeat.max(1) {
+        for page in &pages {
+            let start = Instant::now();
+            let article = match &page.input {
+                Input::Html(bytes) => ex.extract(bytes, page.url.as_deref()).ok(),
+                Input::Text(text) => Some(ex.clean_text(text)),
+            };
+            elapsed += start.elapsed();
+            if round == 0 {
+                writeln!(out, "{}", line(&page.id, article.as_ref()))?;
+            }
+        }
+    }
+    out.flush()?;
+    let n = pages.len() * repeat.max(1);
+    let bytes: usize = pages.iter().map(|p| match &p.input { Input::Html(b) => b.len(), Input::Text(t) => t.len() }).sum::<usize>() * repeat.max(1);
+    let secs = elapsed.as_secs_f64().max(1e-9);
+    eprintln!("{n} pages in {secs:.3}s ({:.1} pages/s, {:.1} MB/s)", n as f64 / secs, bytes as f64 / secs / 1e6);
+    Ok(())
+}
+
+fn line(id: &str, a: Option<&Article>) -> String {
+    let value = serde_json::json!({
+        "id": id,
+        "title": a.and_then(|a| a.title.clone()),
+        "published": a.and_then(|a| a.published.as_ref().map(|p| p.value.to_string())),
+        "text": a.map(Article::text).unwrap_or_default(),
+    });
+    value.to_string()
+}
+
+fn load(dir: &Path) -> Result<Vec<Page>, Box<dyn std::error::Error>> {
+    let truth = std::fs::read_to_string(dir.join("truth.jsonl"))
+        .map_err(|e| format!("{}: {e}", dir.join("truth.jsonl").display()))?;
+    let mut pages = Vec::new();
+    for l in truth.lines().filter(|l| !l.trim().is_empty()) {
+        let v: serde_json::Value = serde_json::from_str(l)?;
+        let id = v["id"].as_str().ok_or("truth line without id")?.to_string();
+        let url = v["url"].as_str().map(str::to_string);
+        let html = dir.join("html").join(format!("{id}.html"));
+        let input = if html.exists() {
+            Input::Html(std::fs::read(&html)?)
+        } else {
+            Input::Text(std::fs::read_to_string(dir.join("text").join(format!("{id}.txt")))?)
+        };
+        pages.push(Page { id, url, input });
+    }
+    Ok(pages)
+}

@@ -1,0 +1,339 @@
+//! The cleaning pipeline shared by HTML and text mode: lines in, articles out.
+
+use crate::article::{Article, Block, BlockKind, Removal, Truncation};
+use crate::byline::{self, Byline};
+use crate::date::{find_date, DateOrigin, PubDate, Published};
+use crate::noise::{Action, RuleSet};
+use crate::repair;
+use crate::split;
+use crate::text::{is_headline_like, is_prose, squash_space, units};
+use crate::title;
+
+/// Where a line sits relative to the article's main region.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Zone {
+    Before,
+    Body,
+    After,
+}
+
+/// A line of the page as the front end (HTML or text) found it.
+#[derive(Debug, Clone)]
+pub(crate) struct RawLine {
+    pub text: String,
+    pub kind: BlockKind,
+    pub zone: Zone,
+    /// A heading element or an element whose class says "title".
+    pub title_candidate: bool,
+    /// Mostly link text (menus, related-article lists).
+    pub link_heavy: bool,
+}
+
+impl RawLine {
+    pub(crate) fn text(text: &str) -> RawLine {
+        RawLine { text: text.to_string(), kind: BlockKind::Paragraph, zone: Zone::Body, title_candidate: false, link_heavy: false }
+    }
+}
+
+/// What the page says about itself outside its visible lines.
+#[derive(Debug, Default, Clone)]
+pub(crate) struct Hints {
+    /// Titles from `<title>`, `og:title` and the like, best first.
+    pub titles: Vec<String>,
+    /// A date from `<meta>` or JSON-LD.
+    pub date: Option<Published>,
+    pub url: Option<String>,
+    /// Text mode: zones are to be found here, and lines may be broken mid-sentence.
+    pub text_mode: bool,
+}
+
+/// What became of one line.
+#[derive(Debug, Clone)]
+pub(crate) enum Fate {
+    Keep,
+    Drop(String),
+    Tail(String),
+    Meta(Action, Option<String>, String),
+    Byline(Byline),
+}
+
+#[derive(Debug, Clone)]
+pub(crate) struct Line {
+    pub text: String,
+    pub kind: BlockKind,
+    pub zone: Zone,
+    pub title_candidate: bool,
+    pub fate: Fate,
+}
+
+/// Metadata found on a line, kept with the line's position so that a page
+/// holding several articles gives each its own.
+#[derive(Debug, Clone)]
+pub(crate) enum MetaEvent {
+    Source(String),
+    Author(String),
+    Editor(String),
+    Date(PubDate, String),
+}
+
+/// A body line that survived cleaning.
+#[derive(Debug, Clone)]
+pub(crate) struct Item {
+    pub pos: usize,
+    pub kind: BlockKind,
+    pub text: String,
+}
+
+/// The articles of one page.
+#[derive(Debug)]
+pub(crate) struct Outcome {
+    /// The first article's metadata with the whole page's body.
+    pub page: Article,
+    /// Each article on its own (one element for most pages).
+    pub parts: Vec<Article>,
+}
+
+pub(crate) fn run(raw: Vec<RawLine>, hints: &Hints, rules: &RuleSet) -> Outcome {
+    let mut removed = Vec::new();
+    let mut truncated = None;
+    let mut lines = prepare(raw, rules, &mut truncated, &mut removed);
+    if hints.text_mode {
+        assign_zones(&mut lines);
+    }
+    let head = title::find(&lines, hints);
+    let events = collect_meta(&lines, &head);
+    let items = body_items(&lines, &head, &mut removed, hints.text_mode);
+    let points = split::split_points(&items);
+    let mut parts = Vec::with_capacity(points.len() + 1);
+    let bounds: Vec<usize> = std::iter::once(0).chain(points.iter().copied()).chain(std::iter::once(items.len())).collect();
+    for (j, w) in bounds.windows(2).enumerate() {
+        let (from, to) = (w[0], w[1]);
+        let first_pos = if j == 0 { 0 } else { items.get(from).map_or(0, |it| it.pos) };
+        let end_pos = if to == items.len() { usize::MAX } else { items.get(to).map_or(usize::MAX, |it| it.pos) };
+        let mut a = Article { url: hints.url.clone(), ..Article::default() };
+        apply_meta(&mut a, events.iter().filter(|(p, _)| (first_pos..end_pos).contains(p)).map(|(_, e)| e));
+        let body = if j == 0 { &items[from..to] } else { &items[(from + 1).min(to)..to] };
+        if j == 0 {
+            a.title = head.title.clone();
+            a.kicker = head.kicker.clone();
+            a.subtitle = head.subtitle.clone();
+            a.published = pick_date(&lines, &head, hints).or(a.published);
+        } else {
+            a.title = items.get(from).map(|it| it.text.clone());
+        }
+        if a.published.is_none() {
+            a.published = first_sentence_date(body);
+        }
+        a.blocks = body.iter().map(|it| Block::new(it.kind, it.text.clone())).collect();
+        parts.push(a);
+    }
+    let mut page = parts.first().cloned().unwrap_or_default();
+    page.blocks = items.into_iter().map(|it| Block::new(it.kind, it.text)).collect();
+    page.removed = removed;
+    page.truncated = truncated;
+    if let Some(first) = parts.first_mut() {
+        first.truncated = page.truncated.clone();
+    }
+    Outcome { page, parts }
+}
+
+/// Normalises space, unwraps pipe layouts, cuts paywall stubs and judges every line.
+fn prepare(raw: Vec<RawLine>, rules: &RuleSet, trunc: &mut Option<Truncation>, removed: &mut Vec<Removal>) -> Vec<Line> {
+    let mut out = Vec::with_capacity(raw.len());
+    let mut stubs = Vec::new();
+    for r in raw {
+        let text = squash_space(&r.text);
+        for cell in repair::unwrap_pipes(&text) {
+            for piece in repair::cut_paywalls(&cell, trunc, &mut stubs) {
+                let piece = squash_space(&piece);
+                if piece.is_empty() {
+                    continue;
+                }
+                let (text, fate) = judge(&piece, rules, r.link_heavy, r.zone, removed);
+                out.push(Line { text, kind: r.kind, zone: r.zone, title_candidate: r.title_candidate, fate });
+            }
+        }
+    }
+    removed.extend(stubs.into_iter().map(|s| Removal::new(s.rule, s.text)));
+    out
+}
+
+fn judge(text: &str, rules: &RuleSet, link_heavy: bool, zone: Zone, removed: &mut Vec<Removal>) -> (String, Fate) {
+    let v = rules.judge(text);
+    if zone == Zone::Body {
+        removed.extend(v.stripped.iter().map(|(rule, cut)| Removal::new(*rule, cut.trim())));
+    }
+    let text = squash_space(&v.text);
+    let fate = match v.decision {
+        Some((rule, _)) if rule.action() == Action::DropLine => Fate::Drop(rule.name().to_string()),
+        Some((rule, _)) if rule.action() == Action::DropRest => Fate::Tail(rule.name().to_string()),
+        Some((rule, capture)) => Fate::Meta(rule.action(), capture, rule.name().to_string()),
+        None if text.is_empty() => Fate::Drop(v.stripped.first().map_or("empty", |s| s.0).to_string()),
+        None => match byline::parse(&text) {
+            Some(b) => Fate::Byline(b),
+            None if link_heavy => Fate::Drop("link-list".to_string()),
+            None => Fate::Keep,
+        },
+    };
+    (text, fate)
+}
+
+/// Text mode: the article is the stretch of lines that reads most like prose
+/// (a maximum-sum run: prose counts for its size, chrome against it).
+fn assign_zones(lines: &mut [Line]) {
+    let weight = |l: &Line| -> i64 {
+        let u = units(&l.text) as i64;
+        match &l.fate {
+            Fate::Keep if is_prose(&l.text) => u,
+            Fate::Keep if u >= 30 => u / 2,
+            Fate::Keep => -2,
+            Fate::Tail(_) => -400,
+            _ => -6,
+        }
+    };
+    let (mut best, mut best_range) = (0i64, (0usize, 0usize));
+    let (mut sum, mut start) = (0i64, 0usize);
+    for (i, l) in lines.iter().enumerate() {
+        if sum <= 0 {
+            sum = 0;
+            start = i;
+        }
+        sum += weight(l);
+        if sum > best {
+            best = sum;
+            best_range = (start, i + 1);
+        }
+    }
+    for (i, l) in lines.iter_mut().enumerate() {
+        l.zone = if i < best_range.0 {
+            Zone::Before
+        } else if i < best_range.1 {
+            Zone::Body
+        } else {
+            Zone::After
+        };
+    }
+}
+
+/// Metadata events from every line that is near the article: the header
+/// (from the title on), the body, and the first lines after it.
+fn collect_meta(lines: &[Line], head: &title::Head) -> Vec<(usize, MetaEvent)> {
+    let body_end = lines.iter().rposition(|l| l.zone == Zone::Body).map_or(0, |i| i + 1);
+    let from = head.line.unwrap_or_else(|| lines.iter().position(|l| l.zone == Zone::Body).unwrap_or(0)).saturating_sub(2);
+    let mut events = Vec::new();
+    for (i, l) in lines.iter().enumerate().take(body_end + 15).skip(from) {
+        match &l.fate {
+            Fate::Meta(Action::Source, Some(v), _) => events.push((i, MetaEvent::Source(v.clone()))),
+            Fate::Meta(Action::Author, Some(v), _) => {
+                if let Some(n) = byline::names(v) {
+                    events.push((i, MetaEvent::Author(n)));
+                }
+            }
+            Fate::Meta(Action::Editor, _, _) => events.push((i, MetaEvent::Editor(l.text.clone()))),
+            Fate::Byline(b) => {
+                events.extend(b.source.clone().map(|s| (i, MetaEvent::Source(s))));
+                events.extend(b.author.clone().map(|s| (i, MetaEvent::Author(s))));
+                events.extend(b.editors.iter().map(|s| (i, MetaEvent::Editor(s.clone()))));
+                events.extend(b.date.clone().map(|(d, raw)| (i, MetaEvent::Date(d, raw))));
+            }
+            _ => {}
+        }
+    }
+    events
+}
+
+fn apply_meta<'a>(a: &mut Article, events: impl Iterator<Item = &'a MetaEvent>) {
+    for e in events {
+        match e {
+            MetaEvent::Source(s) if a.source.is_none() => a.source = Some(s.clone()),
+            MetaEvent::Author(s) if a.author.is_none() => a.author = Some(s.clone()),
+            MetaEvent::Editor(s) => a.editors.push(s.clone()),
+            MetaEvent::Date(d, raw) if a.published.is_none() => {
+                a.published = Some(Published::new(*d, raw, DateOrigin::Byline));
+            }
+            _ => {}
+        }
+    }
+}
+
+/// Meta tags first (they are machine-written), then the byline near the
+/// headline, then the address.
+fn pick_date(lines: &[Line], head: &title::Head, hints: &Hints) -> Option<Published> {
+    if let Some(d) = &hints.date {
+        return Some(d.clone());
+    }
+    let from = head.line.map_or(0, |t| t + 1);
+    let body_start = lines.iter().position(|l| l.zone == Zone::Body).unwrap_or(0);
+    let near = lines.iter().enumerate().skip(from).take_while(|(i, _)| *i < body_start.max(from) + 4).take(12);
+    let found = near.filter_map(|(_, l)| match &l.fate {
+        Fate::Byline(b) => b.date.clone(),
+        _ => None,
+    });
+    if let Some((d, raw)) = found.into_iter().next() {
+        return Some(Published::new(d, &raw, DateOrigin::Byline));
+    }
+    let url = hints.url.as_deref()?;
+    PubDate::from_url(url).map(|d| Published::new(d, url, DateOrigin::Url))
+}
+
+/// A date opening the first paragraph (`11月8日上午,…`), for pages with no dated byline.
+fn first_sentence_date(items: &[Item]) -> Option<Published> {
+    let first = items.iter().find(|i| i.kind == BlockKind::Paragraph)?;
+    let opening: String = first.text.chars().take(16).collect();
+    let (d, raw) = find_date(&opening, true)?;
+    opening.starts_with(raw.trim()).then(|| Published::new(d, &raw, DateOrigin::Body))
+}
+
+/// The body: kept lines of the main region, minus the headline lines, cut at
+/// the first end-of-article marker, with broken paragraphs rejoined.
+fn body_items(lines: &[Line], head: &title::Head, removed: &mut Vec<Removal>, text_mode: bool) -> Vec<Item> {
+    let mut items: Vec<Item> = Vec::new();
+    let mut cut = false;
+    for (i, l) in lines.iter().enumerate() {
+        if l.zone != Zone::Body {
+            if l.zone == Zone::Before && head.line == Some(i) {
+                continue;
+            }
+            removed.push(Removal::new("outside-article", l.text.clone()));
+            continue;
+        }
+        if cut {
+            removed.push(Removal::new("after-end-marker", l.text.clone()));
+            continue;
+        }
+        match &l.fate {
+            Fate::Keep if head.is_head_line(i, &l.text) => {}
+            Fate::Keep => push_item(&mut items, i, l, head, text_mode),
+            Fate::Tail(rule) if !items.is_empty() => {
+                cut = true;
+                removed.push(Removal::new(rule.clone(), l.text.clone()));
+            }
+            Fate::Drop(rule) | Fate::Tail(rule) | Fate::Meta(_, _, rule) => removed.push(Removal::new(rule.clone(), l.text.clone())),
+            Fate::Byline(_) => removed.push(Removal::new("byline", l.text.clone())),
+        }
+    }
+    items
+}
+
+fn push_item(items: &mut Vec<Item>, pos: usize, l: &Line, head: &title::Head, text_mode: bool) {
+    let mut text = l.text.clone();
+    if items.is_empty() {
+        text = head.strip_title_prefix(&text);
+    }
+    if let Some(prev) = items.last_mut() {
+        let prev_open = prev.kind == BlockKind::Paragraph || text_mode && prev.kind == BlockKind::Heading;
+        let joinable = prev_open && matches!(l.kind, BlockKind::Paragraph | BlockKind::Heading);
+        if joinable && repair::continues(&prev.text, &text, text_mode) {
+            prev.text.push_str(&text);
+            prev.kind = if text_mode && looks_like_heading(&prev.text) { BlockKind::Heading } else { BlockKind::Paragraph };
+            return;
+        }
+    }
+    let kind = if l.kind == BlockKind::Paragraph && text_mode && looks_like_heading(&text) { BlockKind::Heading } else { l.kind };
+    items.push(Item { pos, kind, text });
+}
+
+/// In text mode a short unpunctuated line between paragraphs is a heading.
+fn looks_like_heading(text: &str) -> bool {
+    is_headline_like(text) && units(text) <= 30
+}

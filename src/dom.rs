@@ -1,0 +1,239 @@
+//! One pass over the parsed page: visible lines, the element tree they sit in, and the `<head>`'s metadata.
+
+use ego_tree::iter::Edge;
+use scraper::{ElementRef, Html, Node};
+
+use crate::article::BlockKind;
+use crate::score::{self, Hint};
+use crate::text::units;
+
+/// Elements whose content is never visible text.
+const SKIP: &[&str] = &[
+    "script", "style", "noscript", "template", "svg", "math", "select", "option", "button", "textarea", "iframe",
+    "object", "embed", "canvas", "audio", "video", "map", "input", "head",
+];
+
+/// Elements that start a new line.
+const BLOCKS: &[&str] = &[
+    "p", "div", "br", "li", "ul", "ol", "dl", "dt", "dd", "tr", "td", "th", "table", "tbody", "thead", "h1", "h2", "h3",
+    "h4", "h5", "h6", "section", "article", "header", "footer", "nav", "aside", "main", "blockquote", "pre", "figure",
+    "figcaption", "caption", "form", "fieldset", "address", "center", "hr", "body", "html", "title", "center",
+];
+
+/// An element of the page, with the text scores of everything inside it.
+#[derive(Debug, Clone)]
+pub(crate) struct Elem {
+    pub parent: Option<usize>,
+    pub good: f64,
+    pub bad: f64,
+    pub hint: Hint,
+    pub in_main: bool,
+}
+
+/// A visible line of the page.
+#[derive(Debug, Clone)]
+pub(crate) struct DomLine {
+    pub text: String,
+    pub kind: BlockKind,
+    /// The innermost block element holding the line.
+    pub elem: usize,
+    /// The table row holding the line, for rows of a data table.
+    pub row: Option<usize>,
+    pub link_units: usize,
+    pub title_candidate: bool,
+    /// Inside navigation, footers, share bars, comment widgets and the like.
+    pub chrome: bool,
+}
+
+/// What `<head>` and JSON-LD say.
+#[derive(Debug, Default, Clone)]
+pub(crate) struct HeadInfo {
+    pub title: Option<String>,
+    /// `(name or property, content)` of every `<meta>` with content.
+    pub metas: Vec<(String, String)>,
+    pub json_ld: Vec<String>,
+}
+
+#[derive(Debug, Default)]
+pub(crate) struct Doc {
+    pub elems: Vec<Elem>,
+    pub lines: Vec<DomLine>,
+    pub head: HeadInfo,
+}
+
+#[derive(Debug, Clone, Copy, Default)]
+struct Frame {
+    elem: usize,
+    block: usize,
+    row: Option<usize>,
+    skip: bool,
+    chrome: bool,
+    link: bool,
+    kind: Option<BlockKind>,
+    title_candidate: bool,
+    capture: Capture,
+}
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+enum Capture {
+    #[default]
+    None,
+    Title,
+    JsonLd,
+}
+
+struct Walker {
+    doc: Doc,
+    stack: Vec<Frame>,
+    line: String,
+    link_units: usize,
+    captured: String,
+}
+
+/// Walks the tree once, without recursion, so any nesting depth is safe.
+pub(crate) fn walk(html: &Html) -> Doc {
+    let mut w = Walker { doc: Doc::default(), stack: Vec::new(), line: String::new(), link_units: 0, captured: String::new() };
+    w.doc.elems.push(Elem { parent: None, good: 0.0, bad: 0.0, hint: Hint::None, in_main: false });
+    w.stack.push(Frame::default());
+    for edge in html.tree.root().traverse() {
+        match edge {
+            Edge::Open(node) => match node.value() {
+                Node::Element(_) => {
+                    if let Some(el) = ElementRef::wrap(node) {
+                        w.open(el);
+                    }
+                }
+                Node::Text(t) => w.text(t),
+                _ => {}
+            },
+            Edge::Close(node) => {
+                if let Some(el) = ElementRef::wrap(node) {
+                    w.close(el.value().name());
+                }
+            }
+        }
+    }
+    w.flush();
+    w.doc
+}
+
+impl Walker {
+    fn top(&self) -> Frame {
+        self.stack.last().copied().unwrap_or_default()
+    }
+
+    fn open(&mut self, el: ElementRef) {
+        let name = el.value().name();
+        let parent = self.top();
+        if BLOCKS.contains(&name) {
+            self.flush();
+        }
+        let mut f = Frame { capture: Capture::None, ..parent };
+        match name {
+            "title" if self.doc.head.title.is_none() => f.capture = Capture::Title,
+            "meta" => self.meta(el),
+            "script" if el.attr("type").is_some_and(|t| t.contains("ld+json")) => f.capture = Capture::JsonLd,
+            _ => {}
+        }
+        f.skip = parent.skip || SKIP.contains(&name) || el.attr("hidden").is_some() || is_invisible(el);
+        let hint = score::hint(el);
+        self.doc.elems.push(Elem { parent: Some(parent.elem), good: 0.0, bad: 0.0, hint, in_main: false });
+        f.elem = self.doc.elems.len() - 1;
+        if BLOCKS.contains(&name) {
+            f.block = f.elem;
+        }
+        f.chrome = parent.chrome || hint == Hint::Chrome;
+        f.link |= name == "a";
+        f.title_candidate |= matches!(name, "h1" | "h2" | "h3") || hint == Hint::Title;
+        f.kind = block_kind(name, hint).or(parent.kind);
+        if name == "tr" {
+            f.row = Some(f.elem);
+        }
+        self.stack.push(f);
+        if name == "br" || name == "hr" {
+            self.flush();
+        }
+    }
+
+    fn close(&mut self, name: &str) {
+        let f = self.stack.pop().unwrap_or_default();
+        match f.capture {
+            Capture::Title => self.doc.head.title = Some(std::mem::take(&mut self.captured)),
+            Capture::JsonLd => self.doc.head.json_ld.push(std::mem::take(&mut self.captured)),
+            Capture::None => {}
+        }
+        if BLOCKS.contains(&name) {
+            self.flush_with(f);
+        }
+    }
+
+    fn text(&mut self, t: &str) {
+        let f = self.top();
+        if f.capture != Capture::None {
+            self.captured.push_str(t);
+            return;
+        }
+        if f.skip {
+            return;
+        }
+        if f.link {
+            self.link_units += units(t);
+        }
+        self.line.push_str(t);
+    }
+
+    fn meta(&mut self, el: ElementRef) {
+        let key = el.attr("property").or_else(|| el.attr("name")).or_else(|| el.attr("itemprop"));
+        if let (Some(k), Some(v)) = (key, el.attr("content")) {
+            self.doc.head.metas.push((k.to_ascii_lowercase(), v.to_string()));
+        }
+    }
+
+    fn flush(&mut self) {
+        let f = self.top();
+        self.flush_with(f);
+    }
+
+    /// Ends the current line, scoring it into the block element that holds it.
+    fn flush_with(&mut self, f: Frame) {
+        let link_units = std::mem::take(&mut self.link_units);
+        if self.line.trim().is_empty() {
+            self.line.clear();
+            return;
+        }
+        let text = std::mem::take(&mut self.line);
+        let (good, bad) = score::line_value(&text, link_units, f.chrome);
+        if let Some(e) = self.doc.elems.get_mut(f.block) {
+            e.good += good;
+            e.bad += bad;
+        }
+        self.doc.lines.push(DomLine {
+            text,
+            kind: f.kind.unwrap_or(BlockKind::Paragraph),
+            elem: f.block,
+            row: f.row,
+            link_units,
+            title_candidate: f.title_candidate,
+            chrome: f.chrome,
+        });
+    }
+}
+
+fn block_kind(name: &str, hint: Hint) -> Option<BlockKind> {
+    match name {
+        "h1" | "h2" | "h3" | "h4" | "h5" | "h6" => Some(BlockKind::Heading),
+        "li" | "dd" => Some(BlockKind::ListItem),
+        "figcaption" | "caption" => Some(BlockKind::Caption),
+        "blockquote" => Some(BlockKind::Quote),
+        "td" | "th" => Some(BlockKind::Table),
+        "p" | "div" if hint == Hint::Caption => Some(BlockKind::Caption),
+        _ => None,
+    }
+}
+
+fn is_invisible(el: ElementRef) -> bool {
+    el.attr("style").is_some_and(|s| {
+        let s: String = s.chars().filter(|c| !c.is_whitespace()).collect::<String>().to_ascii_lowercase();
+        s.contains("display:none") || s.contains("visibility:hidden")
+    })
+}

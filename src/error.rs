@@ -1,0 +1,92 @@
+//! The crate's error type.
+
+use std::fmt;
+
+/// An error from extraction or rule building.
+///
+/// ```
+/// let err = report_scraper::extract(b"", None).unwrap_err();
+/// assert!(matches!(err.kind(), report_scraper::ErrorKind::Empty));
+/// assert_eq!(err.to_string(), "the page is empty");
+/// ```
+#[derive(Debug)]
+pub struct Error(Box<ErrorKind>);
+
+/// What went wrong.
+///
+/// ```
+/// use report_scraper::{extract, ErrorKind};
+/// match extract(b"\x00\x01\x02binary", None).map_err(|e| e.into_kind()) {
+///     Err(ErrorKind::NotHtml { .. }) => {}
+///     other => panic!("unexpected {other:?}"),
+/// }
+/// ```
+#[derive(Debug)]
+#[non_exhaustive]
+pub enum ErrorKind {
+    /// The input holds no bytes, or only white space.
+    Empty,
+    /// The input is larger than the configured cap.
+    TooLarge {
+        /// The input's size in bytes.
+        size: usize,
+        /// The cap in bytes.
+        limit: usize,
+    },
+    /// The input is not a text page (an image, a PDF, an archive…).
+    NotHtml {
+        /// What it looks like instead.
+        looks_like: &'static str,
+    },
+    /// The page has text but nothing that reads like an article.
+    NoContent,
+    /// A user rule's pattern does not compile.
+    BadRule {
+        /// The rule's name.
+        name: String,
+        /// The pattern compiler's message.
+        message: String,
+    },
+}
+
+impl Error {
+    pub(crate) fn new(kind: ErrorKind) -> Self {
+        Error(Box::new(kind))
+    }
+
+    /// What went wrong.
+    ///
+    /// ```
+    /// let e = report_scraper::extract(b"   ", None).unwrap_err();
+    /// assert!(matches!(e.kind(), report_scraper::ErrorKind::Empty));
+    /// ```
+    pub fn kind(&self) -> &ErrorKind {
+        &self.0
+    }
+
+    /// Takes the kind out of the error.
+    ///
+    /// ```
+    /// let e = report_scraper::extract(b"", None).unwrap_err();
+    /// assert!(matches!(e.into_kind(), report_scraper::ErrorKind::Empty));
+    /// ```
+    pub fn into_kind(self) -> ErrorKind {
+        *self.0
+    }
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match &*self.0 {
+            ErrorKind::Empty => write!(f, "the page is empty"),
+            ErrorKind::TooLarge { size, limit } => {
+                write!(f, "the page has {size} bytes, more than the limit of {limit}")
+            }
+            ErrorKind::NotHtml { looks_like } => write!(f, "not a text page: it looks like {looks_like}"),
+            ErrorKind::NoContent => write!(f, "no article text found on the page"),
+            ErrorKind::BadRule { name, message } => write!(f, "rule {name:?} does not compile: {message}"),
+        }
+    }
+}
+
+impl std::error::Error for Error {}

@@ -1,0 +1,129 @@
+//! Clean, dated articles from Chinese association, government and portal pages.
+//!
+//! `report_scraper` takes a page (raw bytes in any encoding these sites use,
+//! or text already pulled out of a page), finds the article, strips the
+//! portal noise around and inside it, and returns an [`Article`]: title,
+//! publish date as precise as the page gives it, source, author, editors,
+//! and the body as [`Block`]s.
+//!
+//! # Quick start
+//!
+//! ```
+//! let html = r#"<html><head><title>召开2025年全省计生协工作会议_广东省计生协</title></head>
+//! <body>
+//!   <div class="nav"><a href="/">首页</a> <a href="/news">新闻</a> <a href="/about">关于</a></div>
+//!   <h1>召开2025年全省计生协工作会议</h1>
+//!   <div class="info">发布时间:2025-02-20 21:14 来源:广东省计生协</div>
+//!   <div class="TRS_Editor">
+//!     <p>2月17日,2025年广东省计生协工作会议在广州市召开,总结2024年工作,部署2025年重点任务。</p>
+//!     <p>点击上方蓝字</p>
+//!     <p>会议指出,各级计生协深化推进改革,全省计生协工作迈上新台阶。</p>
+//!   </div>
+//!   <div class="share">评论 收藏 点赞 转发</div>
+//! </body></html>"#;
+//!
+//! let article = report_scraper::extract(html.as_bytes(), Some("https://example.cn/t20250220_1.html"))?;
+//! assert_eq!(article.title.as_deref(), Some("召开2025年全省计生协工作会议"));
+//! assert_eq!(article.published.as_ref().unwrap().value.to_string(), "2025-02-20T21:14:00+08:00");
+//! assert_eq!(article.source.as_deref(), Some("广东省计生协"));
+//! assert_eq!(article.blocks.len(), 2);
+//! assert!(article.removed.iter().any(|r| r.rule == "wechat-follow"));
+//! # Ok::<(), report_scraper::Error>(())
+//! ```
+//!
+//! Text mode runs the same rules on text already extracted:
+//!
+//! ```
+//! let a = report_scraper::clean_text("……正文。\n扫一扫在手机打开当前页");
+//! assert_eq!(a.text(), "……正文。");
+//! ```
+//!
+//! # Dates never get invented years
+//!
+//! [`PubDate`] keeps what the page said: a date-time with its offset
+//! (+08:00 unless the page says otherwise), a date, or only a month and day.
+//!
+//! # Rules are data
+//!
+//! Every removal names its [`Rule`]. The built-in rules live in
+//! `rules/noise.rules`; users add or switch off rules by name with
+//! [`Extractor::builder`].
+//!
+//! # Robustness
+//!
+//! Any input gives an `Ok` or an [`Error`], never a panic: the tree is
+//! walked without recursion, inputs are capped in size
+//! ([`DEFAULT_MAX_BYTES`]), and every pass is linear in the page's size.
+#![forbid(unsafe_code)]
+#![deny(missing_docs)]
+
+mod article;
+mod byline;
+mod clean;
+mod date;
+mod decode;
+mod dom;
+mod error;
+mod extractor;
+mod html;
+mod meta;
+mod noise;
+mod repair;
+mod score;
+mod split;
+mod text;
+mod title;
+
+pub use crate::article::{Article, Block, BlockKind, Removal, Truncation};
+pub use crate::date::{DateOrigin, PubDate, Published};
+pub use crate::decode::{decode, CharsetSource, Decoded};
+pub use crate::error::{Error, ErrorKind};
+pub use crate::extractor::{Extractor, ExtractorBuilder, DEFAULT_MAX_BYTES};
+pub use crate::noise::{Action, Rule};
+
+/// Extracts the article from a page's bytes with the default [`Extractor`].
+///
+/// ```
+/// let a = report_scraper::extract("<p>正文第一段,这里是内容。</p>".as_bytes(), None)?;
+/// assert_eq!(a.text(), "正文第一段,这里是内容。");
+/// # Ok::<(), report_scraper::Error>(())
+/// ```
+///
+/// # Errors
+/// See [`Extractor::extract`].
+pub fn extract(bytes: &[u8], url: Option<&str>) -> Result<Article, Error> {
+    extractor::shared().extract(bytes, url)
+}
+
+/// Every article on a page, with the default [`Extractor`].
+///
+/// ```
+/// let all = report_scraper::extract_all("<p>只有一篇,内容。</p>".as_bytes(), None)?;
+/// assert_eq!(all.len(), 1);
+/// # Ok::<(), report_scraper::Error>(())
+/// ```
+///
+/// # Errors
+/// See [`Extractor::extract`].
+pub fn extract_all(bytes: &[u8], url: Option<&str>) -> Result<Vec<Article>, Error> {
+    extractor::shared().extract_all(bytes, url)
+}
+
+/// Cleans text already pulled out of a page, with the default [`Extractor`].
+///
+/// ```
+/// let a = report_scraper::clean_text("正文,内容。\n点赞\n转发");
+/// assert_eq!(a.text(), "正文,内容。");
+/// ```
+pub fn clean_text(text: &str) -> Article {
+    extractor::shared().clean_text(text)
+}
+
+/// Every article in a text, with the default [`Extractor`].
+///
+/// ```
+/// assert_eq!(report_scraper::clean_text_all("只有一篇,内容。").len(), 1);
+/// ```
+pub fn clean_text_all(text: &str) -> Vec<Article> {
+    extractor::shared().clean_text_all(text)
+}

@@ -1,0 +1,264 @@
+//! Named noise rules (data in `rules/noise.rules`) and the engine that applies them to lines.
+
+use std::sync::LazyLock;
+
+use regex::{Regex, RegexSet};
+
+use crate::error::{Error, ErrorKind};
+
+/// The built-in rules, one a line; see the file's header for the format.
+const BUILTIN: &str = include_str!("../rules/noise.rules");
+
+/// What a rule does to a line it matches.
+///
+/// ```
+/// use report_scraper::Action;
+/// assert_eq!("tail".parse::<Action>(), Ok(Action::DropRest));
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Action {
+    /// Remove the whole line.
+    DropLine,
+    /// Remove only the matched text.
+    Strip,
+    /// Remove the line and everything after it, once article text was seen.
+    DropRest,
+    /// The first capture group is the source; the line is removed.
+    Source,
+    /// The first capture group is the author; the line is removed.
+    Author,
+    /// The line is an editing credit, kept in `editors`.
+    Editor,
+    /// The first capture group is the title; the line is removed.
+    Title,
+}
+
+impl std::str::FromStr for Action {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, String> {
+        Ok(match s {
+            "drop" => Action::DropLine,
+            "strip" => Action::Strip,
+            "tail" => Action::DropRest,
+            "source" => Action::Source,
+            "author" => Action::Author,
+            "editor" => Action::Editor,
+            "title" => Action::Title,
+            other => return Err(format!("unknown action {other:?}")),
+        })
+    }
+}
+
+/// A named pattern with an action: the unit of cleaning.
+///
+/// ```
+/// use report_scraper::{Action, Rule};
+/// let rule = Rule::new("my-ad", Action::DropLine, r"^本站广告").unwrap();
+/// assert_eq!(rule.name(), "my-ad");
+/// assert!(Rule::new("broken", Action::DropLine, "(").is_err());
+/// ```
+#[derive(Debug, Clone)]
+pub struct Rule {
+    name: String,
+    action: Action,
+    regex: Regex,
+}
+
+impl Rule {
+    /// Compiles a rule.
+    ///
+    /// ```
+    /// let r = report_scraper::Rule::new("promo", report_scraper::Action::Strip, "【广告】").unwrap();
+    /// assert_eq!(r.action(), report_scraper::Action::Strip);
+    /// ```
+    ///
+    /// # Errors
+    /// [`ErrorKind::BadRule`] when the pattern is not a valid regex.
+    pub fn new(name: &str, action: Action, pattern: &str) -> Result<Rule, Error> {
+        let regex = Regex::new(pattern)
+            .map_err(|e| Error::new(ErrorKind::BadRule { name: name.to_string(), message: e.to_string() }))?;
+        Ok(Rule { name: name.to_string(), action, regex })
+    }
+
+    /// The rule's name, as reported in [`crate::Removal::rule`].
+    ///
+    /// ```
+    /// assert!(report_scraper::Rule::builtin().iter().any(|r| r.name() == "wechat-follow"));
+    /// ```
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+
+    /// What the rule does.
+    ///
+    /// ```
+    /// let r = report_scraper::Rule::builtin().into_iter().find(|r| r.name() == "prev-next").unwrap();
+    /// assert_eq!(r.action(), report_scraper::Action::DropRest);
+    /// ```
+    pub fn action(&self) -> Action {
+        self.action
+    }
+
+    /// The pattern's source text.
+    ///
+    /// ```
+    /// let r = report_scraper::Rule::new("x", report_scraper::Action::DropLine, "^a$").unwrap();
+    /// assert_eq!(r.pattern(), "^a$");
+    /// ```
+    pub fn pattern(&self) -> &str {
+        self.regex.as_str()
+    }
+
+    /// The built-in rule set, in the order it is applied.
+    ///
+    /// ```
+    /// assert!(report_scraper::Rule::builtin().len() > 30);
+    /// ```
+    pub fn builtin() -> Vec<Rule> {
+        BUILTIN_RULES.clone()
+    }
+
+    /// Parses rules in the format of the built-in file (`NAME ACTION PATTERN`,
+    /// `#` comments), so users can keep their own rules in a file.
+    ///
+    /// ```
+    /// let rules = report_scraper::Rule::parse_list("# mine\nmy-ad  drop  ^广告$\n").unwrap();
+    /// assert_eq!(rules[0].name(), "my-ad");
+    /// ```
+    ///
+    /// # Errors
+    /// [`ErrorKind::BadRule`] naming the first line that does not parse.
+    pub fn parse_list(text: &str) -> Result<Vec<Rule>, Error> {
+        text.lines()
+            .map(str::trim)
+            .filter(|l| !l.is_empty() && !l.starts_with('#'))
+            .map(|line| {
+                let (name, rest) = line.split_once(char::is_whitespace).unwrap_or((line, ""));
+                let (action, pattern) = rest.trim_start().split_once(char::is_whitespace).unwrap_or((rest, ""));
+                let bad = |message: String| Error::new(ErrorKind::BadRule { name: name.to_string(), message });
+                let action: Action = action.parse().map_err(bad)?;
+                Rule::new(name, action, pattern.trim())
+            })
+            .collect()
+    }
+}
+
+static BUILTIN_RULES: LazyLock<Vec<Rule>> =
+    LazyLock::new(|| Rule::parse_list(BUILTIN).expect("the built-in rules compile"));
+
+/// What the rules say about one line.
+#[derive(Debug, Default)]
+pub(crate) struct Verdict<'r> {
+    /// The line after `strip` rules (equal to the input when none matched).
+    pub text: String,
+    /// The `strip` rules that fired, with what each removed.
+    pub stripped: Vec<(&'r str, String)>,
+    /// The deciding rule, its action and its capture, if any rule other than `strip` matched.
+    pub decision: Option<(&'r Rule, Option<String>)>,
+}
+
+/// A compiled rule set: one `RegexSet` pass tells which rules can match a line.
+#[derive(Debug, Clone)]
+pub(crate) struct RuleSet {
+    rules: Vec<Rule>,
+    set: RegexSet,
+}
+
+impl RuleSet {
+    pub(crate) fn new(rules: Vec<Rule>) -> RuleSet {
+        let set = RegexSet::new(rules.iter().map(|r| r.regex.as_str())).expect("rules compiled one by one compile as a set");
+        RuleSet { rules, set }
+    }
+
+    pub(crate) fn judge(&self, line: &str) -> Verdict<'_> {
+        let hits = self.set.matches(line);
+        if !hits.matched_any() {
+            return Verdict { text: line.to_string(), ..Verdict::default() };
+        }
+        let mut text = line.to_string();
+        let mut stripped = Vec::new();
+        for i in hits.iter() {
+            let Some(rule) = self.rules.get(i) else { continue };
+            if rule.action == Action::Strip {
+                let before = text.clone();
+                let cut: Vec<String> = rule.regex.find_iter(&before).map(|m| m.as_str().to_string()).collect();
+                text = rule.regex.replace_all(&before, "").into_owned();
+                stripped.extend(cut.into_iter().filter(|c| !c.trim().is_empty()).map(|c| (rule.name.as_str(), c)));
+                continue;
+            }
+            // Rules are judged on the line after stripping, so `字体:[ ]` does not hide a byline.
+            if let Some(c) = rule.regex.captures(text.trim()) {
+                let capture = c.get(1).map(|m| m.as_str().trim().to_string());
+                return Verdict { text, stripped, decision: Some((rule, capture)) };
+            }
+        }
+        Verdict { text, stripped, decision: None }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn decide(line: &str) -> Option<String> {
+        let set = RuleSet::new(Rule::builtin());
+        let v = set.judge(line);
+        v.decision.map(|(r, _)| r.name.clone())
+    }
+
+    #[test]
+    fn every_kind_of_seed_noise_has_a_rule() {
+        let cases = [
+            ("展会发布 展会网站大全 报名观展合作 软文发布", "menu-bar"),
+            ("点击上方蓝字", "wechat-follow"),
+            ("扫一扫在手机打开当前页", "mobile-qr"),
+            ("当前位置/ 首页/ 资讯快递/ 正文", "breadcrumb"),
+            ("> 机构设置 > 处室导航 > 江西省计划生育协会 > 通知公告", "breadcrumb-path"),
+            ("温馨提示:信息一旦丢失不一定找得到,请务必收藏信息以备急用!", "warm-tip"),
+            ("联系我时,请说明是在手机全球会展网看到的信息,谢谢。", "contact-me"),
+            ("发布人:fa51****    IP:124.223.189***     举报/删稿", "poster-ip"),
+            ("让朕来说2句", "comment-prompt"),
+            ("点赞", "share-bar"),
+            ("中国竞彩网", "gambling-spam"),
+            ("nload=\"this.removeAttribute('width'); this.removeAttribute('onload');\" />", "leaked-attr"),
+            ("1 (1).jpg", "image-filename"),
+            ("01", "section-badge"),
+            ("上一篇:在全市历史文化名城保护规划审查会议上的讲话", "prev-next"),
+            ("CLICK TO SEE YOU LOOK THE BEST", "wechat-click"),
+            ("微信订阅", "wechat-subscribe"),
+            ("打开微信,点击底部的“通讯录”,点击右上角的 “添加” 搜号码 lifechina1981 或查找公众号 人生网 即可。", "wechat-howto"),
+            ("(厦门市计划生育协会)", "closing-source"),
+            ("本文来源:广东省计生协", "source-line"),
+            ("作者:刘均刚 山东省计生协会长", "author-line"),
+            ("□本报记者 陈才源", "author-line"),
+            ("编辑 | 康晓杰", "editor-line"),
+            ("策划 | 王菲菲 崔晨", "editor-line"),
+        ];
+        for (line, rule) in cases {
+            assert_eq!(decide(line).as_deref(), Some(rule), "{line}");
+        }
+    }
+
+    #[test]
+    fn article_sentences_are_left_alone() {
+        for line in [
+            "记者从上海昆剧团获悉,沈斌同志因病医治无效。",
+            "一是全面加强党的领导,",
+            "深入学习宣传贯彻党的二十大精神求实效",
+            "01发挥优势学习宣传党的二十大精神。",
+            "走“改革路” 打“创新牌”",
+            "The quick brown fox jumps over the lazy dog",
+        ] {
+            assert_eq!(decide(line), None, "{line}");
+        }
+    }
+
+    #[test]
+    fn strip_rules_keep_the_rest_of_the_line() {
+        let set = RuleSet::new(Rule::builtin());
+        let v = set.judge("发布日期: 2023- 03- 07 16: 31 信息来源: 省计生协 字体:[ ]");
+        assert_eq!(v.text.trim(), "发布日期: 2023- 03- 07 16: 31 信息来源: 省计生协");
+        assert_eq!(v.stripped[0].0, "font-controls");
+    }
+}

@@ -1,0 +1,128 @@
+//! Which element holds the article: text and punctuation scored against links and chrome, class hints as data.
+
+use std::sync::LazyLock;
+
+use scraper::{ElementRef, Selector};
+
+use crate::dom::Doc;
+use crate::text::{is_prose, punct_count, units};
+
+/// Article containers of common Chinese CMSs and blog engines.
+const CONTENT_SELECTORS: &str = concat!(
+    "#zoom, .TRS_Editor, .TRS_UEDITOR, .trs_editor_view, .pages_content, .article-content, .article_content, ",
+    ".articleContent, .art_content, .artical-content, .content_text, #content_text, .news_content, .newsContent, ",
+    ".news-content, .con_text, .conText, #artibody, .post_text, .post-content, .entry-content, .rich_media_content, ",
+    "#js_content, .detail-content, .detail_content, .Custom_UnionStyle, .article-body, .articleBody, .story-body, ",
+    "[itemprop=articleBody], .main-text, .txt_con, .text_con, #text, .view_content, #fontzoom, .wenzhang"
+);
+
+/// Class or id words of navigation, footers and widgets (matched as whole words).
+const CHROME_WORDS: &[&str] = &[
+    "nav", "navbar", "menu", "footer", "foot", "copyright", "sidebar", "side", "aside", "breadcrumb", "crumb",
+    "crumbs", "share", "sharing", "social", "comment", "comments", "reply", "related", "recommend", "recommended",
+    "hot", "rank", "ranking", "ad", "ads", "advert", "advertisement", "banner", "sponsor", "promo", "tags", "tag",
+    "pager", "pagination", "login", "signup", "subscribe", "newsletter", "toolbar", "popup", "modal", "cookie",
+    "weixin", "qrcode", "ewm", "topbar", "bottom", "location", "position", "dlist", "list-news", "more", "links",
+    "friendlink", "yqlj", "widget", "author-bio", "byline-bio", "print", "gotop",
+];
+
+/// Class or id words of headlines.
+const TITLE_WORDS: &[&str] = &["title", "headline", "article-title", "news-title", "tit", "bt", "biaoti"];
+
+/// Class or id words of image captions.
+const CAPTION_WORDS: &[&str] = &["caption", "pic-txt", "pictext", "img-desc", "imgdesc", "tuzhu", "pic_txt", "figcaption"];
+
+/// Elements that are never the article.
+const CHROME_TAGS: &[&str] = &["nav", "footer", "aside", "menu"];
+
+static CONTENT: LazyLock<Selector> = LazyLock::new(|| Selector::parse(CONTENT_SELECTORS).expect("valid CMS selectors"));
+
+/// What an element's tag, class and id say about it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Hint {
+    None,
+    Content,
+    Chrome,
+    Title,
+    Caption,
+}
+
+pub(crate) fn hint(el: ElementRef) -> Hint {
+    let v = el.value();
+    if CHROME_TAGS.contains(&v.name()) {
+        return Hint::Chrome;
+    }
+    if CONTENT.matches(&el) {
+        return Hint::Content;
+    }
+    let mut words = v.classes().chain(v.id()).flat_map(|c| c.split(['-', '_', ' '])).map(str::to_ascii_lowercase).peekable();
+    if words.peek().is_none() {
+        return Hint::None;
+    }
+    let whole: Vec<String> = v.classes().chain(v.id()).map(str::to_ascii_lowercase).collect();
+    let words: Vec<String> = words.collect();
+    let has = |list: &[&str]| list.iter().any(|w| words.iter().any(|x| x == w) || whole.iter().any(|x| x == w));
+    if has(CAPTION_WORDS) {
+        Hint::Caption
+    } else if has(TITLE_WORDS) {
+        Hint::Title
+    } else if has(CHROME_WORDS) && !whole.iter().any(|c| c.contains("content") || c.contains("article")) {
+        Hint::Chrome
+    } else {
+        Hint::None
+    }
+}
+
+/// A line's worth as article text (`good`) and as chrome (`bad`), in units.
+/// Punctuation counts for a lot: Chinese prose is dense with ,。;: and menus have none.
+pub(crate) fn line_value(text: &str, link_units: usize, chrome: bool) -> (f64, f64) {
+    let u = units(text) as f64;
+    let links = link_units as f64;
+    if chrome {
+        return (0.0, u.max(1.0));
+    }
+    if links > 0.5 * u {
+        return (0.0, u.max(1.0));
+    }
+    let own = u - links;
+    if is_prose(text) {
+        let p = punct_count(text) as f64;
+        (own + 2.0 * p.min(own / 3.0), 0.0)
+    } else if own >= 20.0 {
+        (own * 0.5, 0.0)
+    } else {
+        (0.0, 1.0)
+    }
+}
+
+/// Picks the main element and marks it and everything inside it.
+/// Scores add up from children to parents in one backward sweep (parents
+/// precede children in the element list); the best element maximises
+/// article text minus chrome, ties going to the deeper element.
+pub(crate) fn choose_main(doc: &mut Doc) -> usize {
+    for i in (1..doc.elems.len()).rev() {
+        let (good, bad, parent) = match doc.elems.get(i) {
+            Some(e) => (e.good, e.bad, e.parent),
+            None => continue,
+        };
+        if let Some(p) = parent.and_then(|p| doc.elems.get_mut(p)) {
+            p.good += good;
+            p.bad += bad;
+        }
+    }
+    let mut best = (f64::MIN, 0usize);
+    for (i, e) in doc.elems.iter().enumerate() {
+        let bonus = if e.hint == Hint::Content { 0.25 * e.good } else { 0.0 };
+        let s = e.good - 1.5 * e.bad + bonus;
+        if s >= best.0 && e.good > 0.0 {
+            best = (s, i);
+        }
+    }
+    for i in 0..doc.elems.len() {
+        let inside = i == best.1 || doc.elems.get(i).and_then(|e| e.parent).is_some_and(|p| doc.elems.get(p).is_some_and(|p| p.in_main));
+        if let Some(e) = doc.elems.get_mut(i) {
+            e.in_main = inside;
+        }
+    }
+    best.1
+}

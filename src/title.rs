@@ -1,0 +1,149 @@
+//! The headline: the page's heading that matches `<title>`/`og:title`, or the last headline before the body.
+
+use crate::clean::{Fate, Hints, Line, Zone};
+use crate::noise::Action;
+use crate::text::{is_cjk, is_headline_like, units};
+
+/// Separators between a headline and the site's name in `<title>`.
+const SITE_SEPARATORS: &[&str] = &[" - ", " – ", " — ", "_", " | ", "｜", "|", "--", " :: ", "——"];
+
+/// The headline block of an article.
+#[derive(Debug, Default, Clone)]
+pub(crate) struct Head {
+    pub title: Option<String>,
+    pub kicker: Option<String>,
+    pub subtitle: Option<String>,
+    /// The line the title was read from.
+    pub line: Option<usize>,
+    kicker_line: Option<usize>,
+    subtitle_line: Option<usize>,
+}
+
+impl Head {
+    /// Lines that belong to the headline, not the body.
+    pub(crate) fn is_head_line(&self, i: usize, text: &str) -> bool {
+        [self.line, self.kicker_line, self.subtitle_line].contains(&Some(i))
+            || self.title.as_deref().is_some_and(|t| norm(t) == norm(text))
+    }
+
+    /// A body that opens by repeating the headline (`讲话 同志们:…`) loses the repeat.
+    pub(crate) fn strip_title_prefix(&self, text: &str) -> String {
+        let Some(title) = self.title.as_deref() else { return text.to_string() };
+        match text.strip_prefix(title) {
+            Some(rest) if rest.starts_with(char::is_whitespace) && units(rest) > 0 => rest.trim_start().to_string(),
+            _ => text.to_string(),
+        }
+    }
+}
+
+/// Letters, digits and CJK characters only, lower-cased: how titles are compared.
+pub(crate) fn norm(s: &str) -> String {
+    s.chars().filter(|c| c.is_alphanumeric() || is_cjk(*c)).flat_map(char::to_lowercase).collect()
+}
+
+pub(crate) fn find(lines: &[Line], hints: &Hints) -> Head {
+    let body_start = lines.iter().position(|l| l.zone == Zone::Body).unwrap_or(0);
+    let labelled = lines.iter().enumerate().take(body_start + 20).find_map(|(i, l)| match &l.fate {
+        Fate::Meta(Action::Title, Some(t), _) => Some((i, t.clone())),
+        _ => None,
+    });
+    let (line, title) = match labelled.or_else(|| matching_line(lines, hints, body_start)) {
+        Some((i, t)) => (Some(i), Some(t)),
+        None if hints.text_mode => match last_headline(lines, body_start) {
+            Some((i, t)) => (Some(i), Some(t)),
+            None => (None, None),
+        },
+        None => (None, hints.titles.first().map(|t| strip_site(t))),
+    };
+    let mut head = Head { title, line, ..Head::default() };
+    if let Some(t) = line {
+        neighbours(&mut head, lines, t, hints.text_mode);
+    }
+    head
+}
+
+/// The candidate line that best matches one of the page's title hints.
+fn matching_line(lines: &[Line], hints: &Hints, body_start: usize) -> Option<(usize, String)> {
+    let wanted: Vec<String> = hints.titles.iter().map(|t| norm(t)).filter(|t| !t.is_empty()).collect();
+    let first = usize::from(hints.text_mode);
+    let mut best: Option<(usize, usize, String)> = None;
+    for (i, l) in lines.iter().enumerate().take(body_start + 8).skip(first) {
+        let candidate = l.title_candidate || hints.text_mode;
+        if !candidate || !matches!(l.fate, Fate::Keep) || units(&l.text) < 2 || units(&l.text) > 80 {
+            continue;
+        }
+        let n = norm(&l.text);
+        let score = wanted.iter().map(|w| match_score(&n, w)).max().unwrap_or(0);
+        if score > 0 && best.as_ref().is_none_or(|b| score > b.0) {
+            best = Some((score, i, l.text.clone()));
+        }
+    }
+    best.map(|(_, i, t)| (i, t))
+}
+
+/// How well a line matches a hint: equal beats contained, longer beats shorter.
+fn match_score(line: &str, hint: &str) -> usize {
+    let len = line.chars().count();
+    if line == hint {
+        10_000 + len
+    } else if len >= 4 && hint.contains(line) && len * 3 >= hint.chars().count() {
+        5_000 + len
+    } else if hint.chars().count() >= 6 && line.contains(hint) && len <= hint.chars().count() * 2 {
+        1_000 + len
+    } else {
+        0
+    }
+}
+
+/// Text mode with no hint: the last headline-like line before the body.
+fn last_headline(lines: &[Line], body_start: usize) -> Option<(usize, String)> {
+    lines.iter().enumerate().take(body_start).rev().take(12).find_map(|(i, l)| {
+        (matches!(l.fate, Fate::Keep) && is_headline_like(&l.text) && units(&l.text) >= 4).then(|| (i, l.text.clone()))
+    })
+}
+
+/// A kicker above the title and a subtitle (——…) below it, in text mode.
+fn neighbours(head: &mut Head, lines: &[Line], t: usize, text_mode: bool) {
+    let usable = |l: &Line| matches!(l.fate, Fate::Keep) && l.zone != Zone::Body && is_headline_like(&l.text);
+    if let Some(l) = t.checked_sub(1).and_then(|k| lines.get(k)) {
+        if text_mode && usable(l) && units(&l.text) >= 4 && l.text.contains(['“', '"', ' ']) {
+            head.kicker = Some(l.text.clone());
+            head.kicker_line = t.checked_sub(1);
+        }
+    }
+    if let Some(l) = lines.get(t + 1) {
+        if matches!(l.fate, Fate::Keep) && (l.text.starts_with("——") || l.text.starts_with("--")) {
+            head.subtitle = Some(l.text.trim_start_matches(['—', '-']).trim().to_string());
+            head.subtitle_line = Some(t + 1);
+        }
+    }
+}
+
+/// `标题_栏目_网站` → `标题`, unless the first part is too short to be a headline.
+pub(crate) fn strip_site(title: &str) -> String {
+    let t = title.trim();
+    let cut = SITE_SEPARATORS.iter().filter_map(|s| t.find(s)).min();
+    match cut {
+        Some(i) if units(&t[..i]) >= 4 => t[..i].trim().to_string(),
+        _ => t.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn site_names_are_cut_from_page_titles() {
+        assert_eq!(strip_site("以战时内阁审查重启停火谈判提案_新闻频道_中国青年网"), "以战时内阁审查重启停火谈判提案");
+        assert_eq!(strip_site("关于印发工作要点的通知 - 江西省卫生健康委员会"), "关于印发工作要点的通知");
+        assert_eq!(strip_site("首页_中国计划生育协会"), "首页_中国计划生育协会");
+    }
+
+    #[test]
+    fn equal_beats_contained() {
+        let hint = norm("新华视界｜河北遵化：数字农机服务助力农业生产-新华网");
+        assert!(match_score(&norm("新华视界｜河北遵化：数字农机服务助力农业生产"), &hint) > 0);
+        assert_eq!(match_score(&norm("新华网"), &hint), 0);
+    }
+}
