@@ -51,7 +51,7 @@ const LABELS: &[(&str, Field)] = &[
 
 static LABEL: LazyLock<Regex> = LazyLock::new(|| {
     let alts: Vec<&str> = LABELS.iter().map(|(l, _)| *l).collect();
-    Regex::new(&format!(r"(?:^|[\s|｜丨【\[])({})\s*[:：]", alts.join("|"))).expect("valid label pattern")
+    Regex::new(&format!(r"({})\s*[:：]", alts.join("|"))).expect("valid label pattern")
 });
 
 /// What a byline line says.
@@ -91,6 +91,10 @@ pub(crate) fn parse(line: &str) -> Option<Byline> {
             _ => {}
         }
     }
+    if out.date.is_none() {
+        // A date printed after another field: `来源：太原晚报 2021-11-25 16:26:07`.
+        out.date = find_date(line, false);
+    }
     Some(out)
 }
 
@@ -127,6 +131,13 @@ mod tests {
     fn reads_a_portal_date_line() {
         let b = parse("2025-02-20 21:14  浏览:374  搜索引擎搜索“手机全球会展网”").unwrap();
         assert_eq!(b.date.unwrap().0.to_string(), "2025-02-20T21:14:00+08:00");
+    }
+
+    #[test]
+    fn a_date_after_the_source_is_found() {
+        let b = parse("来源：太原晚报 2021-11-25 16:26:07").unwrap();
+        assert_eq!(b.date.unwrap().0.to_string(), "2021-11-25T16:26:07+08:00");
+        assert_eq!(b.source.as_deref(), Some("太原晚报"));
     }
 
     #[test]

@@ -167,7 +167,11 @@ fn judge(text: &str, rules: &RuleSet, link_heavy: bool, zone: Zone, removed: &mu
     let fate = match v.decision {
         Some((rule, _)) if rule.action() == Action::DropLine => Fate::Drop(rule.name().to_string()),
         Some((rule, _)) if rule.action() == Action::DropRest => Fate::Tail(rule.name().to_string()),
-        Some((rule, capture)) => Fate::Meta(rule.action(), capture, rule.name().to_string()),
+        Some((rule, capture)) => match byline::parse(&text) {
+            // A credit line that also carries the date is read as a byline.
+            Some(b) if b.date.is_some() && rule.action() != Action::Title => Fate::Byline(b),
+            _ => Fate::Meta(rule.action(), capture, rule.name().to_string()),
+        },
         None if text.is_empty() => Fate::Drop(v.stripped.first().map_or("empty", |s| s.0).to_string()),
         None => match byline::parse(&text) {
             Some(b) => Fate::Byline(b),
@@ -262,14 +266,17 @@ fn pick_date(lines: &[Line], head: &title::Head, hints: &Hints) -> Option<Publis
     if let Some(d) = &hints.date {
         return Some(d.clone());
     }
-    let from = head.line.map_or(0, |t| t + 1);
     let body_start = lines.iter().position(|l| l.zone == Zone::Body).unwrap_or(0);
-    let near = lines.iter().enumerate().skip(from).take_while(|(i, _)| *i < body_start.max(from) + 4).take(12);
-    let found = near.filter_map(|(_, l)| match &l.fate {
-        Fate::Byline(b) => b.date.clone(),
+    if std::env::var_os("RS_DEBUG").is_some() { for (i, l) in lines.iter().enumerate().take(body_start + 5) { eprintln!("{i} {:?} {:?} {:?}", l.zone, l.fate, l.text.chars().take(40).collect::<String>()); } eprintln!("title {:?}", head.line); }
+    // The byline is usually just under the headline, sometimes just above it.
+    let title = head.line.unwrap_or(body_start);
+    let below = (title + 1..body_start.max(title + 1) + 4).take(12);
+    let above = (title.saturating_sub(3)..title).rev();
+    let byline_date = below.chain(above).find_map(|i| match lines.get(i).map(|l| &l.fate) {
+        Some(Fate::Byline(b)) => b.date.clone(),
         _ => None,
     });
-    if let Some((d, raw)) = found.into_iter().next() {
+    if let Some((d, raw)) = byline_date {
         return Some(Published::new(d, &raw, DateOrigin::Byline));
     }
     let url = hints.url.as_deref()?;

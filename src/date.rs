@@ -114,6 +114,8 @@ static URL_DATES: LazyLock<Vec<Regex>> = LazyLock::new(|| {
         r"/t(?P<y>20\d{2})(?P<m>\d{2})(?P<d>\d{2})_",
         r"/(?P<y>(?:19|20)\d{2})[-/_]?(?P<m>[01]\d)[-/_]?(?P<d>[0-3]\d)(?:[/_.A-Za-z-]|$)",
         r"/(?P<y>(?:19|20)\d{2})-(?P<m>[01]?\d)-(?P<d>[0-3]?\d)/",
+        // A whole path segment of six digits, yyMMdd (`/a/210120/8605520.html`).
+        r"/(?P<yy>[0-3]\d)(?P<m>[01]\d)(?P<d>[0-3]\d)/[^/]",
     ]
     .iter()
     .map(|p| Regex::new(p).expect("valid url date pattern"))
@@ -200,7 +202,10 @@ fn stands_alone(text: &str, c: &Captures) -> bool {
 }
 
 fn ymd(c: &Captures) -> Option<Date> {
-    let y: i16 = c.name("y")?.as_str().parse().ok()?;
+    let y: i16 = match c.name("yy") {
+        Some(yy) => 2000 + yy.as_str().parse::<i16>().ok()?,
+        None => c.name("y")?.as_str().parse().ok()?,
+    };
     let m: i8 = c.name("m")?.as_str().parse().ok()?;
     let d: i8 = c.name("d")?.as_str().parse().ok()?;
     Date::new(y, m, d).ok()
@@ -357,6 +362,8 @@ mod tests {
         assert_eq!(u("http://www.he.news.cn/20240515/d59c/c.html"), "2024-05-15");
         assert_eq!(u("https://new.qq.com/rain/a/20240518A060RN00"), "2024-05-18");
         assert_eq!(u("https://example.com/article/12345.html"), "");
+        assert_eq!(u("http://food.39.net/a/210120/8605520.html"), "2021-01-20");
+        assert_eq!(u("http://a.cn/a/219999/1.html"), "");
     }
 
     #[test]

@@ -185,7 +185,7 @@ impl Walker {
     fn meta(&mut self, el: ElementRef) {
         let key = el.attr("property").or_else(|| el.attr("name")).or_else(|| el.attr("itemprop"));
         if let (Some(k), Some(v)) = (key, el.attr("content")) {
-            self.doc.head.metas.push((k.to_ascii_lowercase(), v.to_string()));
+            self.doc.head.metas.push((k.trim().to_ascii_lowercase(), v.trim().to_string()));
         }
     }
 

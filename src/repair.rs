@@ -5,7 +5,7 @@ use std::sync::LazyLock;
 use regex::Regex;
 
 use crate::article::Truncation;
-use crate::text::{is_cjk, is_terminal, units};
+use crate::text::{is_cjk, is_prose, is_terminal, units};
 
 /// Paywall stubs: (rule name, pattern). Named groups `total`, `shown` and
 /// `omitted` carry the counts the stub prints.
@@ -102,7 +102,14 @@ pub(crate) fn continues(prev: &str, next: &str, text_mode: bool) -> bool {
     if is_cjk(last) && matches!(early_stop, Some(1..=2)) {
         return true;
     }
-    text_mode && units(prev) >= 30 && is_cjk(last) && is_cjk(first) && last != '摄' && !prev.trim_end().ends_with("供图")
+    // A long line stopping mid-phrase, followed by running text (not a headline).
+    text_mode
+        && units(prev) >= 40
+        && is_cjk(last)
+        && is_cjk(first)
+        && is_prose(next)
+        && last != '摄'
+        && !prev.trim_end().ends_with("供图")
 }
 
 #[cfg(test)]

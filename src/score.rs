@@ -26,6 +26,21 @@ const CHROME_WORDS: &[&str] = &[
     "friendlink", "yqlj", "widget", "author-bio", "byline-bio", "print", "gotop",
 ];
 
+/// Parts of class names that say nothing about the role (`share-box`, `news_list_wrap`).
+const LAYOUT_WORDS: &[&str] = &[
+    "box", "wrap", "wrapper", "container", "inner", "outer", "con", "bd", "hd", "area", "section", "block", "module",
+    "mod", "part", "panel", "cont", "w", "l", "r", "left", "right", "clearfix", "fl", "fr", "col", "row", "item",
+];
+
+/// Stems that mark chrome wherever they appear in a word (`morestories`, `relatedNews`).
+const CHROME_STEMS: &[&str] = &["recommend", "related", "comment", "sidebar", "breadcrumb", "footer", "copyright", "advert", "morestor", "trending", "popular", "sharebar"];
+
+/// Class or id words that say "article", which overrule chrome words on the same element.
+const CONTENT_WORDS: &[&str] = &["content", "article", "post", "entry", "hentry", "main", "text", "detail", "story", "body"];
+
+/// Elements that are never chrome, whatever their classes say.
+const NEVER_CHROME: &[&str] = &["article", "main", "body", "html"];
+
 /// Class or id words of headlines.
 const TITLE_WORDS: &[&str] = &["title", "headline", "article-title", "news-title", "tit", "bt", "biaoti"];
 
@@ -55,22 +70,45 @@ pub(crate) fn hint(el: ElementRef) -> Hint {
     if CONTENT.matches(&el) {
         return Hint::Content;
     }
-    let mut words = v.classes().chain(v.id()).flat_map(|c| c.split(['-', '_', ' '])).map(str::to_ascii_lowercase).peekable();
-    if words.peek().is_none() {
-        return Hint::None;
-    }
-    let whole: Vec<String> = v.classes().chain(v.id()).map(str::to_ascii_lowercase).collect();
-    let words: Vec<String> = words.collect();
-    let has = |list: &[&str]| list.iter().any(|w| words.iter().any(|x| x == w) || whole.iter().any(|x| x == w));
-    if has(CAPTION_WORDS) {
+    let roles: Vec<Hint> = v.classes().chain(v.id()).map(role).collect();
+    if roles.contains(&Hint::Caption) {
         Hint::Caption
-    } else if has(TITLE_WORDS) {
+    } else if roles.contains(&Hint::Title) {
         Hint::Title
-    } else if has(CHROME_WORDS) && !whole.iter().any(|c| c.contains("content") || c.contains("article")) {
+    } else if roles.contains(&Hint::Chrome) && !roles.contains(&Hint::Content) && !NEVER_CHROME.contains(&v.name()) {
         Hint::Chrome
     } else {
         Hint::None
     }
+}
+
+/// What one class or id name says. Its words are read from the last one
+/// back, skipping layout words, so `detail-content__recommend` is a
+/// recommendation widget and `tag-wordpress` is nothing in particular.
+fn role(name: &str) -> Hint {
+    let lower = name.to_ascii_lowercase();
+    if CAPTION_WORDS.contains(&lower.as_str()) {
+        return Hint::Caption;
+    }
+    if TITLE_WORDS.contains(&lower.as_str()) {
+        return Hint::Title;
+    }
+    let words = lower.split(['-', '_', ' ']).filter(|w| !w.is_empty() && !LAYOUT_WORDS.contains(w));
+    for w in words.rev() {
+        if CAPTION_WORDS.contains(&w) {
+            return Hint::Caption;
+        }
+        if CHROME_WORDS.contains(&w) || CHROME_STEMS.iter().any(|s| w.contains(s)) {
+            return Hint::Chrome;
+        }
+        if CONTENT_WORDS.contains(&w) {
+            return Hint::Content;
+        }
+        if TITLE_WORDS.contains(&w) {
+            return Hint::Title;
+        }
+    }
+    Hint::None
 }
 
 /// A line's worth as article text (`good`) and as chrome (`bad`), in units.

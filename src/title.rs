@@ -53,7 +53,10 @@ pub(crate) fn find(lines: &[Line], hints: &Hints) -> Head {
             Some((i, t)) => (Some(i), Some(t)),
             None => (None, None),
         },
-        None => (None, hints.titles.first().map(|t| strip_site(t))),
+        None => match first_heading(lines, body_start) {
+            Some((i, t)) => (Some(i), Some(t)),
+            None => (None, hints.titles.first().map(|t| strip_site(t))),
+        },
     };
     let mut head = Head { title, line, ..Head::default() };
     if let Some(t) = line {
@@ -102,6 +105,14 @@ fn last_headline(lines: &[Line], body_start: usize) -> Option<(usize, String)> {
     })
 }
 
+/// HTML with no hint matching: the heading nearest above the body, or opening it.
+fn first_heading(lines: &[Line], body_start: usize) -> Option<(usize, String)> {
+    let usable = |l: &Line| l.title_candidate && matches!(l.fate, Fate::Keep) && is_headline_like(&l.text) && units(&l.text) >= 4;
+    let above = lines.iter().enumerate().take(body_start).rev().take(15).find(|(_, l)| usable(l));
+    let opening = || lines.iter().enumerate().skip(body_start).take(3).find(|(_, l)| usable(l));
+    above.or_else(opening).map(|(i, l)| (i, l.text.clone()))
+}
+
 /// A kicker above the title and a subtitle (——…) below it, in text mode.
 fn neighbours(head: &mut Head, lines: &[Line], t: usize, text_mode: bool) {
     let usable = |l: &Line| matches!(l.fate, Fate::Keep) && l.zone != Zone::Body && is_headline_like(&l.text);
@@ -119,13 +130,22 @@ fn neighbours(head: &mut Head, lines: &[Line], t: usize, text_mode: bool) {
     }
 }
 
-/// `标题_栏目_网站` → `标题`, unless the first part is too short to be a headline.
+/// `标题_栏目_网站` → `标题`. Cuts only when everything after the first
+/// separator reads like site and column names (short, unpunctuated), so
+/// `书记市长这一周 | 奋马扬鞭争春色，“虎”力全开向未来` stays whole.
 pub(crate) fn strip_site(title: &str) -> String {
     let t = title.trim();
-    let cut = SITE_SEPARATORS.iter().filter_map(|s| t.find(s)).min();
-    match cut {
-        Some(i) if units(&t[..i]) >= 4 => t[..i].trim().to_string(),
-        _ => t.to_string(),
+    let Some((i, sep)) = SITE_SEPARATORS.iter().filter_map(|s| t.find(s).map(|i| (i, *s))).min() else {
+        return t.to_string();
+    };
+    let (head, tail) = (&t[..i], &t[i + sep.len()..]);
+    let site_like = tail
+        .split(|c: char| SITE_SEPARATORS.iter().any(|s| s.trim() == c.to_string()) || c == '-')
+        .all(|seg| units(seg) <= 15 && !seg.contains(['，', ',', '。', '！', '？', '：']));
+    if units(head) >= 4 && site_like {
+        head.trim().to_string()
+    } else {
+        t.to_string()
     }
 }
 
@@ -138,6 +158,7 @@ mod tests {
         assert_eq!(strip_site("以战时内阁审查重启停火谈判提案_新闻频道_中国青年网"), "以战时内阁审查重启停火谈判提案");
         assert_eq!(strip_site("关于印发工作要点的通知 - 江西省卫生健康委员会"), "关于印发工作要点的通知");
         assert_eq!(strip_site("首页_中国计划生育协会"), "首页_中国计划生育协会");
+        assert_eq!(strip_site("书记市长这一周 | 奋马扬鞭争春色，“虎”力全开向未来"), "书记市长这一周 | 奋马扬鞭争春色，“虎”力全开向未来");
     }
 
     #[test]
