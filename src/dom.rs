@@ -27,6 +27,8 @@ pub(crate) struct Elem {
     pub good: f64,
     pub bad: f64,
     pub hint: Hint,
+    /// Navigation, footers, share bars, comment widgets and the like (decided after the walk).
+    pub chrome: bool,
     pub in_main: bool,
 }
 
@@ -41,6 +43,8 @@ pub(crate) struct DomLine {
     pub row: Option<usize>,
     pub link_units: usize,
     pub title_candidate: bool,
+    /// Worth as article text and as chrome, before chrome hints are applied.
+    pub value: (f64, f64),
     /// Inside navigation, footers, share bars, comment widgets and the like.
     pub chrome: bool,
 }
@@ -67,7 +71,6 @@ struct Frame {
     block: usize,
     row: Option<usize>,
     skip: bool,
-    chrome: bool,
     link: bool,
     kind: Option<BlockKind>,
     title_candidate: bool,
@@ -93,7 +96,7 @@ struct Walker {
 /// Walks the tree once, without recursion, so any nesting depth is safe.
 pub(crate) fn walk(html: &Html) -> Doc {
     let mut w = Walker { doc: Doc::default(), stack: Vec::new(), line: String::new(), link_units: 0, captured: String::new() };
-    w.doc.elems.push(Elem { parent: None, good: 0.0, bad: 0.0, hint: Hint::None, in_main: false });
+    w.doc.elems.push(Elem { parent: None, good: 0.0, bad: 0.0, hint: Hint::None, chrome: false, in_main: false });
     w.stack.push(Frame::default());
     for edge in html.tree.root().traverse() {
         match edge {
@@ -137,12 +140,11 @@ impl Walker {
         }
         f.skip = parent.skip || SKIP.contains(&name) || el.attr("hidden").is_some() || is_invisible(el);
         let hint = score::hint(el);
-        self.doc.elems.push(Elem { parent: Some(parent.elem), good: 0.0, bad: 0.0, hint, in_main: false });
+        self.doc.elems.push(Elem { parent: Some(parent.elem), good: 0.0, bad: 0.0, hint, chrome: false, in_main: false });
         f.elem = self.doc.elems.len() - 1;
         if BLOCKS.contains(&name) {
             f.block = f.elem;
         }
-        f.chrome = parent.chrome || hint == Hint::Chrome;
         f.link |= name == "a";
         f.title_candidate |= matches!(name, "h1" | "h2" | "h3") || hint == Hint::Title;
         f.kind = block_kind(name, hint).or(parent.kind);
@@ -194,7 +196,7 @@ impl Walker {
         self.flush_with(f);
     }
 
-    /// Ends the current line, scoring it into the block element that holds it.
+    /// Ends the current line.
     fn flush_with(&mut self, f: Frame) {
         let link_units = std::mem::take(&mut self.link_units);
         if self.line.trim().is_empty() {
@@ -202,11 +204,7 @@ impl Walker {
             return;
         }
         let text = std::mem::take(&mut self.line);
-        let (good, bad) = score::line_value(&text, link_units, f.chrome);
-        if let Some(e) = self.doc.elems.get_mut(f.block) {
-            e.good += good;
-            e.bad += bad;
-        }
+        let value = score::line_value(&text, link_units);
         self.doc.lines.push(DomLine {
             text,
             kind: f.kind.unwrap_or(BlockKind::Paragraph),
@@ -214,7 +212,8 @@ impl Walker {
             row: f.row,
             link_units,
             title_candidate: f.title_candidate,
-            chrome: f.chrome,
+            value,
+            chrome: false,
         });
     }
 }

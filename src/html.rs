@@ -8,6 +8,7 @@ use crate::dom::{self, DomLine};
 use crate::meta;
 use crate::score;
 use crate::text::units;
+use crate::title;
 
 /// Cells of a data-table row longer than this are layout, not data.
 const MAX_CELL_UNITS: usize = 40;
@@ -16,9 +17,11 @@ pub(crate) fn page_lines(html: &str, url: Option<&str>) -> (Vec<RawLine>, Hints)
     let parsed = Html::parse_document(html);
     let mut doc = dom::walk(&parsed);
     drop(parsed);
-    score::choose_main(&mut doc);
+    let titles = meta::titles(&doc.head);
+    let title_elem = title::best_line(doc.lines.iter().filter(|l| l.title_candidate).map(|l| (l.elem, l.text.as_str())), &titles);
+    score::choose_main(&mut doc, title_elem);
     let hints = Hints {
-        titles: meta::titles(&doc.head),
+        titles,
         date: meta::date(&doc.head),
         url: url.map(str::to_string),
         text_mode: false,

@@ -113,12 +113,9 @@ fn role(name: &str) -> Hint {
 
 /// A line's worth as article text (`good`) and as chrome (`bad`), in units.
 /// Punctuation counts for a lot: Chinese prose is dense with ,。;: and menus have none.
-pub(crate) fn line_value(text: &str, link_units: usize, chrome: bool) -> (f64, f64) {
+pub(crate) fn line_value(text: &str, link_units: usize) -> (f64, f64) {
     let u = units(text) as f64;
     let links = link_units as f64;
-    if chrome {
-        return (0.0, u.max(1.0));
-    }
     if links > 0.5 * u {
         return (0.0, u.max(1.0));
     }
@@ -134,20 +131,46 @@ pub(crate) fn line_value(text: &str, link_units: usize, chrome: bool) -> (f64, f
 }
 
 /// Picks the main element and marks it and everything inside it.
-/// Scores add up from children to parents in one backward sweep (parents
-/// precede children in the element list); the best element maximises
-/// article text minus chrome, ties going to the deeper element.
-pub(crate) fn choose_main(doc: &mut Doc) -> usize {
-    for i in (1..doc.elems.len()).rev() {
-        let (good, bad, parent) = match doc.elems.get(i) {
-            Some(e) => (e.good, e.bad, e.parent),
-            None => continue,
-        };
-        if let Some(p) = parent.and_then(|p| doc.elems.get_mut(p)) {
-            p.good += good;
-            p.bad += bad;
+///
+/// Scores add up from children to parents in backward sweeps (parents
+/// precede children in the element list). A chrome hint is not believed
+/// for an element that wraps the headline or nearly all of the page's
+/// article-like text: a wrapper called `Page-ad-margins` or `one-sidebar`
+/// around the whole page is not chrome. The best element maximises article
+/// text minus chrome, ties going to the deeper element.
+pub(crate) fn choose_main(doc: &mut Doc, title_elem: Option<usize>) -> usize {
+    let mut wraps_title = vec![false; doc.elems.len()];
+    let mut at = title_elem;
+    while let Some(i) = at {
+        if let Some(w) = wraps_title.get_mut(i) {
+            *w = true;
+        }
+        at = doc.elems.get(i).and_then(|e| e.parent);
+    }
+    for l in &doc.lines {
+        if let Some(e) = doc.elems.get_mut(l.elem) {
+            e.good += l.value.0;
         }
     }
+    sum_up(doc);
+    let total = doc.elems.first().map_or(0.0, |e| e.good);
+    for i in 0..doc.elems.len() {
+        let parent_chrome = doc.elems.get(i).and_then(|e| e.parent).and_then(|p| doc.elems.get(p)).is_some_and(|p| p.chrome);
+        if let Some(e) = doc.elems.get_mut(i) {
+            let wrapper = wraps_title.get(i).copied().unwrap_or(false) || e.good >= 0.9 * total;
+            e.chrome = parent_chrome || e.hint == Hint::Chrome && !wrapper;
+            (e.good, e.bad) = (0.0, 0.0);
+        }
+    }
+    for l in &mut doc.lines {
+        if let Some(e) = doc.elems.get_mut(l.elem) {
+            l.chrome = e.chrome;
+            let (good, bad) = if e.chrome { (0.0, (units(&l.text) as f64).max(1.0)) } else { l.value };
+            e.good += good;
+            e.bad += bad;
+        }
+    }
+    sum_up(doc);
     let mut best = (f64::MIN, 0usize);
     for (i, e) in doc.elems.iter().enumerate() {
         let bonus = if e.hint == Hint::Content { 0.25 * e.good } else { 0.0 };
@@ -163,4 +186,15 @@ pub(crate) fn choose_main(doc: &mut Doc) -> usize {
         }
     }
     best.1
+}
+
+/// Adds every element's scores into its parent's, children first.
+fn sum_up(doc: &mut Doc) {
+    for i in (1..doc.elems.len()).rev() {
+        let Some((good, bad, Some(p))) = doc.elems.get(i).map(|e| (e.good, e.bad, e.parent)) else { continue };
+        if let Some(p) = doc.elems.get_mut(p) {
+            p.good += good;
+            p.bad += bad;
+        }
+    }
 }

@@ -67,21 +67,26 @@ pub(crate) fn find(lines: &[Line], hints: &Hints) -> Head {
 
 /// The candidate line that best matches one of the page's title hints.
 fn matching_line(lines: &[Line], hints: &Hints, body_start: usize) -> Option<(usize, String)> {
-    let wanted: Vec<String> = hints.titles.iter().map(|t| norm(t)).filter(|t| !t.is_empty()).collect();
     let first = usize::from(hints.text_mode);
-    let mut best: Option<(usize, usize, String)> = None;
-    for (i, l) in lines.iter().enumerate().take(body_start + 8).skip(first) {
-        let candidate = l.title_candidate || hints.text_mode;
-        if !candidate || !matches!(l.fate, Fate::Keep) || units(&l.text) < 2 || units(&l.text) > 80 {
-            continue;
-        }
-        let n = norm(&l.text);
+    let candidates = lines.iter().enumerate().take(body_start + 8).skip(first).filter(|(_, l)| {
+        (l.title_candidate || hints.text_mode) && matches!(l.fate, Fate::Keep) && (2..=80).contains(&units(&l.text))
+    });
+    let i = best_line(candidates.map(|(i, l)| (i, l.text.as_str())), &hints.titles)?;
+    lines.get(i).map(|l| (i, l.text.clone()))
+}
+
+/// Of `(key, text)` candidates, the key of the one that best matches a title hint.
+pub(crate) fn best_line<'a, K>(candidates: impl Iterator<Item = (K, &'a str)>, hints: &[String]) -> Option<K> {
+    let wanted: Vec<String> = hints.iter().map(|t| norm(t)).filter(|t| !t.is_empty()).collect();
+    let mut best: Option<(usize, K)> = None;
+    for (key, text) in candidates {
+        let n = norm(text);
         let score = wanted.iter().map(|w| match_score(&n, w)).max().unwrap_or(0);
         if score > 0 && best.as_ref().is_none_or(|b| score > b.0) {
-            best = Some((score, i, l.text.clone()));
+            best = Some((score, key));
         }
     }
-    best.map(|(_, i, t)| (i, t))
+    best.map(|(_, k)| k)
 }
 
 /// How well a line matches a hint: equal beats contained, longer beats shorter.
