@@ -18,12 +18,11 @@ const CONTENT_SELECTORS: &str = concat!(
 
 /// Class or id words of navigation, footers and widgets (matched as whole words).
 const CHROME_WORDS: &[&str] = &[
-    "nav", "navbar", "menu", "footer", "foot", "copyright", "sidebar", "side", "aside", "breadcrumb", "crumb",
-    "crumbs", "share", "sharing", "social", "comment", "comments", "reply", "related", "recommend", "recommended",
-    "hot", "rank", "ranking", "ad", "ads", "advert", "advertisement", "banner", "sponsor", "promo", "tags", "tag",
+    "nav", "navbar", "navigation", "menu", "footer", "copyright", "sidebar", "aside", "breadcrumb", "breadcrumbs",
+    "crumb", "crumbs", "share", "sharing", "social", "comment", "comments", "reply", "related", "recommend",
+    "recommended", "rank", "ranking", "ad", "ads", "advert", "advertisement", "banner", "sponsor", "promo", "tags",
     "pager", "pagination", "login", "signup", "subscribe", "newsletter", "toolbar", "popup", "modal", "cookie",
-    "weixin", "qrcode", "ewm", "topbar", "bottom", "location", "position", "dlist", "list-news", "more", "links",
-    "friendlink", "yqlj", "widget", "author-bio", "byline-bio", "print", "gotop",
+    "weixin", "qrcode", "ewm", "topbar", "friendlink", "yqlj", "gotop", "disclaimer",
 ];
 
 /// Parts of class names that say nothing about the role (`share-box`, `news_list_wrap`).
@@ -139,14 +138,34 @@ pub(crate) fn line_value(text: &str, link_units: usize) -> (f64, f64) {
 /// around the whole page is not chrome. The best element maximises article
 /// text minus chrome, ties going to the deeper element.
 pub(crate) fn choose_main(doc: &mut Doc, title_elem: Option<usize>) -> usize {
-    let mut wraps_title = vec![false; doc.elems.len()];
+    let wrapper = wrappers(doc, title_elem);
+    let mut best = score_with_chrome(doc, &wrapper, true);
+    if best.is_none() {
+        // Every line sat under a chrome hint: the hints are wrong for this page.
+        best = score_with_chrome(doc, &wrapper, false);
+    }
+    let best = best.unwrap_or(0);
+    for i in 0..doc.elems.len() {
+        let inside = i == best || doc.elems.get(i).and_then(|e| e.parent).is_some_and(|p| doc.elems.get(p).is_some_and(|p| p.in_main));
+        if let Some(e) = doc.elems.get_mut(i) {
+            e.in_main = inside;
+        }
+    }
+    best
+}
+
+/// Elements whose chrome hint is not believed: ancestors of the headline and
+/// elements holding nearly all of the page's article-like text.
+fn wrappers(doc: &mut Doc, title_elem: Option<usize>) -> Vec<bool> {
+    let mut wrapper = vec![false; doc.elems.len()];
     let mut at = title_elem;
     while let Some(i) = at {
-        if let Some(w) = wraps_title.get_mut(i) {
+        if let Some(w) = wrapper.get_mut(i) {
             *w = true;
         }
         at = doc.elems.get(i).and_then(|e| e.parent);
     }
+    reset(doc);
     for l in &doc.lines {
         if let Some(e) = doc.elems.get_mut(l.elem) {
             e.good += l.value.0;
@@ -154,14 +173,22 @@ pub(crate) fn choose_main(doc: &mut Doc, title_elem: Option<usize>) -> usize {
     }
     sum_up(doc);
     let total = doc.elems.first().map_or(0.0, |e| e.good);
+    for (w, e) in wrapper.iter_mut().zip(&doc.elems) {
+        *w |= e.good >= 0.9 * total;
+    }
+    wrapper
+}
+
+/// Scores every element and returns the best, if any holds article text.
+fn score_with_chrome(doc: &mut Doc, wrapper: &[bool], believe_hints: bool) -> Option<usize> {
     for i in 0..doc.elems.len() {
         let parent_chrome = doc.elems.get(i).and_then(|e| e.parent).and_then(|p| doc.elems.get(p)).is_some_and(|p| p.chrome);
+        let hinted = believe_hints && !wrapper.get(i).copied().unwrap_or(false);
         if let Some(e) = doc.elems.get_mut(i) {
-            let wrapper = wraps_title.get(i).copied().unwrap_or(false) || e.good >= 0.9 * total;
-            e.chrome = parent_chrome || e.hint == Hint::Chrome && !wrapper;
-            (e.good, e.bad) = (0.0, 0.0);
+            e.chrome = parent_chrome || hinted && e.hint == Hint::Chrome;
         }
     }
+    reset(doc);
     for l in &mut doc.lines {
         if let Some(e) = doc.elems.get_mut(l.elem) {
             l.chrome = e.chrome;
@@ -171,21 +198,21 @@ pub(crate) fn choose_main(doc: &mut Doc, title_elem: Option<usize>) -> usize {
         }
     }
     sum_up(doc);
-    let mut best = (f64::MIN, 0usize);
+    let mut best: Option<(f64, usize)> = None;
     for (i, e) in doc.elems.iter().enumerate() {
         let bonus = if e.hint == Hint::Content { 0.25 * e.good } else { 0.0 };
         let s = e.good - 1.5 * e.bad + bonus;
-        if s >= best.0 && e.good > 0.0 {
-            best = (s, i);
+        if e.good > 0.0 && best.is_none_or(|b| s >= b.0) {
+            best = Some((s, i));
         }
     }
-    for i in 0..doc.elems.len() {
-        let inside = i == best.1 || doc.elems.get(i).and_then(|e| e.parent).is_some_and(|p| doc.elems.get(p).is_some_and(|p| p.in_main));
-        if let Some(e) = doc.elems.get_mut(i) {
-            e.in_main = inside;
-        }
+    best.map(|b| b.1)
+}
+
+fn reset(doc: &mut Doc) {
+    for e in &mut doc.elems {
+        (e.good, e.bad) = (0.0, 0.0);
     }
-    best.1
 }
 
 /// Adds every element's scores into its parent's, children first.
