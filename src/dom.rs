@@ -204,7 +204,7 @@ impl Walker {
             return;
         }
         let text = std::mem::take(&mut self.line);
-        let value = score::line_value(&text, link_units);
+        let value = score::line_value(&text, link_units, f.kind.unwrap_or(BlockKind::Paragraph));
         self.doc.lines.push(DomLine {
             text,
             kind: f.kind.unwrap_or(BlockKind::Paragraph),

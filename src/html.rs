@@ -19,7 +19,8 @@ pub(crate) fn page_lines(html: &str, url: Option<&str>) -> (Vec<RawLine>, Hints)
     drop(parsed);
     let titles = meta::titles(&doc.head);
     let title_elem = title::best_line(doc.lines.iter().filter(|l| l.title_candidate).map(|l| (l.elem, l.text.as_str())), &titles);
-    score::choose_main(&mut doc, title_elem);
+    let best = score::choose_main(&mut doc, title_elem);
+    if std::env::var_os("RS_DEBUG").is_some() { eprintln!("best {best} title {title_elem:?}"); for l in &doc.lines { let e = &doc.elems[l.elem]; eprintln!("{} {:?} chrome={} main={} val={:?} {:?}", l.elem, e.hint, l.chrome, e.in_main, l.value, l.text.chars().take(50).collect::<String>()); } }
     let hints = Hints {
         titles,
         date: meta::date(&doc.head),
@@ -28,25 +29,28 @@ pub(crate) fn page_lines(html: &str, url: Option<&str>) -> (Vec<RawLine>, Hints)
     };
     let in_main = |l: &DomLine| doc.elems.get(l.elem).is_some_and(|e| e.in_main);
     let first = doc.lines.iter().position(in_main);
-    let mut out: Vec<RawLine> = Vec::with_capacity(doc.lines.len());
-    let mut lines = doc.lines.iter().enumerate().peekable();
-    while let Some((i, l)) = lines.next() {
-        let zone = if in_main(l) {
+    let zone = |i: usize, l: &DomLine| {
+        if in_main(l) {
             Zone::Body
         } else if first.is_none_or(|f| i < f) {
             Zone::Before
         } else {
             Zone::After
-        };
+        }
+    };
+    let mut out: Vec<RawLine> = Vec::with_capacity(doc.lines.len());
+    let mut lines = doc.lines.iter().enumerate().peekable();
+    while let Some((i, l)) = lines.next() {
+        let z = zone(i, l);
         let mut row = vec![l];
-        while let Some((_, next)) = lines.peek() {
-            if l.row.is_none() || next.row != l.row {
+        while let Some(&(j, next)) = lines.peek() {
+            if l.row.is_none() || next.row != l.row || zone(j, next) != z {
                 break;
             }
             row.push(next);
             lines.next();
         }
-        out.extend(row_lines(&row, zone));
+        out.extend(row_lines(&row, z));
     }
     (out, hints)
 }

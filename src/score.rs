@@ -4,6 +4,7 @@ use std::sync::LazyLock;
 
 use scraper::{ElementRef, Selector};
 
+use crate::article::BlockKind;
 use crate::dom::Doc;
 use crate::text::{is_prose, punct_count, units};
 
@@ -112,14 +113,17 @@ fn role(name: &str) -> Hint {
 
 /// A line's worth as article text (`good`) and as chrome (`bad`), in units.
 /// Punctuation counts for a lot: Chinese prose is dense with ,。;: and menus have none.
-pub(crate) fn line_value(text: &str, link_units: usize) -> (f64, f64) {
+pub(crate) fn line_value(text: &str, link_units: usize, kind: BlockKind) -> (f64, f64) {
     let u = units(text) as f64;
     let links = link_units as f64;
     if links > 0.5 * u {
         return (0.0, u.max(1.0));
     }
     let own = u - links;
-    if is_prose(text) {
+    if kind == BlockKind::Table {
+        // Data tables are short cells without punctuation, and still content.
+        (0.3 * own, 0.0)
+    } else if is_prose(text) {
         let p = punct_count(text) as f64;
         (own + 2.0 * p.min(own / 3.0), 0.0)
     } else if own >= 20.0 {
