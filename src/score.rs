@@ -149,13 +149,31 @@ pub(crate) fn choose_main(doc: &mut Doc, title_elem: Option<usize>) -> usize {
         best = score_with_chrome(doc, &wrapper, false);
     }
     let best = best.unwrap_or(0);
+    let chosen = with_siblings(doc, best);
     for i in 0..doc.elems.len() {
-        let inside = i == best || doc.elems.get(i).and_then(|e| e.parent).is_some_and(|p| doc.elems.get(p).is_some_and(|p| p.in_main));
+        let inside = chosen.contains(&i) || doc.elems.get(i).and_then(|e| e.parent).is_some_and(|p| doc.elems.get(p).is_some_and(|p| p.in_main));
         if let Some(e) = doc.elems.get_mut(i) {
             e.in_main = inside;
         }
     }
     best
+}
+
+/// The best element and those of its siblings that read like more of the
+/// same article (pages split a story around ads and pull quotes).
+fn with_siblings(doc: &Doc, best: usize) -> Vec<usize> {
+    let Some(b) = doc.elems.get(best) else { return vec![best] };
+    let Some(parent) = b.parent else { return vec![best] };
+    let floor = (0.2 * b.good).max(15.0);
+    let mut chosen: Vec<usize> = doc
+        .elems
+        .iter()
+        .enumerate()
+        .filter(|(i, e)| *i != best && e.parent == Some(parent) && !e.chrome && e.good >= floor && e.bad * 3.0 < e.good)
+        .map(|(i, _)| i)
+        .collect();
+    chosen.push(best);
+    chosen
 }
 
 /// Elements whose chrome hint is not believed: ancestors of the headline and
