@@ -292,28 +292,46 @@ fn first_sentence_date(items: &[Item]) -> Option<Published> {
 }
 
 /// The body: kept lines of the main region, minus the headline lines, cut at
-/// the first end-of-article marker, with broken paragraphs rejoined.
+/// an end-of-article marker, with broken paragraphs rejoined.
+///
+/// A marker (相关新闻, Related) with more article text after it than before
+/// it is a box inside the article: only the marker and the short lines
+/// after it go, up to the next paragraph.
 fn body_items(lines: &[Line], head: &title::Head, removed: &mut Vec<Removal>, text_mode: bool) -> Vec<Item> {
+    let prose = |l: &Line| if l.zone == Zone::Body && matches!(l.fate, Fate::Keep) && is_prose(&l.text) { units(&l.text) } else { 0 };
+    let mut prose_after: usize = lines.iter().map(prose).sum();
+    let mut prose_before = 0usize;
     let mut items: Vec<Item> = Vec::new();
-    let mut cut = false;
+    let mut seen = std::collections::HashSet::new();
+    let mut end: Option<&str> = None;
+    let mut in_box: Option<&str> = None;
     for (i, l) in lines.iter().enumerate() {
+        let p = prose(l);
+        prose_after -= p;
         if l.zone != Zone::Body {
-            if l.zone == Zone::Before && head.line == Some(i) {
-                continue;
+            if !(l.zone == Zone::Before && head.line == Some(i)) {
+                removed.push(Removal::new("outside-article", l.text.clone()));
             }
-            removed.push(Removal::new("outside-article", l.text.clone()));
             continue;
         }
-        if cut {
-            removed.push(Removal::new("after-end-marker", l.text.clone()));
+        if let Some(rule) = end.or(in_box.filter(|_| p == 0)) {
+            removed.push(Removal::new(rule, l.text.clone()));
             continue;
         }
+        in_box = None;
+        prose_before += p;
         match &l.fate {
             Fate::Keep if head.is_head_line(i, &l.text) => {}
+            // Galleries and templates print the same caption or credit twice.
+            Fate::Keep if !seen.insert(l.text.as_str()) => removed.push(Removal::new("duplicate-line", l.text.clone())),
             Fate::Keep => push_item(&mut items, i, l, head, text_mode),
             Fate::Tail(rule) if !items.is_empty() => {
-                cut = true;
                 removed.push(Removal::new(rule.clone(), l.text.clone()));
+                if prose_after > prose_before {
+                    in_box = Some(rule);
+                } else {
+                    end = Some(rule);
+                }
             }
             Fate::Drop(rule) | Fate::Tail(rule) | Fate::Meta(_, _, rule) => removed.push(Removal::new(rule.clone(), l.text.clone())),
             Fate::Byline(_) => removed.push(Removal::new("byline", l.text.clone())),
