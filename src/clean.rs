@@ -322,8 +322,8 @@ fn body_items(lines: &[Line], head: &title::Head, removed: &mut Vec<Removal>, te
         prose_before += p;
         match &l.fate {
             Fate::Keep if head.is_head_line(i, &l.text) => {}
-            // Galleries and templates print the same caption or credit twice.
-            Fate::Keep if !seen.insert(l.text.as_str()) => removed.push(Removal::new("duplicate-line", l.text.clone())),
+            // Galleries and templates print the same short credit twice ("Photo: AP", "Close").
+            Fate::Keep if units(&l.text) <= 8 && !seen.insert(l.text.as_str()) => removed.push(Removal::new("duplicate-line", l.text.clone())),
             Fate::Keep => push_item(&mut items, i, l, head, text_mode),
             Fate::Tail(rule) if !items.is_empty() => {
                 removed.push(Removal::new(rule.clone(), l.text.clone()));
