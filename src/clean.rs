@@ -98,7 +98,8 @@ pub(crate) fn run(raw: Vec<RawLine>, hints: &Hints, rules: &RuleSet) -> Outcome 
     let mut truncated = None;
     let mut lines = prepare(raw, rules, &mut truncated, &mut removed);
     if hints.text_mode {
-        assign_zones(&mut lines);
+        let anchors = title::hint_lines(&lines, hints);
+        assign_zones(&mut lines, &anchors);
     }
     let head = title::find(&lines, hints);
     let events = collect_meta(&lines, &head);
@@ -183,40 +184,70 @@ fn judge(text: &str, rules: &RuleSet, link_heavy: bool, zone: Zone, removed: &mu
 }
 
 /// Text mode: the article is the stretch of lines that reads most like prose
-/// (a maximum-sum run: prose counts for its size, chrome against it).
-fn assign_zones(lines: &mut [Line]) {
-    let weight = |l: &Line| -> i64 {
-        let u = units(&l.text) as i64;
-        match &l.fate {
-            Fate::Keep if is_prose(&l.text) => u,
-            Fate::Keep if u >= 30 => u / 2,
-            Fate::Keep => -2,
-            Fate::Tail(_) => -400,
-            _ => -6,
+/// (a maximum-sum run: prose counts for its size, chrome against it). When
+/// the headline is known the run must start within a few lines after it,
+/// so a long list of teasers elsewhere on the page cannot win.
+fn assign_zones(lines: &mut [Line], anchors: &[usize]) {
+    let mut prefix = Vec::with_capacity(lines.len() + 1);
+    prefix.push(0i64);
+    for l in lines.iter() {
+        prefix.push(prefix.last().copied().unwrap_or(0) + text_weight(l));
+    }
+    // best_end[s]: the end (exclusive) after s with the largest prefix sum.
+    let mut best_end = vec![lines.len(); lines.len() + 1];
+    for s in (0..lines.len()).rev() {
+        let next = best_end.get(s + 1).copied().unwrap_or(lines.len());
+        let here = s + 1;
+        best_end[s] = if prefix.get(here) >= prefix.get(next) { here } else { next };
+    }
+    let best_from = |starts: &mut dyn Iterator<Item = usize>| {
+        let mut best = (0i64, 0usize, 0usize);
+        for s in starts {
+            let e = best_end.get(s).copied().unwrap_or(s);
+            let sum = prefix.get(e).copied().unwrap_or(0) - prefix.get(s).copied().unwrap_or(0);
+            if sum > best.0 {
+                best = (sum, s, e);
+            }
         }
+        best
     };
-    let (mut best, mut best_range) = (0i64, (0usize, 0usize));
-    let (mut sum, mut start) = (0i64, 0usize);
-    for (i, l) in lines.iter().enumerate() {
-        if sum <= 0 {
-            sum = 0;
-            start = i;
-        }
-        sum += weight(l);
-        if sum > best {
-            best = sum;
-            best_range = (start, i + 1);
-        }
+    let mut near_title = anchors.iter().flat_map(|&t| (t + 1)..(t + 16).min(lines.len()));
+    let mut best = best_from(&mut near_title);
+    if best.0 <= 0 {
+        best = best_from(&mut (0..lines.len()));
     }
     for (i, l) in lines.iter_mut().enumerate() {
-        l.zone = if i < best_range.0 {
+        l.zone = if i < best.1 {
             Zone::Before
-        } else if i < best_range.1 {
+        } else if i < best.2 {
             Zone::Body
         } else {
             Zone::After
         };
     }
+}
+
+/// How much a line of plain text says "article": Chinese prose has 。 in
+/// it; headline lists, teasers and menus do not.
+fn text_weight(l: &Line) -> i64 {
+    let u = units(&l.text) as i64;
+    match &l.fate {
+        Fate::Keep if is_paragraph(&l.text) => u,
+        Fate::Keep if u >= 30 => u / 2,
+        Fate::Keep if is_headline_like(&l.text) => -8,
+        Fate::Keep => 0,
+        Fate::Tail(_) | Fate::Meta(Action::Editor, _, _) => -400,
+        _ => -6,
+    }
+}
+
+/// A paragraph of running text, not a headline that happens to end in ？ or ！.
+fn is_paragraph(text: &str) -> bool {
+    let cjk = text.chars().filter(|c| crate::text::is_cjk(*c)).count();
+    if cjk * 2 < text.chars().count() {
+        return is_prose(text);
+    }
+    text.contains('。') || text.contains('；') || is_prose(text) && units(text) >= 40
 }
 
 /// Metadata events from every line that is near the article: the header

@@ -75,6 +75,19 @@ fn matching_line(lines: &[Line], hints: &Hints, body_start: usize) -> Option<(us
     lines.get(i).map(|l| (i, l.text.clone()))
 }
 
+/// Text mode: every line after the first that matches the title hint, anywhere in the text.
+pub(crate) fn hint_lines(lines: &[Line], hints: &Hints) -> Vec<usize> {
+    let wanted: Vec<String> = hints.titles.iter().map(|t| norm(t)).filter(|t| !t.is_empty()).collect();
+    lines
+        .iter()
+        .enumerate()
+        .skip(1)
+        .filter(|(_, l)| matches!(l.fate, Fate::Keep) && (2..=80).contains(&units(&l.text)))
+        .filter(|(_, l)| wanted.iter().any(|w| match_score(&norm(&l.text), w) > 0))
+        .map(|(i, _)| i)
+        .collect()
+}
+
 /// Of `(key, text)` candidates, the key of the one that best matches a title hint.
 pub(crate) fn best_line<'a, K>(candidates: impl Iterator<Item = (K, &'a str)>, hints: &[String]) -> Option<K> {
     let wanted: Vec<String> = hints.iter().map(|t| norm(t)).filter(|t| !t.is_empty()).collect();
