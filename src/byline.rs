@@ -54,6 +54,11 @@ static LABEL: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(&format!(r"({})\s*[:：]", alts.join("|"))).expect("valid label pattern")
 });
 
+/// Phrases around a date that say where it was posted or where it came from
+/// (`发布于北京`, `来自北京市`, `本文来源于北京商报`): not sentence text.
+static PLACE: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"(?:发布于|来自|(?:本文)?来源于)\S*").expect("valid place pattern"));
+
 /// What a byline line says.
 #[derive(Debug, Default, Clone, PartialEq)]
 pub(crate) struct Byline {
@@ -75,6 +80,7 @@ pub(crate) fn parse(line: &str) -> Option<Byline> {
     let prefix = line.get(..prefix_end).unwrap_or_default();
     let prefix_date = find_date(prefix, false);
     let leftover = prefix_date.as_ref().map_or(prefix.to_string(), |(_, raw)| prefix.replacen(raw.as_str(), "", 1));
+    let leftover = PLACE.replace_all(&leftover, "");
     if labels.is_empty() && prefix_date.is_none() || units(&leftover) > 4 {
         return None;
     }
@@ -138,6 +144,13 @@ mod tests {
         let b = parse("来源：太原晚报 2021-11-25 16:26:07").unwrap();
         assert_eq!(b.date.unwrap().0.to_string(), "2021-11-25T16:26:07+08:00");
         assert_eq!(b.source.as_deref(), Some("太原晚报"));
+    }
+
+    #[test]
+    fn platform_bylines() {
+        assert!(parse("2024-05-18 16:56发布于北京环球时报新媒体官方账号").unwrap().date.is_some());
+        assert!(parse("2022-06-02 09:52:19政能亮 来自北京市").unwrap().date.is_some());
+        assert!(parse("本文来源于北京商报 2024-05-20 09:47:48").unwrap().date.is_some());
     }
 
     #[test]

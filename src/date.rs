@@ -93,7 +93,8 @@ const CHINA: Offset = Offset::constant(8);
 static FULL: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(concat!(
         r"(?P<y>(?:19|20)\d{2})\s*(?:[-/.]|年)\s*(?P<m>\d{1,2})\s*(?:[-/.]|月)\s*(?P<d>\d{1,2})(?:\s*日)?",
-        r"(?:(?:\s*|T|\s*[（(]?[星周][期]?[一二三四五六日天][)）]?\s*)(?P<H>\d{1,2})\s*(?::|时|點|点)\s*(?P<M>\d{1,2})",
+        r"(?:\s*[（(]?(?:星期|周|週|礼拜)[一二三四五六日天][)）]?)?",
+        r"(?:(?:\s*|T)(?P<ap>上午|下午|晚上|早上|凌晨|中午)?\s*(?P<H>\d{1,2})\s*(?::|时|點|点)\s*(?P<M>\d{1,2})",
         r"(?:\s*(?::|分)\s*(?P<S>\d{1,2})(?:\.\d+)?)?(?:\s*(?P<tz>Z|[+-]\d{2}:?\d{2}))?)?"
     ))
     .expect("valid date pattern")
@@ -217,7 +218,11 @@ fn full_date(c: &Captures) -> Option<PubDate> {
         return Some(PubDate::Date(date));
     };
     let sec = c.name("S").map_or(Some(0), |s| s.as_str().parse().ok())?;
-    let Ok(time) = Time::new(h.as_str().parse().ok()?, mi.as_str().parse().ok()?, sec, 0) else {
+    let mut hour: i8 = h.as_str().parse().ok()?;
+    if c.name("ap").is_some_and(|ap| matches!(ap.as_str(), "下午" | "晚上")) && hour < 12 {
+        hour += 12;
+    }
+    let Ok(time) = Time::new(hour, mi.as_str().parse().ok()?, sec, 0) else {
         return Some(PubDate::Date(date));
     };
     let offset = c.name("tz").map_or(Some(CHINA), |tz| parse_offset(tz.as_str()))?;
@@ -337,6 +342,7 @@ mod tests {
         assert_eq!(iso("2022-02-06T13:48:00+01:00"), "2022-02-06T13:48:00+01:00");
         assert_eq!(iso("2024-05-20T06:05:02.000Z"), "2024-05-20T06:05:02+00:00");
         assert_eq!(iso("2019年09月23日 星期一 14:34"), "2019-09-23T14:34:00+08:00");
+        assert_eq!(iso("2024年5月20日週一 下午2:05"), "2024-05-20T14:05:00+08:00");
     }
 
     #[test]
