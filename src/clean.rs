@@ -193,12 +193,23 @@ fn assign_zones(lines: &mut [Line], anchors: &[usize]) {
     for l in lines.iter() {
         prefix.push(prefix.last().copied().unwrap_or(0) + text_weight(l));
     }
-    // best_end[s]: the end (exclusive) after s with the largest prefix sum.
+    // best_end[s]: the end (exclusive) after s with the largest prefix sum;
+    // no run crosses an end-of-article marker or an editor's credit.
     let mut best_end = vec![lines.len(); lines.len() + 1];
     for s in (0..lines.len()).rev() {
+        let barrier = lines.get(s).is_some_and(|l| matches!(l.fate, Fate::Tail(_) | Fate::Meta(Action::Editor, _, _)));
         let next = best_end.get(s + 1).copied().unwrap_or(lines.len());
         let here = s + 1;
-        best_end[s] = if prefix.get(here) >= prefix.get(next) { here } else { next };
+        let end = if barrier {
+            s
+        } else if prefix.get(here) >= prefix.get(next) || lines.get(s + 1).is_some_and(|l| matches!(l.fate, Fate::Tail(_) | Fate::Meta(Action::Editor, _, _))) {
+            here
+        } else {
+            next
+        };
+        if let Some(b) = best_end.get_mut(s) {
+            *b = end;
+        }
     }
     let best_from = |starts: &mut dyn Iterator<Item = usize>| {
         let mut best = (0i64, 0usize, 0usize);
@@ -211,7 +222,9 @@ fn assign_zones(lines: &mut [Line], anchors: &[usize]) {
         }
         best
     };
-    let mut near_title = anchors.iter().flat_map(|&t| (t + 1)..(t + 16).min(lines.len()));
+    // After a headline the article starts at the first paragraph.
+    let first_paragraph = |t: usize| (t + 1..(t + 16).min(lines.len())).find(|&i| lines.get(i).is_some_and(|l| matches!(l.fate, Fate::Keep) && is_paragraph(&l.text)));
+    let mut near_title = anchors.iter().filter_map(|&t| first_paragraph(t));
     let mut best = best_from(&mut near_title);
     if best.0 <= 0 {
         best = best_from(&mut (0..lines.len()));
@@ -236,7 +249,7 @@ fn text_weight(l: &Line) -> i64 {
         Fate::Keep if u >= 30 => u / 2,
         Fate::Keep if is_headline_like(&l.text) => -8,
         Fate::Keep => 0,
-        Fate::Tail(_) | Fate::Meta(Action::Editor, _, _) => -400,
+        Fate::Tail(_) | Fate::Meta(Action::Editor, _, _) => -1,
         _ => -6,
     }
 }
