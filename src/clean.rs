@@ -346,7 +346,7 @@ fn body_items(lines: &[Line], head: &title::Head, removed: &mut Vec<Removal>, te
     let mut prose_after: usize = lines.iter().map(prose).sum();
     let mut prose_before = 0usize;
     let mut items: Vec<Item> = Vec::new();
-    let mut seen = std::collections::HashSet::new();
+    let mut seen = std::collections::HashMap::new();
     let mut end: Option<&str> = None;
     let mut in_box: Option<&str> = None;
     for (i, l) in lines.iter().enumerate() {
@@ -366,8 +366,8 @@ fn body_items(lines: &[Line], head: &title::Head, removed: &mut Vec<Removal>, te
         prose_before += p;
         match &l.fate {
             Fate::Keep if head.is_head_line(i, &l.text) => {}
-            // Galleries and templates print the same short credit twice ("Photo: AP", "Close").
-            Fate::Keep if units(&l.text) <= 8 && !seen.insert(l.text.as_str()) => removed.push(Removal::new("duplicate-line", l.text.clone())),
+            // Galleries and templates repeat credits ("Photo: AP", "Close") and captions.
+            Fate::Keep if repeated(&mut seen, &l.text) => removed.push(Removal::new("duplicate-line", l.text.clone())),
             Fate::Keep => push_item(&mut items, i, l, head, text_mode),
             Fate::Tail(rule) if !items.is_empty() => {
                 removed.push(Removal::new(rule.clone(), l.text.clone()));
@@ -382,6 +382,14 @@ fn body_items(lines: &[Line], head: &title::Head, removed: &mut Vec<Removal>, te
         }
     }
     items
+}
+
+/// A short line seen before, or any line seen twice before: two photos may
+/// share a caption, a carousel prints it once a slide.
+fn repeated<'a>(seen: &mut std::collections::HashMap<&'a str, usize>, text: &'a str) -> bool {
+    let n = seen.entry(text).or_insert(0);
+    *n += 1;
+    *n > 2 || *n > 1 && units(text) <= 8
 }
 
 fn push_item(items: &mut Vec<Item>, pos: usize, l: &Line, head: &title::Head, text_mode: bool) {
