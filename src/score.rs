@@ -223,7 +223,7 @@ fn score_with_chrome(doc: &mut Doc, wrapper: &[bool], believe_hints: bool) -> Op
     let mut best: Option<(f64, usize)> = None;
     for (i, e) in doc.elems.iter().enumerate() {
         let bonus = if e.hint == Hint::Content { 0.25 * e.good } else { 0.0 };
-        let s = e.good - 1.5 * e.bad + bonus;
+        let s = e.good - 2.5 * e.bad + bonus;
         if e.good > 0.0 && best.is_none_or(|b| s >= b.0) {
             best = Some((s, i));
         }
