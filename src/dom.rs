@@ -15,7 +15,7 @@ const SKIP: &[&str] = &[
 
 /// Elements that start a new line.
 const BLOCKS: &[&str] = &[
-    "p", "div", "br", "li", "ul", "ol", "dl", "dt", "dd", "tr", "td", "th", "table", "tbody", "thead", "h1", "h2", "h3",
+    "p", "div", "li", "ul", "ol", "dl", "dt", "dd", "tr", "td", "th", "table", "tbody", "thead", "h1", "h2", "h3",
     "h4", "h5", "h6", "section", "article", "header", "footer", "nav", "aside", "main", "blockquote", "pre", "figure",
     "figcaption", "caption", "form", "fieldset", "address", "center", "hr", "body", "html", "title", "center",
 ];
@@ -91,11 +91,24 @@ struct Walker {
     line: String,
     link_units: usize,
     captured: String,
+    /// The first line of the block being read, its text and link size so far.
+    group: Option<usize>,
+    group_text: String,
+    group_links: usize,
 }
 
 /// Walks the tree once, without recursion, so any nesting depth is safe.
 pub(crate) fn walk(html: &Html) -> Doc {
-    let mut w = Walker { doc: Doc::default(), stack: Vec::new(), line: String::new(), link_units: 0, captured: String::new() };
+    let mut w = Walker {
+        doc: Doc::default(),
+        stack: Vec::new(),
+        line: String::new(),
+        link_units: 0,
+        captured: String::new(),
+        group: None,
+        group_text: String::new(),
+        group_links: 0,
+    };
     w.doc.elems.push(Elem { parent: None, good: 0.0, bad: 0.0, hint: Hint::None, chrome: false, in_main: false });
     w.stack.push(Frame::default());
     for edge in html.tree.root().traverse() {
@@ -116,7 +129,7 @@ pub(crate) fn walk(html: &Html) -> Doc {
             }
         }
     }
-    w.flush();
+    w.end_block(Frame::default());
     w.doc
 }
 
@@ -129,7 +142,7 @@ impl Walker {
         let name = el.value().name();
         let parent = self.top();
         if BLOCKS.contains(&name) {
-            self.flush();
+            self.end_block(parent);
         }
         let mut f = Frame { capture: Capture::None, ..parent };
         match name {
@@ -153,7 +166,7 @@ impl Walker {
         }
         self.stack.push(f);
         if name == "br" || name == "hr" {
-            self.flush();
+            self.end_line(f);
         }
     }
 
@@ -165,7 +178,7 @@ impl Walker {
             Capture::None => {}
         }
         if BLOCKS.contains(&name) {
-            self.flush_with(f);
+            self.end_block(f);
         }
     }
 
@@ -191,20 +204,33 @@ impl Walker {
         }
     }
 
-    fn flush(&mut self) {
-        let f = self.top();
-        self.flush_with(f);
+    /// Ends the current line and the block it is in; the block's lines
+    /// (split by `<br>`) are scored together, as one paragraph.
+    fn end_block(&mut self, f: Frame) {
+        self.end_line(f);
+        let Some(first) = self.group.take() else { return };
+        let text = std::mem::take(&mut self.group_text);
+        let links = std::mem::take(&mut self.group_links);
+        let kind = self.doc.lines.get(first).map_or(BlockKind::Paragraph, |l| l.kind);
+        if let Some(l) = self.doc.lines.get_mut(first) {
+            l.value = score::line_value(&text, links, kind);
+        }
     }
 
-    /// Ends the current line.
-    fn flush_with(&mut self, f: Frame) {
+    /// Ends the current line (at a `<br>` or a block boundary).
+    fn end_line(&mut self, f: Frame) {
         let link_units = std::mem::take(&mut self.link_units);
         if self.line.trim().is_empty() {
             self.line.clear();
             return;
         }
         let text = std::mem::take(&mut self.line);
-        let value = score::line_value(&text, link_units, f.kind.unwrap_or(BlockKind::Paragraph));
+        if self.group.is_none() {
+            self.group = Some(self.doc.lines.len());
+        }
+        self.group_text.push_str(&text);
+        self.group_text.push('\n');
+        self.group_links += link_units;
         self.doc.lines.push(DomLine {
             text,
             kind: f.kind.unwrap_or(BlockKind::Paragraph),
@@ -212,7 +238,7 @@ impl Walker {
             row: f.row,
             link_units,
             title_candidate: f.title_candidate,
-            value,
+            value: (0.0, 0.0),
             chrome: false,
         });
     }
