@@ -257,7 +257,8 @@ fn text_weight(l: &Line) -> i64 {
 /// A paragraph of running text, not a headline that happens to end in ？ or ！.
 fn is_paragraph(text: &str) -> bool {
     let cjk = text.chars().filter(|c| crate::text::is_cjk(*c)).count();
-    if cjk * 2 < text.chars().count() {
+    let letters = text.chars().filter(|c| c.is_alphabetic()).count();
+    if cjk * 2 < letters {
         return is_prose(text);
     }
     text.contains('。') || text.contains('；') || is_prose(text) && units(text) >= 40
@@ -311,7 +312,6 @@ fn pick_date(lines: &[Line], head: &title::Head, hints: &Hints) -> Option<Publis
         return Some(d.clone());
     }
     let body_start = lines.iter().position(|l| l.zone == Zone::Body).unwrap_or(0);
-    if std::env::var_os("RS_DEBUG").is_some() { for (i, l) in lines.iter().enumerate().take(body_start + 5) { eprintln!("{i} {:?} {:?} {:?}", l.zone, l.fate, l.text.chars().take(40).collect::<String>()); } eprintln!("title {:?}", head.line); }
     // The byline is usually just under the headline, sometimes just above it.
     let title = head.line.unwrap_or(body_start);
     let below = (title + 1..body_start.max(title + 1) + 4).take(12);

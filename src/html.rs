@@ -19,8 +19,7 @@ pub(crate) fn page_lines(html: &str, url: Option<&str>) -> (Vec<RawLine>, Hints)
     drop(parsed);
     let titles = meta::titles(&doc.head);
     let title_elem = title::best_line(doc.lines.iter().filter(|l| l.title_candidate).map(|l| (l.elem, l.text.as_str())), &titles);
-    let best = score::choose_main(&mut doc, title_elem);
-    if std::env::var_os("RS_DEBUG").is_some() { eprintln!("best {best} title {title_elem:?}"); for l in &doc.lines { let e = &doc.elems[l.elem]; eprintln!("{} {:?} chrome={} main={} val={:?} {:?}", l.elem, e.hint, l.chrome, e.in_main, l.value, l.text.chars().take(50).collect::<String>()); } }
+    score::choose_main(&mut doc, title_elem);
     let hints = Hints {
         titles,
         date: meta::date(&doc.head),

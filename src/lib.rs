@@ -34,8 +34,8 @@
 //! Text mode runs the same rules on text already extracted:
 //!
 //! ```
-//! let a = report_scraper::clean_text("……正文。\n扫一扫在手机打开当前页");
-//! assert_eq!(a.text(), "……正文。");
+//! let a = report_scraper::clean_text("会议指出,各级计生协工作迈上新台阶。\n扫一扫在手机打开当前页");
+//! assert_eq!(a.text(), "会议指出,各级计生协工作迈上新台阶。");
 //! ```
 //!
 //! # Dates never get invented years
