@@ -398,6 +398,11 @@ fn push_item(items: &mut Vec<Item>, pos: usize, l: &Line, head: &title::Head, te
         text = head.strip_title_prefix(&text);
     }
     if let Some(prev) = items.last_mut() {
+        if prev.kind == BlockKind::Table && l.kind == BlockKind::Table {
+            prev.text.push('\n');
+            prev.text.push_str(&text);
+            return;
+        }
         let prev_open = prev.kind == BlockKind::Paragraph || text_mode && prev.kind == BlockKind::Heading;
         let joinable = prev_open && matches!(l.kind, BlockKind::Paragraph | BlockKind::Heading);
         if joinable && repair::continues(&prev.text, &text, text_mode) {
@@ -406,7 +411,8 @@ fn push_item(items: &mut Vec<Item>, pos: usize, l: &Line, head: &title::Head, te
             return;
         }
     }
-    let kind = if l.kind == BlockKind::Paragraph && text_mode && looks_like_heading(&text) { BlockKind::Heading } else { l.kind };
+    let numbered = repair::ENUMERATION.is_match(&text);
+    let kind = if l.kind == BlockKind::Paragraph && (text_mode || numbered) && looks_like_heading(&text) { BlockKind::Heading } else { l.kind };
     items.push(Item { pos, kind, text });
 }
 

@@ -120,7 +120,7 @@ fn check_is_text(bytes: &[u8]) -> Result<(), Error> {
         return Err(Error::new(ErrorKind::NotHtml { looks_like: what }));
     }
     let head = bytes.get(..4096).unwrap_or(bytes);
-    let controls = head.iter().filter(|&&b| b == 0 || (b < 9 && b != 0)).count();
+    let controls = head.iter().filter(|&&b| b < 9).count();
     if controls * 20 > head.len().max(1) || head.contains(&0) && controls > 2 {
         return Err(Error::new(ErrorKind::NotHtml { looks_like: "binary data" }));
     }

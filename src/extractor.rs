@@ -200,7 +200,23 @@ impl Extractor {
     /// # Errors
     /// As for [`extract`](Self::extract).
     pub fn extract_all(&self, bytes: &[u8], url: Option<&str>) -> Result<Vec<Article>, Error> {
-        Ok(self.run_bytes(bytes, url, None)?.parts)
+        self.extract_all_with_content_type(bytes, url, None)
+    }
+
+    /// Like [`extract_all`](Self::extract_all), honouring the HTTP `Content-Type` charset.
+    ///
+    /// ```
+    /// let (big5, _, _) = encoding_rs::BIG5.encode("<p>本會召開年度會員大會,討論來年的重點計畫。</p>");
+    /// let all = report_scraper::Extractor::new()
+    ///     .extract_all_with_content_type(&big5, None, Some("text/html; charset=big5"))
+    ///     .unwrap();
+    /// assert_eq!(all[0].text(), "本會召開年度會員大會,討論來年的重點計畫。");
+    /// ```
+    ///
+    /// # Errors
+    /// As for [`extract`](Self::extract).
+    pub fn extract_all_with_content_type(&self, bytes: &[u8], url: Option<&str>, content_type: Option<&str>) -> Result<Vec<Article>, Error> {
+        Ok(self.run_bytes(bytes, url, content_type)?.parts)
     }
 
     /// Extracts from an already decoded HTML string.

@@ -104,7 +104,7 @@ pub(crate) fn continues(prev: &str, next: &str, text_mode: bool) -> bool {
     }
     // A long line stopping mid-phrase, followed by running text (not a headline).
     text_mode
-        && units(prev) >= 40
+        && units(prev) >= 30
         && is_cjk(last)
         && is_cjk(first)
         && is_prose(next)

@@ -1,0 +1,149 @@
+//! Specification by example: every folder in `tests/fixtures/` holds a page
+//! (`page.html` as raw bytes, or `page.txt` for text mode) and
+//! `expected.json`, which states what extraction must give. Only the fields
+//! an `expected.json` names are checked:
+//!
+//! - `url`, `content_type`: inputs passed to the extractor;
+//! - `title`, `kicker`, `source`, `author`, `published` (ISO or `--MM-DD`,
+//!   `null` for none), `published_from`, `editors`;
+//! - `text` (exact), `text_contains`, `text_excludes`, `blocks_kinds`;
+//! - `truncated` (`shown_chars`, `total_chars`, `omitted_chars`);
+//! - `removed_rules`: rules that must appear among the removals;
+//! - `articles`: how many articles the page holds, `second`: fields of the second;
+//! - `error`: `empty` or `not_html`.
+//!
+//! The full Article of every fixture is also kept as an insta snapshot.
+
+use std::path::{Path, PathBuf};
+
+use report_scraper::{Article, ErrorKind, Extractor};
+use serde_json::Value;
+
+fn cases() -> Vec<PathBuf> {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures");
+    let mut dirs: Vec<PathBuf> = std::fs::read_dir(&root)
+        .expect("tests/fixtures exists")
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.join("expected.json").exists())
+        .collect();
+    dirs.sort();
+    assert!(dirs.len() >= 15, "fixtures missing from {}", root.display());
+    dirs
+}
+
+struct Case {
+    name: String,
+    expected: Value,
+    html: Option<Vec<u8>>,
+    text: Option<String>,
+}
+
+fn load(dir: &Path) -> Case {
+    let expected: Value = serde_json::from_str(&std::fs::read_to_string(dir.join("expected.json")).unwrap()).unwrap();
+    let html = std::fs::read(dir.join("page.html")).ok();
+    let text = std::fs::read_to_string(dir.join("page.txt")).ok();
+    Case { name: dir.file_name().unwrap().to_string_lossy().into_owned(), expected, html, text }
+}
+
+fn run(case: &Case) -> Result<Vec<Article>, report_scraper::Error> {
+    let ex = Extractor::new();
+    let url = case.expected["url"].as_str();
+    let (page, mut all) = match (&case.text, case.html.as_deref()) {
+        (Some(text), _) => (ex.clean_text(text), ex.clean_text_all(text)),
+        (None, Some(bytes)) => {
+            let ct = case.expected["content_type"].as_str();
+            (ex.extract_with_content_type(bytes, url, ct)?, ex.extract_all_with_content_type(bytes, url, ct)?)
+        }
+        (None, None) => panic!("{}: no page.html or page.txt", case.name),
+    };
+    // extract() gives the first article's metadata with the page's whole body.
+    if let Some(first) = all.first_mut() {
+        first.blocks = page.blocks;
+        first.removed = page.removed;
+    }
+    Ok(all)
+}
+
+fn check_fields(name: &str, a: &Article, want: &Value) {
+    let opt = |field: &str, got: Option<&str>| {
+        if let Some(w) = want.get(field) {
+            assert_eq!(got, w.as_str(), "{name}: {field}");
+        }
+    };
+    opt("title", a.title.as_deref());
+    opt("kicker", a.kicker.as_deref());
+    opt("source", a.source.as_deref());
+    opt("author", a.author.as_deref());
+    let published = a.published.as_ref().map(|p| p.value.to_string());
+    opt("published", published.as_deref());
+    if let Some(w) = want.get("published_from") {
+        let got = a.published.as_ref().map(|p| serde_json::to_value(p.found_in).unwrap());
+        assert_eq!(got.as_ref(), Some(w), "{name}: published_from");
+    }
+    if let Some(w) = want.get("editors") {
+        assert_eq!(serde_json::to_value(&a.editors).unwrap(), *w, "{name}: editors");
+    }
+}
+
+fn check_body(name: &str, a: &Article, want: &Value) {
+    let text = a.text();
+    if let Some(w) = want["text"].as_str() {
+        assert_eq!(text, w, "{name}: text");
+    }
+    for s in want["text_contains"].as_array().into_iter().flatten().filter_map(Value::as_str) {
+        assert!(text.contains(s), "{name}: text lacks {s:?}\n{text}");
+    }
+    for s in want["text_excludes"].as_array().into_iter().flatten().filter_map(Value::as_str) {
+        assert!(!text.contains(s), "{name}: text keeps {s:?}\n{text}");
+    }
+    if let Some(w) = want.get("blocks_kinds") {
+        let kinds: Vec<Value> = a.blocks.iter().map(|b| serde_json::to_value(b.kind).unwrap()).collect();
+        assert_eq!(Value::Array(kinds), *w, "{name}: block kinds");
+    }
+    if let Some(w) = want.get("truncated") {
+        let got = serde_json::to_value(a.truncated.as_ref().expect("truncated")).unwrap();
+        for key in ["shown_chars", "total_chars", "omitted_chars"] {
+            assert_eq!(got[key], w[key], "{name}: truncated.{key}");
+        }
+    }
+    for rule in want["removed_rules"].as_array().into_iter().flatten().filter_map(Value::as_str) {
+        assert!(a.removed.iter().any(|r| r.rule == rule), "{name}: no removal by {rule}: {:?}", a.removed);
+    }
+}
+
+#[test]
+fn every_fixture_meets_its_expectations() {
+    for dir in cases() {
+        let case = load(&dir);
+        let want = &case.expected;
+        match (run(&case), want["error"].as_str()) {
+            (Err(e), Some(kind)) => {
+                let ok = matches!((e.kind(), kind), (ErrorKind::Empty, "empty") | (ErrorKind::NotHtml { .. }, "not_html"));
+                assert!(ok, "{}: wrong error {e}", case.name);
+            }
+            (Err(e), None) => panic!("{}: {e}", case.name),
+            (Ok(_), Some(kind)) => panic!("{}: expected error {kind}", case.name),
+            (Ok(all), None) => {
+                let first = all.first().expect("one article at least");
+                check_fields(&case.name, first, want);
+                check_body(&case.name, first, want);
+                if let Some(n) = want["articles"].as_u64() {
+                    assert_eq!(all.len() as u64, n, "{}: articles", case.name);
+                }
+                if let Some(second) = want.get("second") {
+                    check_fields(&case.name, all.get(1).expect("a second article"), second);
+                }
+            }
+        }
+    }
+}
+
+#[test]
+fn fixture_articles_match_their_snapshots() {
+    for dir in cases() {
+        let case = load(&dir);
+        if let Ok(all) = run(&case) {
+            insta::assert_json_snapshot!(case.name.clone(), all);
+        }
+    }
+}
