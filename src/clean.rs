@@ -84,16 +84,16 @@ pub(crate) struct Item {
     pub text: String,
 }
 
-/// The articles of one page.
-#[derive(Debug)]
-pub(crate) struct Outcome {
-    /// The first article's metadata with the whole page's body.
-    pub page: Article,
-    /// Each article on its own (one element for most pages).
-    pub parts: Vec<Article>,
+/// What the caller wants of a page.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Want {
+    /// One article: the first article's metadata with the whole page's body.
+    Page,
+    /// Each article on its own.
+    Parts,
 }
 
-pub(crate) fn run(raw: Vec<RawLine>, hints: &Hints, rules: &RuleSet) -> Outcome {
+pub(crate) fn run(raw: Vec<RawLine>, hints: &Hints, rules: &RuleSet, want: Want) -> Vec<Article> {
     let mut removed = Vec::new();
     let mut truncated = None;
     let mut lines = prepare(raw, rules, &mut truncated, &mut removed);
@@ -103,39 +103,69 @@ pub(crate) fn run(raw: Vec<RawLine>, hints: &Hints, rules: &RuleSet) -> Outcome 
     }
     let head = title::find(&lines, hints);
     let events = collect_meta(&lines, &head);
-    let items = body_items(&lines, &head, &mut removed, hints.text_mode);
-    let points = split::split_points(&items);
-    let mut parts = Vec::with_capacity(points.len() + 1);
-    let bounds: Vec<usize> = std::iter::once(0).chain(points.iter().copied()).chain(std::iter::once(items.len())).collect();
-    for (j, w) in bounds.windows(2).enumerate() {
-        let (from, to) = (w[0], w[1]);
-        let first_pos = if j == 0 { 0 } else { items.get(from).map_or(0, |it| it.pos) };
-        let end_pos = if to == items.len() { usize::MAX } else { items.get(to).map_or(usize::MAX, |it| it.pos) };
-        let mut a = Article { url: hints.url.clone(), ..Article::default() };
-        apply_meta(&mut a, events.iter().filter(|(p, _)| (first_pos..end_pos).contains(p)).map(|(_, e)| e));
-        let body = if j == 0 { &items[from..to] } else { &items[(from + 1).min(to)..to] };
-        if j == 0 {
-            a.title = head.title.clone();
-            a.kicker = head.kicker.clone();
-            a.subtitle = head.subtitle.clone();
-            a.published = pick_date(&lines, &head, hints).or(a.published);
-        } else {
-            a.title = items.get(from).map(|it| it.text.clone());
+    let page_date = pick_date(&lines, &head, hints);
+    let items = body_items(lines, &head, &mut removed, hints.text_mode);
+    let starts: Vec<usize> = std::iter::once(0).chain(split::split_points(&items)).collect();
+    let mut parts: Vec<Article> = starts
+        .iter()
+        .enumerate()
+        .map(|(j, &from)| {
+            let to = starts.get(j + 1).copied().unwrap_or(items.len());
+            let body = items.get(from..to).unwrap_or_default();
+            part_meta(j, body, items.get(to), &events, page_date.as_ref(), &head, hints)
+        })
+        .collect();
+    // Blocks are moved, not copied: a 20 MB page's text is held once.
+    let mut part = 0;
+    for (i, it) in items.into_iter().enumerate() {
+        if want == Want::Parts {
+            if starts.get(part + 1) == Some(&i) {
+                part += 1;
+                continue; // a later article's headline is its title, not its body
+            }
         }
-        if a.published.is_none() {
-            a.published = first_sentence_date(body);
+        if let Some(a) = parts.get_mut(part) {
+            a.blocks.push(Block::new(it.kind, it.text));
         }
-        a.blocks = body.iter().map(|it| Block::new(it.kind, it.text.clone())).collect();
-        parts.push(a);
     }
-    let mut page = parts.first().cloned().unwrap_or_default();
-    page.blocks = items.into_iter().map(|it| Block::new(it.kind, it.text)).collect();
-    page.removed = removed;
-    page.truncated = truncated;
+    if want == Want::Page {
+        parts.truncate(1);
+    }
     if let Some(first) = parts.first_mut() {
-        first.truncated = page.truncated.clone();
+        first.removed = removed;
+        first.truncated = truncated;
     }
-    Outcome { page, parts }
+    parts
+}
+
+/// The metadata of the `j`th article on the page, whose items are `body`
+/// (`next` is the first item of the article after it).
+fn part_meta(
+    j: usize,
+    body: &[Item],
+    next: Option<&Item>,
+    events: &[(usize, MetaEvent)],
+    page_date: Option<&Published>,
+    head: &title::Head,
+    hints: &Hints,
+) -> Article {
+    let first_pos = if j == 0 { 0 } else { body.first().map_or(0, |it| it.pos) };
+    let end_pos = next.map_or(usize::MAX, |it| it.pos);
+    let mut a = Article { url: hints.url.clone(), ..Article::default() };
+    apply_meta(&mut a, events.iter().filter(|(p, _)| (first_pos..end_pos).contains(p)).map(|(_, e)| e));
+    if j == 0 {
+        a.title = head.title.clone();
+        a.kicker = head.kicker.clone();
+        a.subtitle = head.subtitle.clone();
+        a.published = page_date.cloned().or(a.published);
+    } else {
+        a.title = body.first().map(|it| it.text.clone());
+    }
+    if a.published.is_none() {
+        let skip = usize::from(j > 0);
+        a.published = first_sentence_date(body.get(skip..).unwrap_or_default());
+    }
+    a
 }
 
 /// Normalises space, unwraps pipe layouts, cuts paywall stubs and judges every line.
@@ -341,70 +371,73 @@ fn first_sentence_date(items: &[Item]) -> Option<Published> {
 /// A marker (相关新闻, Related) with more article text after it than before
 /// it is a box inside the article: only the marker and the short lines
 /// after it go, up to the next paragraph.
-fn body_items(lines: &[Line], head: &title::Head, removed: &mut Vec<Removal>, text_mode: bool) -> Vec<Item> {
+fn body_items(lines: Vec<Line>, head: &title::Head, removed: &mut Vec<Removal>, text_mode: bool) -> Vec<Item> {
     let prose = |l: &Line| if l.zone == Zone::Body && matches!(l.fate, Fate::Keep) && is_prose(&l.text) { units(&l.text) } else { 0 };
     let mut prose_after: usize = lines.iter().map(prose).sum();
     let mut prose_before = 0usize;
     let mut items: Vec<Item> = Vec::new();
     let mut seen = std::collections::HashMap::new();
-    let mut end: Option<&str> = None;
-    let mut in_box: Option<&str> = None;
-    for (i, l) in lines.iter().enumerate() {
-        let p = prose(l);
+    let mut end: Option<String> = None;
+    let mut in_box: Option<String> = None;
+    for (i, l) in lines.into_iter().enumerate() {
+        let p = prose(&l);
         prose_after -= p;
         if l.zone != Zone::Body {
             if !(l.zone == Zone::Before && head.line == Some(i)) {
-                removed.push(Removal::new("outside-article", l.text.clone()));
+                removed.push(Removal::new("outside-article", l.text));
             }
             continue;
         }
-        if let Some(rule) = end.or(in_box.filter(|_| p == 0)) {
-            removed.push(Removal::new(rule, l.text.clone()));
+        if let Some(rule) = end.as_ref().or(in_box.as_ref().filter(|_| p == 0)) {
+            removed.push(Removal::new(rule.clone(), l.text));
             continue;
         }
         in_box = None;
         prose_before += p;
-        match &l.fate {
+        match l.fate {
             Fate::Keep if head.is_head_line(i, &l.text) => {}
             // Galleries and templates repeat credits ("Photo: AP", "Close") and captions.
-            Fate::Keep if repeated(&mut seen, &l.text) => removed.push(Removal::new("duplicate-line", l.text.clone())),
-            Fate::Keep => push_item(&mut items, i, l, head, text_mode),
+            Fate::Keep if repeated(&mut seen, &l.text) => removed.push(Removal::new("duplicate-line", l.text)),
+            Fate::Keep => push_item(&mut items, i, l.text, l.kind, head, text_mode),
             Fate::Tail(rule) if !items.is_empty() => {
-                removed.push(Removal::new(rule.clone(), l.text.clone()));
+                removed.push(Removal::new(rule.clone(), l.text));
                 if prose_after > prose_before {
                     in_box = Some(rule);
                 } else {
                     end = Some(rule);
                 }
             }
-            Fate::Drop(rule) | Fate::Tail(rule) | Fate::Meta(_, _, rule) => removed.push(Removal::new(rule.clone(), l.text.clone())),
-            Fate::Byline(_) => removed.push(Removal::new("byline", l.text.clone())),
+            Fate::Drop(rule) | Fate::Tail(rule) | Fate::Meta(_, _, rule) => removed.push(Removal::new(rule, l.text)),
+            Fate::Byline(_) => removed.push(Removal::new("byline", l.text)),
         }
     }
     items
 }
 
 /// A short line seen before, or any line seen twice before: two photos may
-/// share a caption, a carousel prints it once a slide.
-fn repeated<'a>(seen: &mut std::collections::HashMap<&'a str, usize>, text: &'a str) -> bool {
-    let n = seen.entry(text).or_insert(0);
+/// share a caption, a carousel prints it once a slide. Lines are keyed by a
+/// hash so the body's text is not held twice.
+fn repeated(seen: &mut std::collections::HashMap<u64, usize>, text: &str) -> bool {
+    use std::hash::{Hash, Hasher};
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    text.hash(&mut h);
+    let n = seen.entry(h.finish()).or_insert(0);
     *n += 1;
     *n > 2 || *n > 1 && units(text) <= 8
 }
 
-fn push_item(items: &mut Vec<Item>, pos: usize, l: &Line, head: &title::Head, text_mode: bool) {
-    let mut text = l.text.clone();
+fn push_item(items: &mut Vec<Item>, pos: usize, mut text: String, kind: BlockKind, head: &title::Head, text_mode: bool) {
     if items.is_empty() {
         text = head.strip_title_prefix(&text);
     }
     if let Some(prev) = items.last_mut() {
-        if prev.kind == BlockKind::Table && l.kind == BlockKind::Table {
+        if prev.kind == BlockKind::Table && kind == BlockKind::Table {
             prev.text.push('\n');
             prev.text.push_str(&text);
             return;
         }
         let prev_open = prev.kind == BlockKind::Paragraph || text_mode && prev.kind == BlockKind::Heading;
-        let joinable = prev_open && matches!(l.kind, BlockKind::Paragraph | BlockKind::Heading);
+        let joinable = prev_open && matches!(kind, BlockKind::Paragraph | BlockKind::Heading);
         if joinable && repair::continues(&prev.text, &text, text_mode) {
             prev.text.push_str(&text);
             prev.kind = if text_mode && looks_like_heading(&prev.text) { BlockKind::Heading } else { BlockKind::Paragraph };
@@ -412,7 +445,7 @@ fn push_item(items: &mut Vec<Item>, pos: usize, l: &Line, head: &title::Head, te
         }
     }
     let numbered = repair::ENUMERATION.is_match(&text);
-    let kind = if l.kind == BlockKind::Paragraph && (text_mode || numbered) && looks_like_heading(&text) { BlockKind::Heading } else { l.kind };
+    let kind = if kind == BlockKind::Paragraph && (text_mode || numbered) && looks_like_heading(&text) { BlockKind::Heading } else { kind };
     items.push(Item { pos, kind, text });
 }
 

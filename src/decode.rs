@@ -1,5 +1,6 @@
 //! Bytes to text: BOM, HTTP charset, `<meta>` prescan, then sniffing, with wrong labels caught.
 
+use std::borrow::Cow;
 use std::sync::LazyLock;
 
 use chardetng::{EncodingDetector, Iso2022JpDetection, Utf8Detection};
@@ -84,6 +85,16 @@ const NOT_PAGES: &[(&[u8], &str)] = &[
 /// [`ErrorKind::Empty`] for no bytes, [`ErrorKind::NotHtml`] for images,
 /// PDFs, archives and other binary data.
 pub fn decode(bytes: &[u8], content_type: Option<&str>) -> Result<Decoded, Error> {
+    let (text, enc, found_by) = decode_inner(bytes, content_type)?;
+    Ok(Decoded { text: text.into_owned(), encoding: enc.name(), found_by })
+}
+
+/// Like [`decode`], borrowing the input when it is UTF-8 already (no copy of a big page).
+pub(crate) fn decode_cow<'a>(bytes: &'a [u8], content_type: Option<&str>) -> Result<Cow<'a, str>, Error> {
+    decode_inner(bytes, content_type).map(|(text, _, _)| text)
+}
+
+fn decode_inner<'a>(bytes: &'a [u8], content_type: Option<&str>) -> Result<Decoding<'a>, Error> {
     if bytes.iter().all(u8::is_ascii_whitespace) {
         return Err(Error::new(ErrorKind::Empty));
     }
@@ -110,9 +121,11 @@ pub fn decode(bytes: &[u8], content_type: Option<&str>) -> Result<Decoded, Error
     Ok(finish(enc, bytes, CharsetSource::Sniffed))
 }
 
-fn finish(enc: &'static Encoding, bytes: &[u8], found_by: CharsetSource) -> Decoded {
+type Decoding<'a> = (Cow<'a, str>, &'static Encoding, CharsetSource);
+
+fn finish<'a>(enc: &'static Encoding, bytes: &'a [u8], found_by: CharsetSource) -> Decoding<'a> {
     let (text, _) = enc.decode_without_bom_handling(bytes);
-    Decoded { text: text.into_owned(), encoding: enc.name(), found_by }
+    (text, enc, found_by)
 }
 
 fn check_is_text(bytes: &[u8]) -> Result<(), Error> {

@@ -3,8 +3,7 @@
 use std::sync::LazyLock;
 
 use crate::article::Article;
-use crate::clean::{self, Hints, Outcome, RawLine};
-use crate::decode::decode;
+use crate::clean::{self, Hints, RawLine, Want};
 use crate::error::{Error, ErrorKind};
 use crate::html;
 use crate::noise::{Rule, RuleSet};
@@ -184,7 +183,7 @@ impl Extractor {
     /// # Errors
     /// As for [`extract`](Self::extract).
     pub fn extract_with_content_type(&self, bytes: &[u8], url: Option<&str>, content_type: Option<&str>) -> Result<Article, Error> {
-        Ok(self.run_bytes(bytes, url, content_type)?.page)
+        first(self.run_bytes(bytes, url, content_type, Want::Page)?)
     }
 
     /// Every article on the page, each with its own title, date and source.
@@ -216,7 +215,7 @@ impl Extractor {
     /// # Errors
     /// As for [`extract`](Self::extract).
     pub fn extract_all_with_content_type(&self, bytes: &[u8], url: Option<&str>, content_type: Option<&str>) -> Result<Vec<Article>, Error> {
-        Ok(self.run_bytes(bytes, url, content_type)?.parts)
+        self.run_bytes(bytes, url, content_type, Want::Parts)
     }
 
     /// Extracts from an already decoded HTML string.
@@ -229,7 +228,7 @@ impl Extractor {
     /// # Errors
     /// [`ErrorKind::NoContent`] when the page has no text.
     pub fn extract_html(&self, html: &str, url: Option<&str>) -> Result<Article, Error> {
-        Ok(self.run_html(html, url)?.page)
+        first(self.run_html(html, url, Want::Page)?)
     }
 
     /// Cleans text already pulled out of a page (one block a line): the same
@@ -243,7 +242,7 @@ impl Extractor {
     /// assert_eq!(a.editors, ["编辑 | 康晓杰"]);
     /// ```
     pub fn clean_text(&self, text: &str) -> Article {
-        self.run_text(text).page
+        self.run_text(text, Want::Page).into_iter().next().unwrap_or_default()
     }
 
     /// Every article in a text, each with its own metadata.
@@ -255,33 +254,38 @@ impl Extractor {
     /// assert_eq!(all[1].source.as_deref(), Some("厦门市计划生育协会"));
     /// ```
     pub fn clean_text_all(&self, text: &str) -> Vec<Article> {
-        self.run_text(text).parts
+        self.run_text(text, Want::Parts)
     }
 
-    fn run_bytes(&self, bytes: &[u8], url: Option<&str>, content_type: Option<&str>) -> Result<Outcome, Error> {
+    fn run_bytes(&self, bytes: &[u8], url: Option<&str>, content_type: Option<&str>, want: Want) -> Result<Vec<Article>, Error> {
         if bytes.len() > self.max_bytes {
             return Err(Error::new(ErrorKind::TooLarge { size: bytes.len(), limit: self.max_bytes }));
         }
-        let page = decode(bytes, content_type)?;
-        self.run_html(&page.text, url)
+        let page = crate::decode::decode_cow(bytes, content_type)?;
+        self.run_html(&page, url, want)
     }
 
-    fn run_html(&self, html: &str, url: Option<&str>) -> Result<Outcome, Error> {
+    fn run_html(&self, html: &str, url: Option<&str>, want: Want) -> Result<Vec<Article>, Error> {
         if html.trim().is_empty() {
             return Err(Error::new(ErrorKind::Empty));
         }
         let (lines, hints) = html::page_lines(html, url);
-        let out = clean::run(lines, &hints, &self.rules);
-        if out.page.is_empty() && out.page.title.is_none() {
+        let out = clean::run(lines, &hints, &self.rules, want);
+        if out.iter().all(|a| a.is_empty() && a.title.is_none()) {
             return Err(Error::new(ErrorKind::NoContent));
         }
         Ok(out)
     }
 
-    fn run_text(&self, text: &str) -> Outcome {
+    fn run_text(&self, text: &str, want: Want) -> Vec<Article> {
         let lines: Vec<RawLine> = text.lines().map(RawLine::text).collect();
         let first = text.lines().map(str::trim).find(|l| !l.is_empty());
         let hints = Hints { titles: first.map(str::to_string).into_iter().collect(), text_mode: true, ..Hints::default() };
-        clean::run(lines, &hints, &self.rules)
+        clean::run(lines, &hints, &self.rules, want)
     }
+}
+
+/// The one article of a [`Want::Page`] run.
+fn first(mut articles: Vec<Article>) -> Result<Article, Error> {
+    articles.pop().ok_or_else(|| Error::new(ErrorKind::NoContent))
 }

@@ -26,37 +26,35 @@ pub(crate) fn page_lines(html: &str, url: Option<&str>) -> (Vec<RawLine>, Hints)
         url: url.map(str::to_string),
         text_mode: false,
     };
-    let in_main = |l: &DomLine| doc.elems.get(l.elem).is_some_and(|e| e.in_main);
-    let first = doc.lines.iter().position(in_main);
-    let zone = |i: usize, l: &DomLine| {
-        if in_main(l) {
-            Zone::Body
-        } else if first.is_none_or(|f| i < f) {
-            Zone::Before
-        } else {
-            Zone::After
-        }
+    let in_main: Vec<bool> = doc.lines.iter().map(|l| doc.elems.get(l.elem).is_some_and(|e| e.in_main)).collect();
+    let first = in_main.iter().position(|&m| m);
+    let zone = |i: usize| match in_main.get(i) {
+        Some(true) => Zone::Body,
+        _ if first.is_none_or(|f| i < f) => Zone::Before,
+        _ => Zone::After,
     };
     let mut out: Vec<RawLine> = Vec::with_capacity(doc.lines.len());
-    let mut lines = doc.lines.iter().enumerate().peekable();
-    while let Some((i, l)) = lines.next() {
-        let z = zone(i, l);
-        let mut row = vec![l];
-        while let Some(&(j, next)) = lines.peek() {
-            if l.row.is_none() || next.row != l.row || zone(j, next) != z {
-                break;
-            }
-            row.push(next);
-            lines.next();
+    let mut row: Vec<DomLine> = Vec::new();
+    let mut row_zone = Zone::Before;
+    // Lines are moved, not copied: a big page's text is held once.
+    for (i, l) in doc.lines.into_iter().enumerate() {
+        let z = zone(i);
+        let same_row = row.last().is_some_and(|p| p.row.is_some() && p.row == l.row) && z == row_zone;
+        if !same_row && !row.is_empty() {
+            out.extend(row_lines(std::mem::take(&mut row), row_zone));
         }
-        out.extend(row_lines(&row, z));
+        row_zone = z;
+        row.push(l);
+    }
+    if !row.is_empty() {
+        out.extend(row_lines(row, row_zone));
     }
     (out, hints)
 }
 
 /// A table row of short cells is one data row (`a | b | c`); any other
 /// group of lines stays as it is, table cells turning into paragraphs.
-fn row_lines(row: &[&DomLine], zone: Zone) -> Vec<RawLine> {
+fn row_lines(row: Vec<DomLine>, zone: Zone) -> Vec<RawLine> {
     let data_row = row.len() >= 2 && row.iter().all(|l| l.kind == BlockKind::Table && units(&l.text) <= MAX_CELL_UNITS);
     if data_row {
         let text = row.iter().map(|l| l.text.trim()).collect::<Vec<_>>().join(" | ");
@@ -64,11 +62,11 @@ fn row_lines(row: &[&DomLine], zone: Zone) -> Vec<RawLine> {
         let chrome = row.iter().any(|l| l.chrome) || links * 2 > units(&text);
         return vec![RawLine { text, kind: BlockKind::Table, zone, title_candidate: false, link_heavy: chrome }];
     }
-    row.iter()
+    row.into_iter()
         .map(|l| {
             let kind = if l.kind == BlockKind::Table { BlockKind::Paragraph } else { l.kind };
             let linky = l.link_units * 2 > units(&l.text) && !l.title_candidate;
-            RawLine { text: l.text.clone(), kind, zone, title_candidate: l.title_candidate, link_heavy: l.chrome || linky }
+            RawLine { link_heavy: l.chrome || linky, text: l.text, kind, zone, title_candidate: l.title_candidate }
         })
         .collect()
 }

@@ -76,7 +76,8 @@ pub(crate) fn unwrap_pipes(line: &str) -> Vec<String> {
         Some(inner) => inner,
         None => return vec![line.to_string()],
     };
-    inner.split(" | ").map(|c| c.trim().to_string()).filter(|c| !c.is_empty() && c != "|").collect()
+    // Cells with no letters or digits are layout residue (`|||`).
+    inner.split(" | ").map(|c| c.trim().to_string()).filter(|c| c.chars().any(|ch| ch.is_alphanumeric())).collect()
 }
 
 /// Whether `next` continues the sentence `prev` broke off.

@@ -80,7 +80,7 @@ pub(crate) fn squash_space(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     let mut space = false;
     for c in text.chars() {
-        if c.is_whitespace() || c == '\u{3000}' || c == '\u{a0}' || c == '\u{200b}' || c == '\u{feff}' {
+        if c.is_whitespace() || c.is_control() || matches!(c, '\u{3000}' | '\u{a0}' | '\u{200b}' | '\u{feff}') {
             space = true;
         } else {
             if space && !out.is_empty() {

@@ -20,10 +20,12 @@ pub(crate) struct Head {
 }
 
 impl Head {
-    /// Lines that belong to the headline, not the body.
+    /// Lines that belong to the headline, not the body: its own lines, and
+    /// a repeat of the title just after it (pages often print it twice).
     pub(crate) fn is_head_line(&self, i: usize, text: &str) -> bool {
+        let near = i <= self.line.unwrap_or(0) + 10;
         [self.line, self.kicker_line, self.subtitle_line].contains(&Some(i))
-            || self.title.as_deref().is_some_and(|t| norm(t) == norm(text))
+            || near && self.title.as_deref().is_some_and(|t| norm(t) == norm(text))
     }
 
     /// A body that opens by repeating the headline (`讲话 同志们:…`) loses the repeat.

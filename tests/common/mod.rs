@@ -1,0 +1,27 @@
+//! Access to the shared evaluation data (`../shared`), read at test time and never copied.
+
+use std::path::PathBuf;
+
+use serde_json::Value;
+
+/// `../shared/datasets/NAME`, or `None` (with a note on stderr) when the
+/// shared folder is not beside the project.
+pub fn dataset(name: &str) -> Option<PathBuf> {
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared/datasets").join(name);
+    if dir.join("truth.jsonl").exists() {
+        Some(dir)
+    } else {
+        eprintln!("skipped: {} is absent (the shared evaluation data lives beside the project)", dir.display());
+        None
+    }
+}
+
+/// The truth lines of a dataset.
+pub fn truth(dir: &std::path::Path) -> Vec<Value> {
+    std::fs::read_to_string(dir.join("truth.jsonl"))
+        .expect("truth.jsonl is readable")
+        .lines()
+        .filter(|l| !l.trim().is_empty())
+        .map(|l| serde_json::from_str(l).expect("truth line is JSON"))
+        .collect()
+}

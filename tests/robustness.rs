@@ -1,0 +1,150 @@
+//! Hostile input: any bytes give `Ok` or `Err`, never a panic; deep nesting,
+//! huge pages, huge text nodes and link farms finish with bounded memory.
+
+use std::alloc::{GlobalAlloc, Layout, System};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Mutex;
+
+use proptest::prelude::*;
+use report_scraper::{clean_text, extract, Extractor};
+
+/// Counts live heap bytes and the peak since the last reset, so tests can
+/// bound memory by measurement rather than by hope.
+struct Counting;
+
+static LIVE: AtomicUsize = AtomicUsize::new(0);
+static PEAK: AtomicUsize = AtomicUsize::new(0);
+/// Memory tests run one at a time so their peaks do not mix.
+static SERIAL: Mutex<()> = Mutex::new(());
+
+unsafe impl GlobalAlloc for Counting {
+    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
+        let p = unsafe { System.alloc(layout) };
+        if !p.is_null() {
+            let live = LIVE.fetch_add(layout.size(), Ordering::Relaxed) + layout.size();
+            PEAK.fetch_max(live, Ordering::Relaxed);
+        }
+        p
+    }
+    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
+        unsafe { System.dealloc(ptr, layout) };
+        LIVE.fetch_sub(layout.size(), Ordering::Relaxed);
+    }
+}
+
+#[global_allocator]
+static ALLOC: Counting = Counting;
+
+/// Peak heap growth while running `f`, in bytes.
+fn peak_during<T>(f: impl FnOnce() -> T) -> (T, usize) {
+    let base = LIVE.load(Ordering::Relaxed);
+    PEAK.store(base, Ordering::Relaxed);
+    let out = f();
+    (out, PEAK.load(Ordering::Relaxed).saturating_sub(base))
+}
+
+fn paragraph(i: usize) -> String {
+    format!("<p>第{i}段,全省计生协深入推进改革,扎实推动各项任务落实,宣传服务群众。</p>\n")
+}
+
+#[test]
+fn ten_thousand_deep_nesting_is_fine() {
+    let _g = SERIAL.lock();
+    let depth = 10_000;
+    let page = format!("{}<p>深处的正文,内容在这里。</p>{}", "<div>".repeat(depth), "</div>".repeat(depth));
+    let a = extract(page.as_bytes(), None).expect("deep page extracts");
+    assert_eq!(a.text(), "深处的正文,内容在这里。");
+    let unclosed = "<div><span><b>".repeat(depth) + "正文,内容。";
+    assert!(extract(unclosed.as_bytes(), None).is_ok());
+}
+
+/// The parser's own DOM is the floor: on markup this dense (a node every
+/// 150 bytes) scraper alone peaks near 11 times the page's size, so the bound
+/// checked is what extraction adds on top of parsing.
+#[test]
+fn a_20_mb_page_costs_little_more_memory_than_parsing_it() {
+    let _g = SERIAL.lock();
+    let mut page = String::from("<html><head><title>大页面</title></head><body><div class=content>");
+    let mut i = 0;
+    while page.len() < 20 * 1024 * 1024 {
+        page.push_str(&paragraph(i));
+        i += 1;
+    }
+    page.push_str("</div></body></html>");
+    let size = page.len();
+    let (_, parse_peak) = peak_during(|| scraper::Html::parse_document(&page).tree.nodes().count());
+    let (result, peak) = peak_during(|| extract(page.as_bytes(), None));
+    let a = result.expect("big page extracts");
+    assert!(a.blocks.len() > 100_000, "{} blocks", a.blocks.len());
+    assert!(peak * 4 < parse_peak * 5, "extraction peak {peak} vs parsing alone {parse_peak} ({size}-byte page)");
+    assert!(peak < 15 * size, "peak {peak} bytes for a {size}-byte page");
+}
+
+#[test]
+fn a_5_mb_text_node_and_100k_links_finish() {
+    let _g = SERIAL.lock();
+    let node = format!("<p>{}</p>", "很长的一段文字,没有换行。".repeat(5 * 1024 * 1024 / 39));
+    let a = extract(node.as_bytes(), None).expect("one huge text node");
+    assert!(a.text().len() > 4 * 1024 * 1024);
+    let links: String = (0..100_000).map(|i| format!("<a href=/{i}>链接{i}</a> ")).collect();
+    let page = format!("<div>{links}</div><div class=content>{}</div>", paragraph(1));
+    let a = extract(page.as_bytes(), None).expect("link farm");
+    assert!(a.text().contains("第1段"));
+}
+
+#[test]
+fn pages_over_the_cap_are_refused_not_read() {
+    let ex = Extractor::builder().max_bytes(1024).build();
+    let err = ex.extract(&vec![b'x'; 2048], None).unwrap_err();
+    assert_eq!(err.to_string(), "the page has 2048 bytes, more than the limit of 1024");
+}
+
+#[test]
+fn empty_and_binary_inputs_are_clear_errors() {
+    for input in [&b""[..], b" \n\t", b"%PDF-1.7 binary", b"\x1f\x8b\x08\x00gzip"] {
+        assert!(extract(input, None).is_err(), "{input:?}");
+    }
+}
+
+#[test]
+fn text_mode_handles_hostile_text() {
+    let long_line = "字".repeat(1_000_000);
+    assert_eq!(clean_text(&long_line).blocks.len(), 1);
+    let many_lines = "正文,内容。\n".repeat(100_000);
+    assert!(clean_text(&many_lines).blocks.len() >= 1);
+    assert!(clean_text("\u{0}\u{feff}\u{200b}|||||").is_empty());
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(200))]
+
+    #[test]
+    fn any_bytes_give_ok_or_err(bytes in proptest::collection::vec(any::<u8>(), 0..4096)) {
+        let _ = extract(&bytes, None);
+        let _ = Extractor::new().extract_with_content_type(&bytes, Some("http://a.cn/2023/0307/x.html"), Some("text/html; charset=gbk"));
+    }
+
+    #[test]
+    fn any_text_cleans_without_panic(text in "\\PC{0,2000}") {
+        let a = clean_text(&text);
+        let _ = a.text();
+    }
+
+    #[test]
+    fn tag_soup_extracts_without_panic(parts in proptest::collection::vec(
+        prop_oneof![
+            Just("<div>".to_string()), Just("</div>".to_string()), Just("<p>".to_string()), Just("<br>".to_string()),
+            Just("<table><tr><td>".to_string()), Just("</td></tr></table>".to_string()), Just("<a href=x>".to_string()),
+            Just("</a>".to_string()), Just("<script>".to_string()), Just("<h1>".to_string()),
+            "[\\p{Han},。:;!?“”《》 a-z0-9]{0,40}",
+        ],
+        0..200,
+    )) {
+        let page = parts.concat();
+        if let Ok(a) = extract(page.as_bytes(), Some("https://example.cn/t20230307_1.html")) {
+            for b in &a.blocks {
+                prop_assert!(!b.text.trim().is_empty());
+            }
+        }
+    }
+}
