@@ -7,7 +7,7 @@
 //! cargo run --release --example extract -- --all PAGE.html      # every article on the page
 //! cargo run --release --example extract -- --explain PAGE.html  # list what was removed, by rule
 //! ```
-use std::io::Read;
+use std::io::{Read, Write};
 
 use report_scraper::{Article, Extractor};
 
@@ -75,15 +75,17 @@ fn run(args: &Args) -> Result<(), Box<dyn std::error::Error>> {
     } else {
         vec![ex.extract(&bytes, args.url.as_deref())?]
     };
-    if args.explain {
-        for a in &articles {
-            for r in &a.removed {
-                println!("[{}] {}", r.rule, r.text);
-            }
-        }
-        return Ok(());
+    let mut out = std::io::stdout().lock();
+    let written = if args.explain {
+        articles.iter().flat_map(|a| &a.removed).try_for_each(|r| writeln!(out, "[{}] {}", r.rule, r.text))
+    } else if args.all {
+        writeln!(out, "{}", serde_json::to_string_pretty(&articles)?)
+    } else {
+        writeln!(out, "{}", serde_json::to_string_pretty(&articles.first())?)
+    };
+    match written {
+        // `extract … | head` closes the pipe early: that is not an error.
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+        other => Ok(other?),
     }
-    let json = if args.all { serde_json::to_string_pretty(&articles)? } else { serde_json::to_string_pretty(&articles[0])? };
-    println!("{json}");
-    Ok(())
 }
