@@ -118,11 +118,9 @@ pub(crate) fn run(raw: Vec<RawLine>, hints: &Hints, rules: &RuleSet, want: Want)
     // Blocks are moved, not copied: a 20 MB page's text is held once.
     let mut part = 0;
     for (i, it) in items.into_iter().enumerate() {
-        if want == Want::Parts {
-            if starts.get(part + 1) == Some(&i) {
-                part += 1;
-                continue; // a later article's headline is its title, not its body
-            }
+        if want == Want::Parts && starts.get(part + 1) == Some(&i) {
+            part += 1;
+            continue; // a later article's headline is its title, not its body
         }
         if let Some(a) = parts.get_mut(part) {
             a.blocks.push(Block::new(it.kind, it.text));
@@ -168,11 +166,23 @@ fn part_meta(
     a
 }
 
+/// How far before and after the body lines are still read for metadata.
+const NEAR_BEFORE: usize = 40;
+const NEAR_AFTER: usize = 25;
+
 /// Normalises space, unwraps pipe layouts, cuts paywall stubs and judges every line.
 fn prepare(raw: Vec<RawLine>, rules: &RuleSet, trunc: &mut Option<Truncation>, removed: &mut Vec<Removal>) -> Vec<Line> {
     let mut out = Vec::with_capacity(raw.len());
     let mut stubs = Vec::new();
-    for r in raw {
+    // Lines far from a known body (HTML menus, footers) are never read by
+    // the headline, byline or metadata steps, so no rule is run on them.
+    let body = raw.iter().position(|r| r.zone == Zone::Body).zip(raw.iter().rposition(|r| r.zone == Zone::Body));
+    let near = |i: usize| body.is_none_or(|(first, last)| i + NEAR_BEFORE >= first && i <= last + NEAR_AFTER);
+    for (i, r) in raw.into_iter().enumerate() {
+        if !near(i) && !r.title_candidate {
+            out.push(Line { fate: Fate::Drop("outside-article".into()), text: r.text, kind: r.kind, zone: r.zone, title_candidate: false });
+            continue;
+        }
         let text = squash_space(&r.text);
         for cell in repair::unwrap_pipes(&text) {
             for piece in repair::cut_paywalls(&cell, trunc, &mut stubs) {
