@@ -1,21 +1,23 @@
 //! Which element holds the article: text and punctuation scored against links and chrome, class hints as data.
 
-use std::sync::LazyLock;
-
-use scraper::{ElementRef, Selector};
+use scraper::ElementRef;
 
 use crate::article::BlockKind;
 use crate::dom::Doc;
 use crate::text::{is_prose, punct_count, units};
 
-/// Article containers of common Chinese CMSs and blog engines.
-const CONTENT_SELECTORS: &str = concat!(
-    "#zoom, .TRS_Editor, .TRS_UEDITOR, .trs_editor_view, .pages_content, .article-content, .article_content, ",
-    ".articleContent, .art_content, .artical-content, .content_text, #content_text, .news_content, .newsContent, ",
-    ".news-content, .con_text, .conText, #artibody, .post_text, .post-content, .entry-content, .rich_media_content, ",
-    "#js_content, .detail-content, .detail_content, .Custom_UnionStyle, .article-body, .articleBody, .story-body, ",
-    "[itemprop=articleBody], .main-text, .txt_con, .text_con, #text, .view_content, #fontzoom, .wenzhang"
-);
+/// Ids of article containers in common Chinese CMSs and blog engines.
+const CONTENT_IDS: &[&str] = &["zoom", "content_text", "artibody", "js_content", "text", "fontzoom"];
+
+/// Classes of article containers in common Chinese CMSs and blog engines
+/// (`TRS_Editor` is the TRS WCM editor's, `pages_content` the State Council's).
+const CONTENT_CLASSES: &[&str] = &[
+    "TRS_Editor", "TRS_UEDITOR", "trs_editor_view", "pages_content", "article-content", "article_content",
+    "articleContent", "art_content", "artical-content", "content_text", "news_content", "newsContent", "news-content",
+    "con_text", "conText", "post_text", "post-content", "entry-content", "rich_media_content", "detail-content",
+    "detail_content", "Custom_UnionStyle", "article-body", "articleBody", "story-body", "main-text", "txt_con",
+    "text_con", "view_content", "wenzhang",
+];
 
 /// Class or id words of navigation, footers and widgets (matched as whole words).
 const CHROME_WORDS: &[&str] = &[
@@ -50,7 +52,6 @@ const CAPTION_WORDS: &[&str] = &["caption", "pic-txt", "pictext", "img-desc", "i
 /// Elements that are never the article.
 const CHROME_TAGS: &[&str] = &["nav", "footer", "aside", "menu"];
 
-static CONTENT: LazyLock<Selector> = LazyLock::new(|| Selector::parse(CONTENT_SELECTORS).expect("valid CMS selectors"));
 
 /// What an element's tag, class and id say about it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -67,7 +68,10 @@ pub(crate) fn hint(el: ElementRef) -> Hint {
     if CHROME_TAGS.contains(&v.name()) {
         return Hint::Chrome;
     }
-    if CONTENT.matches(&el) {
+    let cms = v.id().is_some_and(|id| CONTENT_IDS.contains(&id))
+        || v.classes().any(|c| CONTENT_CLASSES.contains(&c))
+        || v.attr("itemprop") == Some("articleBody");
+    if cms {
         return Hint::Content;
     }
     let roles: Vec<Hint> = v.classes().chain(v.id()).map(role).collect();
@@ -86,11 +90,15 @@ pub(crate) fn hint(el: ElementRef) -> Hint {
 /// back, skipping layout words, so `detail-content__recommend` is a
 /// recommendation widget and `tag-wordpress` is nothing in particular.
 fn role(name: &str) -> Hint {
-    let lower = name.to_ascii_lowercase();
-    if CAPTION_WORDS.contains(&lower.as_str()) {
+    let lower = if name.bytes().any(|b| b.is_ascii_uppercase()) {
+        std::borrow::Cow::Owned(name.to_ascii_lowercase())
+    } else {
+        std::borrow::Cow::Borrowed(name)
+    };
+    if CAPTION_WORDS.contains(&lower.as_ref()) {
         return Hint::Caption;
     }
-    if TITLE_WORDS.contains(&lower.as_str()) {
+    if TITLE_WORDS.contains(&lower.as_ref()) {
         return Hint::Title;
     }
     let words = lower.split(['-', '_', ' ']).filter(|w| !w.is_empty() && !LAYOUT_WORDS.contains(w));

@@ -77,6 +77,14 @@ pub(crate) fn is_prose(text: &str) -> bool {
 
 /// Collapses runs of white space (including no-break and ideographic spaces) to one space and trims.
 pub(crate) fn squash_space(text: &str) -> String {
+    let clean = |c: char| !(c.is_whitespace() || c.is_control() || matches!(c, '\u{3000}' | '\u{a0}' | '\u{200b}' | '\u{feff}'));
+    let single = !text.starts_with(|c: char| !clean(c))
+        && !text.ends_with(|c: char| !clean(c))
+        && !text.contains("  ")
+        && text.chars().all(|c| clean(c) || c == ' ');
+    if single {
+        return text.to_string();
+    }
     let mut out = String::with_capacity(text.len());
     let mut space = false;
     for c in text.chars() {
