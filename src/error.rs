@@ -40,6 +40,45 @@ pub enum ErrorKind {
     },
     /// The page has text but nothing that reads like an article.
     NoContent,
+    /// An address that cannot be fetched (not a URL, or not http/https).
+    BadUrl {
+        /// The address.
+        url: String,
+        /// Why.
+        message: String,
+    },
+    /// The address resolves to a loopback, private, link-local or multicast
+    /// address, refused unless the fetcher allows them.
+    BlockedAddress {
+        /// The address asked for.
+        url: String,
+        /// The IP (or host) refused.
+        address: String,
+    },
+    /// robots.txt disallows the address.
+    RobotsDisallowed {
+        /// The address.
+        url: String,
+    },
+    /// The server did not answer in time.
+    Timeout {
+        /// The address.
+        url: String,
+    },
+    /// The server answered with an error status (after retries, for 429 and 5xx).
+    HttpStatus {
+        /// The address.
+        url: String,
+        /// The HTTP status.
+        status: u16,
+    },
+    /// The connection failed (after retries).
+    Network {
+        /// The address.
+        url: String,
+        /// What the HTTP client said.
+        message: String,
+    },
     /// A user rule's pattern does not compile.
     BadRule {
         /// The rule's name.
@@ -85,6 +124,12 @@ impl fmt::Display for Error {
             ErrorKind::NotHtml { looks_like } => write!(f, "not a text page: it looks like {looks_like}"),
             ErrorKind::NoContent => write!(f, "no article text found on the page"),
             ErrorKind::BadRule { name, message } => write!(f, "rule {name:?} does not compile: {message}"),
+            ErrorKind::BadUrl { url, message } => write!(f, "{url}: {message}"),
+            ErrorKind::BlockedAddress { url, address } => write!(f, "{url}: refused to connect to non-public address {address}"),
+            ErrorKind::RobotsDisallowed { url } => write!(f, "{url}: disallowed by robots.txt"),
+            ErrorKind::Timeout { url } => write!(f, "{url}: timed out"),
+            ErrorKind::HttpStatus { url, status } => write!(f, "{url}: HTTP status {status}"),
+            ErrorKind::Network { url, message } => write!(f, "{url}: {message}"),
         }
     }
 }

@@ -65,6 +65,10 @@ mod decode;
 mod dom;
 mod error;
 mod extractor;
+#[cfg(feature = "fetch")]
+mod fetch;
+#[cfg(feature = "fetch")]
+mod guard;
 mod html;
 mod meta;
 mod noise;
@@ -80,6 +84,10 @@ pub use crate::decode::{decode, CharsetSource, Decoded};
 pub use crate::error::{Error, ErrorKind};
 pub use crate::extractor::{Extractor, ExtractorBuilder, DEFAULT_MAX_BYTES};
 pub use crate::noise::{Action, Rule};
+#[cfg(feature = "fetch")]
+pub use crate::fetch::{Fetched, Fetcher, FetcherBuilder};
+#[cfg(feature = "fetch")]
+pub use crate::guard::is_public_address;
 
 /// Extracts the article from a page's bytes with the default [`Extractor`].
 ///
