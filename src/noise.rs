@@ -235,6 +235,10 @@ mod tests {
             ("□本报记者 陈才源", "author-line"),
             ("编辑 | 康晓杰", "editor-line"),
             ("策划 | 王菲菲 崔晨", "editor-line"),
+            ("39健康网(www.39.net)专稿,未经书面授权请勿转载。", "reprint-notice"),
+            ("阅读剩余全文（）", "read-more-stub"),
+            ("值班总编推荐", "recommend-box"),
+            ("调查问题加载中,请稍候。", "loading-ui"),
         ];
         for (line, rule) in cases {
             assert_eq!(decide(line).as_deref(), Some(rule), "{line}");
