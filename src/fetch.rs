@@ -302,6 +302,8 @@ impl FetcherBuilder {
     /// # Errors
     /// [`ErrorKind::Network`] when the HTTP client cannot be set up (no TLS roots).
     pub fn build(self) -> Result<Fetcher, Error> {
+        // Another part of the program may have installed a provider already: fine.
+        let _ = rustls::crypto::ring::default_provider().install_default();
         let allow = self.allow_private;
         let max_redirects = self.max_redirects;
         let policy = reqwest::redirect::Policy::custom(move |attempt| {
