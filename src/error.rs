@@ -79,6 +79,11 @@ pub enum ErrorKind {
         /// What the HTTP client said.
         message: String,
     },
+    /// A sitemap that is not well-formed XML (or broken gzip).
+    BadSitemap {
+        /// The parser's message.
+        message: String,
+    },
     /// A user rule's pattern does not compile.
     BadRule {
         /// The rule's name.
@@ -125,6 +130,7 @@ impl fmt::Display for Error {
             ErrorKind::NoContent => write!(f, "no article text found on the page"),
             ErrorKind::BadRule { name, message } => write!(f, "rule {name:?} does not compile: {message}"),
             ErrorKind::BadUrl { url, message } => write!(f, "{url}: {message}"),
+            ErrorKind::BadSitemap { message } => write!(f, "bad sitemap: {message}"),
             ErrorKind::BlockedAddress { url, address } => write!(f, "{url}: refused to connect to non-public address {address}"),
             ErrorKind::RobotsDisallowed { url } => write!(f, "{url}: disallowed by robots.txt"),
             ErrorKind::Timeout { url } => write!(f, "{url}: timed out"),

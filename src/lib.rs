@@ -60,6 +60,8 @@
 mod article;
 mod byline;
 mod clean;
+#[cfg(feature = "crawl")]
+mod crawl;
 mod date;
 mod decode;
 mod dom;
@@ -88,6 +90,8 @@ pub use crate::noise::{Action, Rule};
 pub use crate::fetch::{Fetched, Fetcher, FetcherBuilder};
 #[cfg(feature = "fetch")]
 pub use crate::guard::is_public_address;
+#[cfg(feature = "crawl")]
+pub use crate::crawl::{canonical_url, discover_links, looks_like_article, parse_sitemap, Link, Sitemap};
 
 /// Extracts the article from a page's bytes with the default [`Extractor`].
 ///
