@@ -84,6 +84,11 @@ pub enum ErrorKind {
         /// The parser's message.
         message: String,
     },
+    /// The crawl state file failed (SQLite).
+    State {
+        /// SQLite's message.
+        message: String,
+    },
     /// A user rule's pattern does not compile.
     BadRule {
         /// The rule's name.
@@ -131,6 +136,7 @@ impl fmt::Display for Error {
             ErrorKind::BadRule { name, message } => write!(f, "rule {name:?} does not compile: {message}"),
             ErrorKind::BadUrl { url, message } => write!(f, "{url}: {message}"),
             ErrorKind::BadSitemap { message } => write!(f, "bad sitemap: {message}"),
+            ErrorKind::State { message } => write!(f, "crawl state: {message}"),
             ErrorKind::BlockedAddress { url, address } => write!(f, "{url}: refused to connect to non-public address {address}"),
             ErrorKind::RobotsDisallowed { url } => write!(f, "{url}: disallowed by robots.txt"),
             ErrorKind::Timeout { url } => write!(f, "{url}: timed out"),

@@ -76,6 +76,8 @@ mod meta;
 mod noise;
 mod repair;
 mod score;
+#[cfg(feature = "crawl")]
+mod state;
 mod split;
 mod text;
 mod title;
@@ -92,6 +94,8 @@ pub use crate::fetch::{Fetched, Fetcher, FetcherBuilder};
 pub use crate::guard::is_public_address;
 #[cfg(feature = "crawl")]
 pub use crate::crawl::{canonical_url, discover_links, looks_like_article, parse_sitemap, Link, Sitemap};
+#[cfg(feature = "crawl")]
+pub use crate::state::{Counts, CrawlState, Outcome};
 
 /// Extracts the article from a page's bytes with the default [`Extractor`].
 ///
