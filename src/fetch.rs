@@ -253,17 +253,6 @@ impl FetcherBuilder {
         max_concurrency: usize
     );
     setter!(
-        /// Allow loopback, private, link-local and multicast addresses
-        /// (default: refused, so a hostile page cannot steer the fetcher
-        /// into an internal network). Tests against a local server need it.
-        ///
-        /// ```
-        /// let b = report_scraper::Fetcher::builder().allow_private_addresses(true);
-        /// assert!(b.build().is_ok());
-        /// ```
-        allow_private: bool
-    );
-    setter!(
         /// Obey robots.txt (default true).
         ///
         /// ```
@@ -283,14 +272,17 @@ impl FetcherBuilder {
         extractor: Extractor
     );
 
-    /// Alias of [`allow_private`](Self::allow_private) with the name used in docs.
+    /// Allow loopback, private, link-local and multicast addresses
+    /// (default: refused, so a hostile page cannot steer the fetcher
+    /// into an internal network). Tests against a local server need it.
     ///
     /// ```
     /// let b = report_scraper::Fetcher::builder().allow_private_addresses(true);
     /// assert!(b.build().is_ok());
     /// ```
-    pub fn allow_private_addresses(self, allow: bool) -> Self {
-        self.allow_private(allow)
+    pub fn allow_private_addresses(mut self, allow: bool) -> Self {
+        self.allow_private = allow;
+        self
     }
 
     /// Builds the fetcher.
@@ -392,7 +384,7 @@ impl Fetcher {
     }
 
     fn host(&self, url: &Url) -> Arc<HostState> {
-        let key = format!("{}://{}", url.scheme(), url.host_str().unwrap_or_default()) + &url.port().map(|p| format!(":{p}")).unwrap_or_default();
+        let key = url.origin().ascii_serialization();
         let mut hosts = self.hosts.lock().unwrap_or_else(|e| e.into_inner());
         hosts.entry(key).or_default().clone()
     }
