@@ -86,7 +86,11 @@ pub struct Link {
 /// assert_eq!(links.len(), 1);
 /// ```
 pub fn discover_links(html: &str, base: &Url) -> Vec<Link> {
-    let doc = Html::parse_document(html);
+    links_in(&Html::parse_document(html), base)
+}
+
+/// [`discover_links`] on a page parsed already.
+pub(crate) fn links_in(doc: &Html, base: &Url) -> Vec<Link> {
     let mut base = base.clone();
     let mut out: Vec<Link> = Vec::new();
     let mut seen = std::collections::HashSet::new();

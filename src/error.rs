@@ -89,6 +89,11 @@ pub enum ErrorKind {
         /// SQLite's message.
         message: String,
     },
+    /// The crawl's output could not be written.
+    Output {
+        /// The I/O error's message.
+        message: String,
+    },
     /// A user rule's pattern does not compile.
     BadRule {
         /// The rule's name.
@@ -96,6 +101,33 @@ pub enum ErrorKind {
         /// The pattern compiler's message.
         message: String,
     },
+}
+
+impl ErrorKind {
+    /// A short, stable name for the kind, for counting errors by kind.
+    ///
+    /// ```
+    /// let e = report_scraper::extract(b"", None).unwrap_err();
+    /// assert_eq!(e.kind().code(), "empty");
+    /// ```
+    pub fn code(&self) -> &'static str {
+        match self {
+            ErrorKind::Empty => "empty",
+            ErrorKind::TooLarge { .. } => "too-large",
+            ErrorKind::NotHtml { .. } => "not-html",
+            ErrorKind::NoContent => "no-content",
+            ErrorKind::BadUrl { .. } => "bad-url",
+            ErrorKind::BlockedAddress { .. } => "blocked-address",
+            ErrorKind::RobotsDisallowed { .. } => "robots-disallowed",
+            ErrorKind::Timeout { .. } => "timeout",
+            ErrorKind::HttpStatus { .. } => "http-status",
+            ErrorKind::Network { .. } => "network",
+            ErrorKind::BadSitemap { .. } => "bad-sitemap",
+            ErrorKind::State { .. } => "state",
+            ErrorKind::BadRule { .. } => "bad-rule",
+            ErrorKind::Output { .. } => "output",
+        }
+    }
 }
 
 impl Error {
@@ -137,6 +169,7 @@ impl fmt::Display for Error {
             ErrorKind::BadUrl { url, message } => write!(f, "{url}: {message}"),
             ErrorKind::BadSitemap { message } => write!(f, "bad sitemap: {message}"),
             ErrorKind::State { message } => write!(f, "crawl state: {message}"),
+            ErrorKind::Output { message } => write!(f, "writing the crawl's output: {message}"),
             ErrorKind::BlockedAddress { url, address } => write!(f, "{url}: refused to connect to non-public address {address}"),
             ErrorKind::RobotsDisallowed { url } => write!(f, "{url}: disallowed by robots.txt"),
             ErrorKind::Timeout { url } => write!(f, "{url}: timed out"),

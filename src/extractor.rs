@@ -265,12 +265,23 @@ impl Extractor {
         self.run_html(&page, url, want)
     }
 
+    /// The article of a page parsed already (the crawler parses once for links and article).
+    #[cfg(feature = "crawl")]
+    pub(crate) fn extract_parsed(&self, parsed: scraper::Html, url: Option<&str>) -> Result<Article, Error> {
+        let (lines, hints) = html::parsed_lines(parsed, url);
+        first(self.clean_lines(lines, &hints, Want::Page)?)
+    }
+
     fn run_html(&self, html: &str, url: Option<&str>, want: Want) -> Result<Vec<Article>, Error> {
         if html.trim().is_empty() {
             return Err(Error::new(ErrorKind::Empty));
         }
         let (lines, hints) = html::page_lines(html, url);
-        let out = clean::run(lines, &hints, &self.rules, want);
+        self.clean_lines(lines, &hints, want)
+    }
+
+    fn clean_lines(&self, lines: Vec<RawLine>, hints: &Hints, want: Want) -> Result<Vec<Article>, Error> {
+        let out = clean::run(lines, hints, &self.rules, want);
         if out.iter().all(|a| a.is_empty() && a.title.is_none()) {
             return Err(Error::new(ErrorKind::NoContent));
         }

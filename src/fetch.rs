@@ -383,6 +383,17 @@ impl Fetcher {
         self.extractor.extract_with_content_type(&page.body, Some(page.final_url.as_str()), ct.as_deref())
     }
 
+    /// The extractor this fetcher uses for [`fetch_article`](Self::fetch_article).
+    ///
+    /// ```
+    /// let f = report_scraper::Fetcher::builder().build().unwrap();
+    /// let a = f.extractor().extract("<p>正文第一段,这里是内容。</p>".as_bytes(), None).unwrap();
+    /// assert_eq!(a.text(), "正文第一段,这里是内容。");
+    /// ```
+    pub fn extractor(&self) -> &Extractor {
+        &self.extractor
+    }
+
     fn host(&self, url: &Url) -> Arc<HostState> {
         let key = url.origin().ascii_serialization();
         let mut hosts = self.hosts.lock().unwrap_or_else(|e| e.into_inner());

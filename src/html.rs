@@ -14,7 +14,12 @@ use crate::title;
 const MAX_CELL_UNITS: usize = 40;
 
 pub(crate) fn page_lines(html: &str, url: Option<&str>) -> (Vec<RawLine>, Hints) {
-    let parsed = Html::parse_document(html);
+    parsed_lines(Html::parse_document(html), url)
+}
+
+/// As [`page_lines`] for a page parsed already; the tree is dropped as soon
+/// as it has been walked, so a big page's nodes and lines are not held together.
+pub(crate) fn parsed_lines(parsed: Html, url: Option<&str>) -> (Vec<RawLine>, Hints) {
     let mut doc = dom::walk(&parsed);
     drop(parsed);
     let titles = meta::titles(&doc.head);

@@ -62,6 +62,8 @@ mod byline;
 mod clean;
 #[cfg(feature = "crawl")]
 mod crawl;
+#[cfg(feature = "crawl")]
+mod crawler;
 mod date;
 mod decode;
 mod dom;
@@ -94,6 +96,8 @@ pub use crate::fetch::{Fetched, Fetcher, FetcherBuilder};
 pub use crate::guard::is_public_address;
 #[cfg(feature = "crawl")]
 pub use crate::crawl::{canonical_url, discover_links, looks_like_article, parse_sitemap, Link, Sitemap};
+#[cfg(feature = "crawl")]
+pub use crate::crawler::{CrawlEvent, CrawledArticle, Crawler, CrawlerBuilder, Summary};
 #[cfg(feature = "crawl")]
 pub use crate::state::{Counts, CrawlState, Outcome};
 

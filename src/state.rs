@@ -21,6 +21,8 @@ pub enum Outcome {
     List,
     /// robots.txt disallowed it.
     Robots,
+    /// It redirected to an address seen already (recorded under that address).
+    Duplicate,
     /// It failed (the error kind is kept with it).
     Failed,
 }
@@ -36,6 +38,7 @@ impl Outcome {
             Outcome::Article => "article",
             Outcome::List => "list",
             Outcome::Robots => "robots",
+            Outcome::Duplicate => "duplicate",
             Outcome::Failed => "failed",
         }
     }
@@ -58,6 +61,8 @@ pub struct Counts {
     pub lists: u64,
     /// Refused by robots.txt.
     pub robots: u64,
+    /// Redirects to an address seen already.
+    pub duplicates: u64,
     /// Failed.
     pub failed: u64,
 }
@@ -143,6 +148,46 @@ impl CrawlState {
         Ok(n == 1)
     }
 
+    /// Claims an address reached by a redirect: true (and marked in flight)
+    /// when it was never seen, false when it is known already, so the page
+    /// behind two addresses is recorded once.
+    ///
+    /// ```
+    /// let s = report_scraper::CrawlState::in_memory().unwrap();
+    /// let url = "https://www.example.cn/final.html".parse().unwrap();
+    /// assert!(s.claim(&url, 1).unwrap());
+    /// assert!(!s.claim(&url, 1).unwrap());
+    /// assert!(s.take(1).unwrap().is_empty()); // in flight, not queued
+    /// ```
+    ///
+    /// # Errors
+    /// [`ErrorKind::State`] on a database failure.
+    pub fn claim(&self, url: &Url, depth: u32) -> Result<bool, Error> {
+        let n = self
+            .conn
+            .execute(
+                "INSERT OR IGNORE INTO urls (url, depth, state, seq) VALUES (?1, ?2, 'taken', (SELECT COALESCE(MAX(seq), 0) + 1 FROM urls))",
+                params![url.as_str(), depth],
+            )
+            .map_err(db_err)?;
+        Ok(n == 1)
+    }
+
+    /// Counts addresses that were fetched or refused (everything not queued).
+    ///
+    /// ```
+    /// let s = report_scraper::CrawlState::in_memory().unwrap();
+    /// assert_eq!(s.done().unwrap(), 0);
+    /// ```
+    ///
+    /// # Errors
+    /// [`ErrorKind::State`] on a database failure.
+    pub fn done(&self) -> Result<u64, Error> {
+        self.conn
+            .query_row("SELECT COUNT(*) FROM urls WHERE state NOT IN ('queued', 'taken')", [], |r| r.get(0))
+            .map_err(db_err)
+    }
+
     /// Takes up to `n` queued addresses, oldest first, marking them in flight.
     ///
     /// # Errors
@@ -198,6 +243,7 @@ impl CrawlState {
                 "article" => c.articles += n,
                 "list" => c.lists += n,
                 "robots" => c.robots += n,
+                "duplicate" => c.duplicates += n,
                 _ => c.failed += n,
             }
         }
@@ -239,13 +285,13 @@ mod tests {
     #[test]
     fn outcomes_are_counted() {
         let s = CrawlState::in_memory().unwrap();
-        for (i, o) in [Outcome::Article, Outcome::List, Outcome::Robots, Outcome::Failed].into_iter().enumerate() {
+        for (i, o) in [Outcome::Article, Outcome::List, Outcome::Robots, Outcome::Duplicate, Outcome::Failed].into_iter().enumerate() {
             let u = url(&format!("http://a.cn/{i}"));
             s.enqueue(&u, 0).unwrap();
             s.take(1).unwrap();
             s.finish(&u, o, (o == Outcome::Failed).then_some("timeout")).unwrap();
         }
-        assert_eq!(s.counts().unwrap(), Counts { queued: 0, articles: 1, lists: 1, robots: 1, failed: 1 });
-        assert_eq!(s.outcome(&url("http://a.cn/3")).unwrap().as_deref(), Some("failed"));
+        assert_eq!(s.counts().unwrap(), Counts { queued: 0, articles: 1, lists: 1, robots: 1, duplicates: 1, failed: 1 });
+        assert_eq!(s.outcome(&url("http://a.cn/4")).unwrap().as_deref(), Some("failed"));
     }
 }
