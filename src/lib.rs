@@ -49,6 +49,13 @@
 //! `rules/noise.rules`; users add or switch off rules by name with
 //! [`Extractor::builder`].
 //!
+//! # Fetching and crawling
+//!
+//! With the default features, `Fetcher` fetches politely (robots.txt,
+//! per-host delay, retries, size caps, an address guard) and `Crawler`
+//! crawls sites into a resumable `CrawlState`; `default-features = false`
+//! leaves extraction alone, without tokio or reqwest.
+//!
 //! # Robustness
 //!
 //! Any input gives an `Ok` or an [`Error`], never a panic: the tree is
