@@ -72,7 +72,8 @@ pub(crate) struct Byline {
 /// almost entirely of labelled fields and a date. Returns `None` for any
 /// other line, so article sentences that mention 来源 are never taken.
 pub(crate) fn parse(line: &str) -> Option<Byline> {
-    if units(line) > 70 || line.contains('。') || line.contains('，') && !line.contains(['：', ':']) {
+    // Cheap tests first: body paragraphs hold 。 and are long.
+    if line.contains('。') || line.len() > 70 * 4 || units(line) > 70 || line.contains('，') && !line.contains(['：', ':']) {
         return None;
     }
     let labels: Vec<_> = LABEL.captures_iter(line).filter_map(|c| Some((c.get(0)?, c.get(1)?))).collect();

@@ -204,7 +204,8 @@ fn judge(text: &str, rules: &RuleSet, link_heavy: bool, zone: Zone, removed: &mu
     if zone == Zone::Body {
         removed.extend(v.stripped.iter().map(|(rule, cut)| Removal::new(*rule, cut.trim())));
     }
-    let text = squash_space(&v.text);
+    // Only a `strip` rule can have left double spaces behind.
+    let text = if v.stripped.is_empty() { v.text } else { squash_space(&v.text) };
     let fate = match v.decision {
         Some((rule, _)) if rule.action() == Action::DropLine => Fate::Drop(rule.name().to_string()),
         Some((rule, _)) if rule.action() == Action::DropRest => Fate::Tail(rule.name().to_string()),
@@ -383,14 +384,14 @@ fn first_sentence_date(items: &[Item]) -> Option<Published> {
 /// after it go, up to the next paragraph.
 fn body_items(lines: Vec<Line>, head: &title::Head, removed: &mut Vec<Removal>, text_mode: bool) -> Vec<Item> {
     let prose = |l: &Line| if l.zone == Zone::Body && matches!(l.fate, Fate::Keep) && is_prose(&l.text) { units(&l.text) } else { 0 };
-    let mut prose_after: usize = lines.iter().map(prose).sum();
+    let prose_units: Vec<usize> = lines.iter().map(prose).collect();
+    let mut prose_after: usize = prose_units.iter().sum();
     let mut prose_before = 0usize;
     let mut items: Vec<Item> = Vec::new();
     let mut seen = std::collections::HashMap::new();
     let mut end: Option<String> = None;
     let mut in_box: Option<String> = None;
-    for (i, l) in lines.into_iter().enumerate() {
-        let p = prose(&l);
+    for (i, (l, p)) in lines.into_iter().zip(prose_units).enumerate() {
         prose_after -= p;
         if l.zone != Zone::Body {
             if !(l.zone == Zone::Before && head.line == Some(i)) {

@@ -8,17 +8,24 @@ use crate::score::{self, Hint};
 use crate::text::units;
 
 /// Elements whose content is never visible text.
-const SKIP: &[&str] = &[
-    "script", "style", "noscript", "template", "svg", "math", "select", "option", "button", "textarea", "iframe",
-    "object", "embed", "canvas", "audio", "video", "map", "input", "head",
-];
+fn is_skipped(name: &str) -> bool {
+    matches!(
+        name,
+        "script" | "style" | "noscript" | "template" | "svg" | "math" | "select" | "option" | "button" | "textarea"
+            | "iframe" | "object" | "embed" | "canvas" | "audio" | "video" | "map" | "input" | "head"
+    )
+}
 
 /// Elements that start a new line.
-const BLOCKS: &[&str] = &[
-    "p", "div", "li", "ul", "ol", "dl", "dt", "dd", "tr", "td", "th", "table", "tbody", "thead", "h1", "h2", "h3",
-    "h4", "h5", "h6", "section", "article", "header", "footer", "nav", "aside", "main", "blockquote", "pre", "figure",
-    "figcaption", "caption", "form", "fieldset", "address", "center", "hr", "body", "html", "title", "center",
-];
+fn is_block(name: &str) -> bool {
+    matches!(
+        name,
+        "p" | "div" | "li" | "ul" | "ol" | "dl" | "dt" | "dd" | "tr" | "td" | "th" | "table" | "tbody" | "thead" | "h1"
+            | "h2" | "h3" | "h4" | "h5" | "h6" | "section" | "article" | "header" | "footer" | "nav" | "aside" | "main"
+            | "blockquote" | "pre" | "figure" | "figcaption" | "caption" | "form" | "fieldset" | "address" | "center"
+            | "hr" | "body" | "html" | "title"
+    )
+}
 
 /// An element of the page, with the text scores of everything inside it.
 #[derive(Debug, Clone)]
@@ -93,6 +100,7 @@ struct Walker {
     captured: String,
     /// The first line of the block being read, its text and link size so far.
     group: Option<usize>,
+    hinter: score::Hinter,
     group_text: String,
     group_links: usize,
 }
@@ -106,6 +114,7 @@ pub(crate) fn walk(html: &Html) -> Doc {
         link_units: 0,
         captured: String::new(),
         group: None,
+        hinter: score::Hinter::default(),
         group_text: String::new(),
         group_links: 0,
     };
@@ -140,22 +149,23 @@ impl Walker {
 
     fn open(&mut self, el: ElementRef) {
         let name = el.value().name();
+        let a = Attrs::of(el);
         let parent = self.top();
-        if BLOCKS.contains(&name) {
+        if is_block(name) {
             self.end_block(parent);
         }
         let mut f = Frame { capture: Capture::None, ..parent };
         match name {
             "title" if self.doc.head.title.is_none() => f.capture = Capture::Title,
             "meta" => self.meta(el),
-            "script" if el.attr("type").is_some_and(|t| t.contains("ld+json")) => f.capture = Capture::JsonLd,
+            "script" if a.kind.is_some_and(|t| t.contains("ld+json")) => f.capture = Capture::JsonLd,
             _ => {}
         }
-        f.skip = parent.skip || SKIP.contains(&name) || el.attr("hidden").is_some() || is_invisible(el);
-        let hint = score::hint(el);
+        f.skip = parent.skip || is_skipped(name) || a.hidden || a.style.is_some_and(is_invisible);
+        let hint = self.hinter.hint(name, &a);
         self.doc.elems.push(Elem { parent: Some(parent.elem), good: 0.0, bad: 0.0, hint, chrome: false, in_main: false });
         f.elem = self.doc.elems.len() - 1;
-        if BLOCKS.contains(&name) {
+        if is_block(name) {
             f.block = f.elem;
         }
         f.link |= name == "a";
@@ -177,7 +187,7 @@ impl Walker {
             Capture::JsonLd => self.doc.head.json_ld.push(std::mem::take(&mut self.captured)),
             Capture::None => {}
         }
-        if BLOCKS.contains(&name) {
+        if is_block(name) {
             self.end_block(f);
         }
     }
@@ -256,9 +266,44 @@ fn block_kind(name: &str, hint: Hint) -> Option<BlockKind> {
     }
 }
 
-fn is_invisible(el: ElementRef) -> bool {
-    el.attr("style").is_some_and(|s| {
-        let s: String = s.chars().filter(|c| !c.is_whitespace()).collect::<String>().to_ascii_lowercase();
-        s.contains("display:none") || s.contains("visibility:hidden")
-    })
+fn is_invisible(style: &str) -> bool {
+    let s = style.to_ascii_lowercase();
+    // `display : none` with any white space around the colon.
+    let says = |prop: &str, value: &str| {
+        s.match_indices(prop).any(|(i, _)| {
+            let rest = s.get(i + prop.len()..).unwrap_or_default().trim_start();
+            rest.strip_prefix(':').is_some_and(|r| r.trim_start().starts_with(value))
+        })
+    };
+    says("display", "none") || says("visibility", "hidden")
+}
+
+/// The attributes the walk reads, found in one pass over the element's
+/// attributes (`Element::attr` interns its argument on every call).
+#[derive(Debug, Default)]
+pub(crate) struct Attrs<'a> {
+    pub class: Option<&'a str>,
+    pub id: Option<&'a str>,
+    pub itemprop: Option<&'a str>,
+    pub style: Option<&'a str>,
+    pub kind: Option<&'a str>,
+    pub hidden: bool,
+}
+
+impl<'a> Attrs<'a> {
+    fn of(el: ElementRef<'a>) -> Attrs<'a> {
+        let mut a = Attrs::default();
+        for (name, value) in el.value().attrs() {
+            match name {
+                "class" => a.class = Some(value),
+                "id" => a.id = Some(value),
+                "itemprop" => a.itemprop = Some(value),
+                "style" => a.style = Some(value),
+                "type" => a.kind = Some(value),
+                "hidden" => a.hidden = true,
+                _ => {}
+            }
+        }
+        a
+    }
 }

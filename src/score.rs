@@ -1,9 +1,8 @@
 //! Which element holds the article: text and punctuation scored against links and chrome, class hints as data.
 
-use scraper::ElementRef;
 
 use crate::article::BlockKind;
-use crate::dom::Doc;
+use crate::dom::{Attrs, Doc};
 use crate::text::{is_prose, punct_count, units};
 
 /// Ids of article containers in common Chinese CMSs and blog engines.
@@ -63,26 +62,71 @@ pub(crate) enum Hint {
     Caption,
 }
 
-pub(crate) fn hint(el: ElementRef) -> Hint {
-    let v = el.value();
-    if CHROME_TAGS.contains(&v.name()) {
-        return Hint::Chrome;
+/// What the words of one `class` attribute say, remembered per distinct
+/// attribute value: a page repeats the same few classes thousands of times.
+#[derive(Debug, Clone, Copy, Default)]
+struct Roles {
+    cms: bool,
+    caption: bool,
+    title: bool,
+    chrome: bool,
+    content: bool,
+}
+
+impl Roles {
+    fn add(&mut self, name: &str, cms: bool) {
+        self.cms |= cms;
+        match role(name) {
+            Hint::Caption => self.caption = true,
+            Hint::Title => self.title = true,
+            Hint::Chrome => self.chrome = true,
+            Hint::Content => self.content = true,
+            Hint::None => {}
+        }
     }
-    let cms = v.id().is_some_and(|id| CONTENT_IDS.contains(&id))
-        || v.classes().any(|c| CONTENT_CLASSES.contains(&c))
-        || v.attr("itemprop") == Some("articleBody");
-    if cms {
-        return Hint::Content;
+}
+
+/// Reads elements' hints, memoising class attributes.
+#[derive(Debug, Default)]
+pub(crate) struct Hinter {
+    by_class: std::collections::HashMap<String, Roles>,
+}
+
+impl Hinter {
+    pub(crate) fn hint(&mut self, name: &str, a: &Attrs) -> Hint {
+        if CHROME_TAGS.contains(&name) {
+            return Hint::Chrome;
+        }
+        let mut r = match a.class {
+            Some(classes) => self.classes(classes),
+            None => Roles::default(),
+        };
+        if let Some(id) = a.id {
+            r.add(id, CONTENT_IDS.contains(&id));
+        }
+        if r.cms || a.itemprop == Some("articleBody") {
+            Hint::Content
+        } else if r.caption {
+            Hint::Caption
+        } else if r.title {
+            Hint::Title
+        } else if r.chrome && !r.content && !NEVER_CHROME.contains(&name) {
+            Hint::Chrome
+        } else {
+            Hint::None
+        }
     }
-    let roles: Vec<Hint> = v.classes().chain(v.id()).map(role).collect();
-    if roles.contains(&Hint::Caption) {
-        Hint::Caption
-    } else if roles.contains(&Hint::Title) {
-        Hint::Title
-    } else if roles.contains(&Hint::Chrome) && !roles.contains(&Hint::Content) && !NEVER_CHROME.contains(&v.name()) {
-        Hint::Chrome
-    } else {
-        Hint::None
+
+    fn classes(&mut self, attr: &str) -> Roles {
+        if let Some(r) = self.by_class.get(attr) {
+            return *r;
+        }
+        let mut r = Roles::default();
+        for c in attr.split_ascii_whitespace() {
+            r.add(c, CONTENT_CLASSES.contains(&c));
+        }
+        self.by_class.insert(attr.to_string(), r);
+        r
     }
 }
 
@@ -95,29 +139,51 @@ fn role(name: &str) -> Hint {
     } else {
         std::borrow::Cow::Borrowed(name)
     };
-    if CAPTION_WORDS.contains(&lower.as_ref()) {
-        return Hint::Caption;
+    match WORDS.get(lower.as_ref()) {
+        Some(Word::Caption) => return Hint::Caption,
+        Some(Word::Title) => return Hint::Title,
+        _ => {}
     }
-    if TITLE_WORDS.contains(&lower.as_ref()) {
-        return Hint::Title;
-    }
-    let words = lower.split(['-', '_', ' ']).filter(|w| !w.is_empty() && !LAYOUT_WORDS.contains(w));
-    for w in words.rev() {
-        if CAPTION_WORDS.contains(&w) {
-            return Hint::Caption;
-        }
-        if CHROME_WORDS.contains(&w) || CHROME_STEMS.iter().any(|s| w.contains(s)) {
-            return Hint::Chrome;
-        }
-        if CONTENT_WORDS.contains(&w) {
-            return Hint::Content;
-        }
-        if TITLE_WORDS.contains(&w) {
-            return Hint::Title;
+    for w in lower.rsplit(['-', '_', ' ']).filter(|w| !w.is_empty()) {
+        match WORDS.get(w) {
+            Some(Word::Layout) => continue,
+            Some(Word::Caption) => return Hint::Caption,
+            Some(Word::Chrome) => return Hint::Chrome,
+            Some(Word::Content) => return Hint::Content,
+            Some(Word::Title) => return Hint::Title,
+            None if CHROME_STEM.is_match(w) => return Hint::Chrome,
+            None => {}
         }
     }
     Hint::None
 }
+
+/// The kind of a class or id word, from the word lists above.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Word {
+    Layout,
+    Caption,
+    Chrome,
+    Content,
+    Title,
+}
+
+/// Every listed word with its kind, looked up once per word; where a word is
+/// in two lists the earlier kind here wins (captions, then chrome, content, titles).
+static WORDS: std::sync::LazyLock<std::collections::HashMap<&'static str, Word>> = std::sync::LazyLock::new(|| {
+    let lists: [(&[&str], Word); 5] = [
+        (TITLE_WORDS, Word::Title),
+        (CONTENT_WORDS, Word::Content),
+        (CHROME_WORDS, Word::Chrome),
+        (CAPTION_WORDS, Word::Caption),
+        (LAYOUT_WORDS, Word::Layout),
+    ];
+    lists.iter().flat_map(|(words, kind)| words.iter().map(move |w| (*w, *kind))).collect()
+});
+
+/// [`CHROME_STEMS`] as one pattern: a word holding any of them is chrome.
+static CHROME_STEM: std::sync::LazyLock<regex::Regex> =
+    std::sync::LazyLock::new(|| regex::Regex::new(&CHROME_STEMS.join("|")).expect("stems are literals"));
 
 /// A line's worth as article text (`good`) and as chrome (`bad`), in units.
 /// Punctuation counts for a lot: Chinese prose is dense with ,。;: and menus have none.

@@ -23,17 +23,20 @@ pub(crate) fn units(text: &str) -> usize {
     let mut n = 0;
     let mut in_word = false;
     for c in text.chars() {
-        if is_cjk(c) {
+        // ASCII first: the Unicode tables are only read for other scripts.
+        let word_char = if c.is_ascii() {
+            c.is_ascii_alphanumeric()
+        } else if is_cjk(c) {
             n += 1;
             in_word = false;
-        } else if c.is_alphanumeric() {
-            if !in_word {
-                n += 1;
-            }
-            in_word = true;
+            continue;
         } else {
-            in_word = false;
+            c.is_alphanumeric()
+        };
+        if word_char && !in_word {
+            n += 1;
         }
+        in_word = word_char;
     }
     n
 }
