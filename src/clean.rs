@@ -184,6 +184,13 @@ fn prepare(raw: Vec<RawLine>, rules: &RuleSet, trunc: &mut Option<Truncation>, r
             continue;
         }
         let text = squash_space(&r.text);
+        // Menus and link lists around the body: no rule can make them
+        // article text, only a byline among them matters.
+        if r.link_heavy && r.zone != Zone::Body && !r.title_candidate {
+            let fate = byline::parse(&text).map_or_else(|| Fate::Drop("link-list".into()), Fate::Byline);
+            out.push(Line { text, kind: r.kind, zone: r.zone, title_candidate: false, fate });
+            continue;
+        }
         for cell in repair::unwrap_pipes(&text) {
             for piece in repair::cut_paywalls(&cell, trunc, &mut stubs) {
                 let piece = squash_space(&piece);

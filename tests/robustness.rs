@@ -13,6 +13,8 @@ use report_scraper::{clean_text, extract, Extractor};
 struct Counting;
 
 static LIVE: AtomicUsize = AtomicUsize::new(0);
+/// Bytes ever allocated: a count of work that does not depend on the machine's speed.
+static ALLOCATED: AtomicUsize = AtomicUsize::new(0);
 static PEAK: AtomicUsize = AtomicUsize::new(0);
 /// Memory tests run one at a time so their peaks do not mix.
 static SERIAL: Mutex<()> = Mutex::new(());
@@ -21,6 +23,7 @@ unsafe impl GlobalAlloc for Counting {
     unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
         let p = unsafe { System.alloc(layout) };
         if !p.is_null() {
+            ALLOCATED.fetch_add(layout.size(), Ordering::Relaxed);
             let live = LIVE.fetch_add(layout.size(), Ordering::Relaxed) + layout.size();
             PEAK.fetch_max(live, Ordering::Relaxed);
         }
@@ -41,6 +44,45 @@ fn peak_during<T>(f: impl FnOnce() -> T) -> (T, usize) {
     PEAK.store(base, Ordering::Relaxed);
     let out = f();
     (out, PEAK.load(Ordering::Relaxed).saturating_sub(base))
+}
+
+/// Bytes allocated while running `f`.
+fn allocations_during<T>(f: impl FnOnce() -> T) -> usize {
+    let before = ALLOCATED.load(Ordering::Relaxed);
+    drop(f());
+    ALLOCATED.load(Ordering::Relaxed) - before
+}
+
+/// Work (bytes allocated) for an input of size `n` and of size `2n`: linear
+/// work doubles, quadratic work quadruples.
+fn growth(make: impl Fn(usize) -> String, n: usize) -> f64 {
+    let small = make(n);
+    let large = make(2 * n);
+    let a = allocations_during(|| extract(small.as_bytes(), None));
+    let b = allocations_during(|| extract(large.as_bytes(), None));
+    b as f64 / a.max(1) as f64
+}
+
+#[test]
+fn work_grows_linearly_with_hostile_inputs() {
+    let _g = SERIAL.lock();
+    let paragraphs = |n: usize| (0..n).map(paragraph).collect::<String>();
+    let links = |n: usize| {
+        let farm: String = (0..n).map(|i| format!("<a href=/{i}>链接{i}</a> ")).collect();
+        format!("<div>{farm}</div><div class=content>{}</div>", paragraph(1))
+    };
+    let nesting = |n: usize| format!("{}<p>深处的正文,内容在这里。</p>{}", "<div>".repeat(n), "</div>".repeat(n));
+    let text_node = |n: usize| format!("<p>{}</p>", "很长的一段文字,没有换行。".repeat(n));
+    for (name, make, n) in [
+        ("100,000 paragraphs", &paragraphs as &dyn Fn(usize) -> String, 50_000),
+        ("100,000 links", &links, 50_000),
+        ("10,000-deep nesting", &nesting, 5_000),
+        ("5 MB text node", &text_node, 70_000),
+    ] {
+        let g = growth(make, n);
+        eprintln!("{name}: {g:.2}");
+        assert!(g < 2.6, "{name}: doubling the input multiplied the work by {g:.2}");
+    }
 }
 
 fn paragraph(i: usize) -> String {

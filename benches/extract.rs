@@ -1,0 +1,161 @@
+//! Extraction throughput on real pages, next to the parse-only floor.
+//!
+//! ```text
+//! cargo bench --bench extract                 # everything
+//! cargo bench --bench extract -- pages/large  # one group
+//! ```
+//!
+//! Pages come from `../shared/datasets/{zh-dev,scrapinghub}/html` (read at
+//! bench time, never copied here); without them, the fixture pages and the
+//! demo site shipped in the repository are used. Groups:
+//!
+//! - `pages/small|medium|large|gbk`: pages under 30 KB, up to 300 KB, over
+//!   300 KB, and GBK-encoded ones; `extract_html` (our whole job on decoded
+//!   text) beside `parse_only` (scraper's parse of the same text: the floor);
+//! - `decode`: bytes to text alone; `date`: date parsing alone;
+//! - `clean_text`: text mode on the seed documents;
+//! - `pathological`: 100,000 paragraphs, 10,000-deep nesting, a 5 MB text
+//!   node, 100,000 links.
+use std::path::{Path, PathBuf};
+
+use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, Throughput};
+use report_scraper::{decode, Extractor, PubDate};
+
+struct Page {
+    bytes: Vec<u8>,
+    text: String,
+    gbk: bool,
+    url: Option<String>,
+}
+
+fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// Every `.html` file under `dir`, recursively.
+fn html_files(dir: &Path, out: &mut Vec<PathBuf>) {
+    let Ok(entries) = std::fs::read_dir(dir) else { return };
+    for e in entries.flatten() {
+        let p = e.path();
+        if p.is_dir() {
+            html_files(&p, out);
+        } else if p.extension().is_some_and(|x| x == "html") {
+            out.push(p);
+        }
+    }
+}
+
+fn load_pages() -> Vec<Page> {
+    let shared = root().join("../shared/datasets");
+    let mut files = Vec::new();
+    for set in ["zh-dev", "scrapinghub"] {
+        html_files(&shared.join(set).join("html"), &mut files);
+    }
+    if files.is_empty() {
+        eprintln!("note: {} is absent; benchmarking the fixture pages and examples/site instead", shared.display());
+        html_files(&root().join("tests/fixtures"), &mut files);
+        html_files(&root().join("examples/site"), &mut files);
+    }
+    files.sort();
+    files
+        .into_iter()
+        .filter_map(|f| {
+            let bytes = std::fs::read(&f).ok()?;
+            let d = decode(&bytes, None).ok()?;
+            Some(Page { gbk: d.encoding.starts_with("GB"), text: d.text, bytes, url: None })
+        })
+        .collect()
+}
+
+fn pages(c: &mut Criterion) {
+    let all = load_pages();
+    let ex = Extractor::new();
+    let groups: [(&str, &dyn Fn(&Page) -> bool); 4] = [
+        ("small", &|p| p.bytes.len() < 30 * 1024),
+        ("medium", &|p| (30 * 1024..=300 * 1024).contains(&p.bytes.len())),
+        ("large", &|p| p.bytes.len() > 300 * 1024),
+        ("gbk", &|p| p.gbk),
+    ];
+    for (name, pick) in groups {
+        let set: Vec<&Page> = all.iter().filter(|p| pick(p)).collect();
+        if set.is_empty() {
+            eprintln!("note: no {name} pages");
+            continue;
+        }
+        let mut g = c.benchmark_group(format!("pages/{name}"));
+        g.throughput(Throughput::Bytes(set.iter().map(|p| p.text.len() as u64).sum()));
+        g.bench_function(BenchmarkId::new("extract_html", set.len()), |b| {
+            b.iter(|| set.iter().filter(|p| ex.extract_html(&p.text, p.url.as_deref()).is_ok()).count())
+        });
+        g.bench_function(BenchmarkId::new("parse_only", set.len()), |b| {
+            b.iter(|| set.iter().map(|p| scraper::Html::parse_document(&p.text).tree.nodes().count()).sum::<usize>())
+        });
+        g.finish();
+    }
+    let mut g = c.benchmark_group("decode");
+    g.throughput(Throughput::Bytes(all.iter().map(|p| p.bytes.len() as u64).sum()));
+    g.bench_function("all_pages", |b| b.iter(|| all.iter().filter(|p| decode(&p.bytes, None).is_ok()).count()));
+    g.finish();
+}
+
+fn dates(c: &mut Criterion) {
+    let samples = [
+        "发布时间:2023- 03- 07 16: 31",
+        "2025年2月20日 21:14",
+        "二〇二三年三月七日",
+        "2024年5月20日週一 下午2:05",
+        "来源:太原晚报 2021-11-25 16:26:07",
+        "2月17日,全省计生协工作会议召开",
+        "Published May 20, 2024 09:37",
+        "没有日期的一行字,只有内容。",
+    ];
+    let urls = ["http://www.a.gov.cn/art/2023/3/7/art_1.html", "https://a.cn/xwzx/202303/t20230307_123.html", "https://a.cn/n1/2024/0517/c1-1.html"];
+    let mut g = c.benchmark_group("date");
+    g.bench_function("parse", |b| b.iter(|| samples.iter().filter(|s| PubDate::parse(s).is_some()).count()));
+    g.bench_function("from_url", |b| b.iter(|| urls.iter().filter(|u| PubDate::from_url(u).is_some()).count()));
+    g.finish();
+}
+
+fn seeds(c: &mut Criterion) {
+    let dir = root().join("../shared/seeds");
+    let mut texts: Vec<String> = std::fs::read_dir(&dir)
+        .map(|it| it.flatten().filter_map(|e| std::fs::read_to_string(e.path()).ok()).collect())
+        .unwrap_or_default();
+    if texts.is_empty() {
+        eprintln!("note: {} is absent; text mode runs on the text fixtures", dir.display());
+        let fixtures = root().join("tests/fixtures");
+        texts = ["paywall-text", "two-articles-text"]
+            .iter()
+            .filter_map(|c| std::fs::read_to_string(fixtures.join(c).join("page.txt")).ok())
+            .collect();
+    }
+    let ex = Extractor::new();
+    let mut g = c.benchmark_group("clean_text");
+    g.throughput(Throughput::Bytes(texts.iter().map(|t| t.len() as u64).sum()));
+    g.bench_function("seeds", |b| b.iter(|| texts.iter().map(|t| ex.clean_text_all(t).len()).sum::<usize>()));
+    g.finish();
+}
+
+fn pathological(c: &mut Criterion) {
+    let para = |i: usize| format!("<p>第{i}段,全省计生协深入推进改革,扎实推动各项任务落实,宣传服务群众。</p>\n");
+    let cases = [
+        ("100k_paragraphs", (0..100_000).map(para).collect::<String>()),
+        ("10k_deep_nesting", format!("{}<p>深处的正文,内容在这里。</p>{}", "<div>".repeat(10_000), "</div>".repeat(10_000))),
+        ("5mb_text_node", format!("<p>{}</p>", "很长的一段文字,没有换行。".repeat(5 * 1024 * 1024 / 39))),
+        ("100k_links", {
+            let links: String = (0..100_000).map(|i| format!("<a href=/{i}>链接{i}</a> ")).collect();
+            format!("<div>{links}</div><div class=content>{}</div>", para(1))
+        }),
+    ];
+    let ex = Extractor::new();
+    let mut g = c.benchmark_group("pathological");
+    g.sample_size(10);
+    for (name, page) in &cases {
+        g.throughput(Throughput::Bytes(page.len() as u64));
+        g.bench_function(*name, |b| b.iter(|| ex.extract_html(page, None).map(|a| a.blocks.len())));
+    }
+    g.finish();
+}
+
+criterion_group!(benches, pages, dates, seeds, pathological);
+criterion_main!(benches);
