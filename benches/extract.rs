@@ -28,6 +28,9 @@ struct Page {
     url: Option<String>,
 }
 
+/// Which pages belong in a group.
+type Pick = dyn Fn(&Page) -> bool;
+
 fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
@@ -70,7 +73,7 @@ fn load_pages() -> Vec<Page> {
 fn pages(c: &mut Criterion) {
     let all = load_pages();
     let ex = Extractor::new();
-    let groups: [(&str, &dyn Fn(&Page) -> bool); 4] = [
+    let groups: [(&str, &Pick); 4] = [
         ("small", &|p| p.bytes.len() < 30 * 1024),
         ("medium", &|p| (30 * 1024..=300 * 1024).contains(&p.bytes.len())),
         ("large", &|p| p.bytes.len() > 300 * 1024),

@@ -86,10 +86,13 @@ impl Roles {
     }
 }
 
+/// Distinct class attributes remembered per page.
+const MEMO_LIMIT: usize = 4096;
+
 /// Reads elements' hints, memoising class attributes.
 #[derive(Debug, Default)]
 pub(crate) struct Hinter {
-    by_class: std::collections::HashMap<String, Roles>,
+    by_class: rustc_hash::FxHashMap<String, Roles>,
 }
 
 impl Hinter {
@@ -125,7 +128,10 @@ impl Hinter {
         for c in attr.split_ascii_whitespace() {
             r.add(c, CONTENT_CLASSES.contains(&c));
         }
-        self.by_class.insert(attr.to_string(), r);
+        // Bounded, so a page of crafted class names cannot grow it (or its probe chains) without end.
+        if self.by_class.len() < MEMO_LIMIT {
+            self.by_class.insert(attr.to_string(), r);
+        }
         r
     }
 }
@@ -170,7 +176,7 @@ enum Word {
 
 /// Every listed word with its kind, looked up once per word; where a word is
 /// in two lists the earlier kind here wins (captions, then chrome, content, titles).
-static WORDS: std::sync::LazyLock<std::collections::HashMap<&'static str, Word>> = std::sync::LazyLock::new(|| {
+static WORDS: std::sync::LazyLock<rustc_hash::FxHashMap<&'static str, Word>> = std::sync::LazyLock::new(|| {
     let lists: [(&[&str], Word); 5] = [
         (TITLE_WORDS, Word::Title),
         (CONTENT_WORDS, Word::Content),
