@@ -6,7 +6,7 @@ use crate::date::{find_date, DateOrigin, PubDate, Published};
 use crate::noise::{Action, RuleSet};
 use crate::repair;
 use crate::split;
-use crate::text::{is_headline_like, is_prose, squash_space, units};
+use crate::text::{is_headline_like, is_prose, squash_space, squash_space_owned, units};
 use crate::title;
 
 /// Where a line sits relative to the article's main region.
@@ -183,7 +183,7 @@ fn prepare(raw: Vec<RawLine>, rules: &RuleSet, trunc: &mut Option<Truncation>, r
             out.push(Line { fate: Fate::Drop("outside-article".into()), text: r.text, kind: r.kind, zone: r.zone, title_candidate: false });
             continue;
         }
-        let text = squash_space(&r.text);
+        let text = squash_space_owned(r.text);
         // Menus and link lists around the body: no rule can make them
         // article text, only a byline among them matters.
         if r.link_heavy && r.zone != Zone::Body && !r.title_candidate {
@@ -191,13 +191,13 @@ fn prepare(raw: Vec<RawLine>, rules: &RuleSet, trunc: &mut Option<Truncation>, r
             out.push(Line { text, kind: r.kind, zone: r.zone, title_candidate: false, fate });
             continue;
         }
-        for cell in repair::unwrap_pipes(&text) {
-            for piece in repair::cut_paywalls(&cell, trunc, &mut stubs) {
-                let piece = squash_space(&piece);
+        for cell in repair::unwrap_pipes(text) {
+            for piece in repair::cut_paywalls(cell, trunc, &mut stubs) {
+                let piece = squash_space_owned(piece);
                 if piece.is_empty() {
                     continue;
                 }
-                let (text, fate) = judge(&piece, rules, r.link_heavy, r.zone, removed);
+                let (text, fate) = judge(piece, rules, r.link_heavy, r.zone, removed);
                 out.push(Line { text, kind: r.kind, zone: r.zone, title_candidate: r.title_candidate, fate });
             }
         }
@@ -206,13 +206,16 @@ fn prepare(raw: Vec<RawLine>, rules: &RuleSet, trunc: &mut Option<Truncation>, r
     out
 }
 
-fn judge(text: &str, rules: &RuleSet, link_heavy: bool, zone: Zone, removed: &mut Vec<Removal>) -> (String, Fate) {
-    let v = rules.judge(text);
+fn judge(line: String, rules: &RuleSet, link_heavy: bool, zone: Zone, removed: &mut Vec<Removal>) -> (String, Fate) {
+    let v = rules.judge(&line);
     if zone == Zone::Body {
         removed.extend(v.stripped.iter().map(|(rule, cut)| Removal::new(*rule, cut.trim())));
     }
-    // Only a `strip` rule can have left double spaces behind.
-    let text = if v.stripped.is_empty() { v.text } else { squash_space(&v.text) };
+    // Only a `strip` rule changes the line, and may leave double spaces behind.
+    let text = match &v.text {
+        Some(stripped) => squash_space(stripped),
+        None => line,
+    };
     let fate = match v.decision {
         Some((rule, _)) if rule.action() == Action::DropLine => Fate::Drop(rule.name().to_string()),
         Some((rule, _)) if rule.action() == Action::DropRest => Fate::Tail(rule.name().to_string()),

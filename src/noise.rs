@@ -150,8 +150,8 @@ static BUILTIN_RULES: LazyLock<Vec<Rule>> =
 /// What the rules say about one line.
 #[derive(Debug, Default)]
 pub(crate) struct Verdict<'r> {
-    /// The line after `strip` rules (equal to the input when none matched).
-    pub text: String,
+    /// The line after `strip` rules, when one of them changed it.
+    pub text: Option<String>,
     /// The `strip` rules that fired, with what each removed.
     pub stripped: Vec<(&'r str, String)>,
     /// The deciding rule, its action and its capture, if any rule other than `strip` matched.
@@ -176,25 +176,27 @@ impl RuleSet {
     pub(crate) fn judge(&self, line: &str) -> Verdict<'_> {
         let mut hits = self.rules.iter().filter(|r| r.regex.is_match(line)).peekable();
         if hits.peek().is_none() {
-            return Verdict { text: line.to_string(), ..Verdict::default() };
+            return Verdict::default();
         }
         let mut text = line.to_string();
+        let mut changed = false;
         let mut stripped = Vec::new();
         for rule in hits {
             if rule.action == Action::Strip {
                 let before = text.clone();
                 let cut: Vec<String> = rule.regex.find_iter(&before).map(|m| m.as_str().to_string()).collect();
                 text = rule.regex.replace_all(&before, "").into_owned();
+                changed = true;
                 stripped.extend(cut.into_iter().filter(|c| !c.trim().is_empty()).map(|c| (rule.name.as_str(), c)));
                 continue;
             }
             // Rules are judged on the line after stripping, so `字体:[ ]` does not hide a byline.
             if let Some(c) = rule.regex.captures(text.trim()) {
                 let capture = c.get(1).map(|m| m.as_str().trim().to_string());
-                return Verdict { text, stripped, decision: Some((rule, capture)) };
+                return Verdict { text: changed.then_some(text), stripped, decision: Some((rule, capture)) };
             }
         }
-        Verdict { text, stripped, decision: None }
+        Verdict { text: changed.then_some(text), stripped, decision: None }
     }
 }
 
@@ -263,7 +265,7 @@ mod tests {
     fn strip_rules_keep_the_rest_of_the_line() {
         let set = RuleSet::new(Rule::builtin());
         let v = set.judge("发布日期: 2023- 03- 07 16: 31 信息来源: 省计生协 字体:[ ]");
-        assert_eq!(v.text.trim(), "发布日期: 2023- 03- 07 16: 31 信息来源: 省计生协");
+        assert_eq!(v.text.unwrap().trim(), "发布日期: 2023- 03- 07 16: 31 信息来源: 省计生协");
         assert_eq!(v.stripped[0].0, "font-controls");
     }
 }

@@ -41,10 +41,11 @@ pub(crate) struct Stub {
 
 /// Splits `line` around every paywall stub it holds, records the counts in
 /// `trunc`, and returns the pieces left (text before and after each stub).
-pub(crate) fn cut_paywalls(line: &str, trunc: &mut Option<Truncation>, stubs: &mut Vec<Stub>) -> Vec<String> {
-    let mut pieces = vec![line.to_string()];
+pub(crate) fn cut_paywalls(line: String, trunc: &mut Option<Truncation>, stubs: &mut Vec<Stub>) -> Vec<String> {
     // The DFA says no for nearly every line; only a hit pays for captures.
-    for (rule, re) in PAYWALL_RES.iter().filter(|(_, re)| re.is_match(line)) {
+    let hits: Vec<&(&str, Regex)> = PAYWALL_RES.iter().filter(|(_, re)| re.is_match(&line)).collect();
+    let mut pieces = vec![line];
+    for (rule, re) in hits {
         let mut next = Vec::with_capacity(pieces.len());
         for piece in pieces {
             let mut last = 0;
@@ -71,11 +72,11 @@ pub(crate) fn cut_paywalls(line: &str, trunc: &mut Option<Truncation>, stubs: &m
 }
 
 /// `| 标题:… |` and `| a | b |` layouts (a table copied as text) become one line a cell.
-pub(crate) fn unwrap_pipes(line: &str) -> Vec<String> {
+pub(crate) fn unwrap_pipes(line: String) -> Vec<String> {
     let t = line.trim();
     let inner = match t.strip_prefix('|').and_then(|r| r.strip_suffix('|')) {
         Some(inner) => inner,
-        None => return vec![line.to_string()],
+        None => return vec![line],
     };
     // Cells with no letters or digits are layout residue (`|||`).
     inner.split(" | ").map(|c| c.trim().to_string()).filter(|c| c.chars().any(|ch| ch.is_alphanumeric())).collect()
@@ -138,10 +139,10 @@ mod tests {
         let mut t = None;
         let mut stubs = Vec::new();
         let line = "基础工程 ……(快文网http://www.fanwy.cn省略950字,正式会员可完整阅读)…… 2.培训工作成效显著。";
-        let parts = cut_paywalls(line, &mut t, &mut stubs);
+        let parts = cut_paywalls(line.to_string(), &mut t, &mut stubs);
         assert_eq!(parts.iter().map(|p| p.trim()).collect::<Vec<_>>(), ["基础工程", "2.培训工作成效显著。"]);
         let line = "解决偏远地区 ……(未完,全文共4443字,当前只显示2468字,请阅读下面提示信息。收藏在全市会议上的讲话) 上一篇:讲话";
-        let parts = cut_paywalls(line, &mut t, &mut stubs);
+        let parts = cut_paywalls(line.to_string(), &mut t, &mut stubs);
         assert_eq!(parts.len(), 2);
         let t = t.unwrap();
         assert_eq!((t.shown_chars, t.total_chars, t.omitted_chars), (Some(2468), Some(4443), Some(950)));
@@ -149,7 +150,7 @@ mod tests {
 
     #[test]
     fn pipes_unwrap_into_cells() {
-        assert_eq!(unwrap_pipes("| 标题:讲话 |"), ["标题:讲话"]);
-        assert_eq!(unwrap_pipes("普通一行"), ["普通一行"]);
+        assert_eq!(unwrap_pipes("| 标题:讲话 |".into()), ["标题:讲话"]);
+        assert_eq!(unwrap_pipes("普通一行".into()), ["普通一行"]);
     }
 }

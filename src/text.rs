@@ -78,14 +78,26 @@ pub(crate) fn is_prose(text: &str) -> bool {
     (u >= 8 && ends && p >= 1) || (u >= 15 && p >= 2) || u >= 60
 }
 
-/// Collapses runs of white space (including no-break and ideographic spaces) to one space and trims.
-pub(crate) fn squash_space(text: &str) -> String {
+/// [`squash_space`] keeping the string (no copy) when it is clean already.
+pub(crate) fn squash_space_owned(text: String) -> String {
+    if is_squashed(&text) {
+        text
+    } else {
+        squash_space(&text)
+    }
+}
+
+fn is_squashed(text: &str) -> bool {
     let clean = |c: char| !(c.is_whitespace() || c.is_control() || matches!(c, '\u{3000}' | '\u{a0}' | '\u{200b}' | '\u{feff}'));
-    let single = !text.starts_with(|c: char| !clean(c))
+    !text.starts_with(|c: char| !clean(c))
         && !text.ends_with(|c: char| !clean(c))
         && !text.contains("  ")
-        && text.chars().all(|c| clean(c) || c == ' ');
-    if single {
+        && text.chars().all(|c| clean(c) || c == ' ')
+}
+
+/// Collapses runs of white space (including no-break and ideographic spaces) to one space and trims.
+pub(crate) fn squash_space(text: &str) -> String {
+    if is_squashed(text) {
         return text.to_string();
     }
     let mut out = String::with_capacity(text.len());
