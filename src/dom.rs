@@ -98,10 +98,9 @@ struct Walker {
     line: String,
     link_units: usize,
     captured: String,
-    /// The first line of the block being read, its text and link size so far.
+    /// The first line of the block being read, and its link size so far.
     group: Option<usize>,
     hinter: score::Hinter,
-    group_text: String,
     group_links: usize,
 }
 
@@ -115,7 +114,6 @@ pub(crate) fn walk(html: &Html) -> Doc {
         captured: String::new(),
         group: None,
         hinter: score::Hinter::default(),
-        group_text: String::new(),
         group_links: 0,
     };
     w.doc.elems.push(Elem { parent: None, good: 0.0, bad: 0.0, hint: Hint::None, chrome: false, in_main: false });
@@ -219,11 +217,18 @@ impl Walker {
     fn end_block(&mut self, f: Frame) {
         self.end_line(f);
         let Some(first) = self.group.take() else { return };
-        let text = std::mem::take(&mut self.group_text);
         let links = std::mem::take(&mut self.group_links);
-        let kind = self.doc.lines.get(first).map_or(BlockKind::Paragraph, |l| l.kind);
+        let group = self.doc.lines.get(first..).unwrap_or_default();
+        let Some(head) = group.first() else { return };
+        // Most blocks are one line: score it where it is, without copying.
+        let value = if group.len() == 1 {
+            score::line_value(&head.text, links, head.kind)
+        } else {
+            let text: Vec<&str> = group.iter().map(|l| l.text.as_str()).collect();
+            score::line_value(&text.join("\n"), links, head.kind)
+        };
         if let Some(l) = self.doc.lines.get_mut(first) {
-            l.value = score::line_value(&text, links, kind);
+            l.value = value;
         }
     }
 
@@ -238,8 +243,6 @@ impl Walker {
         if self.group.is_none() {
             self.group = Some(self.doc.lines.len());
         }
-        self.group_text.push_str(&text);
-        self.group_text.push('\n');
         self.group_links += link_units;
         self.doc.lines.push(DomLine {
             text,
