@@ -342,16 +342,19 @@ async fn static_file(root: PathBuf, base: String, uri: axum::http::Uri) -> axum:
     use axum::http::{header, StatusCode};
     use axum::response::IntoResponse;
     let rel = uri.path().trim_start_matches('/');
-    let safe = Path::new(rel).components().all(|c| matches!(c, std::path::Component::Normal(_)));
+    // Only plain names below the root: `..` and absolute paths are never read.
+    if !Path::new(rel).components().all(|c| matches!(c, std::path::Component::Normal(_))) {
+        return StatusCode::NOT_FOUND.into_response();
+    }
     let mut path = root.join(rel);
     if path.is_dir() {
-        if !path.join("index.html").exists() && safe {
+        if !path.join("index.html").exists() {
             return listing(&path).await.into_response();
         }
         path = path.join("index.html");
     }
     match tokio::fs::read(&path).await {
-        Ok(bytes) if safe => {
+        Ok(bytes) => {
             // Pages say their charset (or don't) themselves: the header names none.
             match path.extension().and_then(|e| e.to_str()) {
                 // Sitemaps need absolute addresses: `{base}` stands for this server's.

@@ -207,7 +207,6 @@ impl Summary {
 #[derive(Debug)]
 pub struct Crawler {
     fetcher: Arc<Fetcher>,
-    extractor: Arc<Extractor>,
     config: CrawlerBuilder,
     hosts: HashSet<String>,
 }
@@ -329,8 +328,7 @@ impl CrawlerBuilder {
                 hosts.extend(url.host_str().map(str::to_string));
             }
         }
-        let extractor = Arc::new(fetcher.extractor().clone());
-        Ok(Crawler { fetcher: Arc::new(fetcher), extractor, config: self, hosts })
+        Ok(Crawler { fetcher: Arc::new(fetcher), config: self, hosts })
     }
 }
 
@@ -402,7 +400,7 @@ impl Crawler {
             let budget = self.config.max_pages.saturating_sub(done + workers.len() as u64);
             if !stop.load(Ordering::Relaxed) && room > 0 && budget > 0 {
                 for (url, depth) in state.take(room.min(usize::try_from(budget).unwrap_or(usize::MAX)))? {
-                    workers.spawn(visit(self.fetcher.clone(), self.extractor.clone(), url, depth));
+                    workers.spawn(visit(self.fetcher.clone(), url, depth));
                 }
             }
             let Some(joined) = workers.join_next().await else { break };
@@ -527,11 +525,13 @@ fn error_code(error: &Error) -> String {
 }
 
 /// Fetches one address, then decodes, extracts and finds links off the async threads.
-async fn visit(fetcher: Arc<Fetcher>, extractor: Arc<Extractor>, url: Url, depth: u32) -> Visit {
+async fn visit(fetcher: Arc<Fetcher>, url: Url, depth: u32) -> Visit {
     let result = match fetcher.fetch(url.as_str()).await {
         Ok(fetched) => {
             let fetched_at = jiff::Timestamp::now();
-            tokio::task::spawn_blocking(move || analyse(&fetched, &extractor, fetched_at))
+            // The fetcher's own extractor does the work: one configuration, not a copy of it.
+            let fetcher = fetcher.clone();
+            tokio::task::spawn_blocking(move || analyse(&fetched, fetcher.extractor(), fetched_at))
                 .await
                 .unwrap_or_else(|e| Err(Error::new(ErrorKind::Network { url: url.to_string(), message: format!("extraction failed: {e}") })))
         }
