@@ -5,7 +5,7 @@ use std::sync::LazyLock;
 use regex::Regex;
 
 use crate::date::{find_date, PubDate};
-use crate::text::units;
+use crate::text::units_exceed;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Field {
@@ -73,16 +73,18 @@ pub(crate) struct Byline {
 /// other line, so article sentences that mention 来源 are never taken.
 pub(crate) fn parse(line: &str) -> Option<Byline> {
     // Cheap tests first: body paragraphs hold 。 and are long.
-    if line.contains('。') || line.len() > 70 * 4 || units(line) > 70 || line.contains('，') && !line.contains(['：', ':']) {
+    if line.contains('。') || line.len() > 70 * 4 || units_exceed(line, 70) || line.contains('，') && !line.contains(['：', ':']) {
         return None;
     }
     let labels: Vec<_> = LABEL.captures_iter(line).filter_map(|c| Some((c.get(0)?, c.get(1)?))).collect();
     let prefix_end = labels.first().map_or(line.len(), |(whole, _)| whole.start());
     let prefix = line.get(..prefix_end).unwrap_or_default();
     let prefix_date = find_date(prefix, false);
+    if labels.is_empty() && prefix_date.is_none() {
+        return None;
+    }
     let leftover = prefix_date.as_ref().map_or(prefix.to_string(), |(_, raw)| prefix.replacen(raw.as_str(), "", 1));
-    let leftover = PLACE.replace_all(&leftover, "");
-    if labels.is_empty() && prefix_date.is_none() || units(&leftover) > 4 {
+    if units_exceed(&PLACE.replace_all(&leftover, ""), 4) {
         return None;
     }
     let mut out = Byline { date: prefix_date, ..Byline::default() };

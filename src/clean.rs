@@ -6,7 +6,7 @@ use crate::date::{find_date, DateOrigin, PubDate, Published};
 use crate::noise::{Action, RuleSet};
 use crate::repair;
 use crate::split;
-use crate::text::{is_headline_like, is_prose, squash_space, squash_space_owned, units};
+use crate::text::{is_headline_like, is_prose, measure, squash_space, squash_space_owned, units, Measure};
 use crate::title;
 
 /// Where a line sits relative to the article's main region.
@@ -312,7 +312,8 @@ fn is_paragraph(text: &str) -> bool {
     if cjk * 2 < letters {
         return is_prose(text);
     }
-    text.contains('。') || text.contains('；') || is_prose(text) && units(text) >= 40
+    let m = measure(text);
+    text.contains('。') || text.contains('；') || m.is_prose() && m.units >= 40
 }
 
 /// Metadata events from every line that is near the article: the header
@@ -393,7 +394,10 @@ fn first_sentence_date(items: &[Item]) -> Option<Published> {
 /// it is a box inside the article: only the marker and the short lines
 /// after it go, up to the next paragraph.
 fn body_items(lines: Vec<Line>, head: &title::Head, removed: &mut Vec<Removal>, text_mode: bool) -> Vec<Item> {
-    let prose = |l: &Line| if l.zone == Zone::Body && matches!(l.fate, Fate::Keep) && is_prose(&l.text) { units(&l.text) } else { 0 };
+    let prose = |l: &Line| {
+        let m = if l.zone == Zone::Body && matches!(l.fate, Fate::Keep) { measure(&l.text) } else { Measure::default() };
+        if m.is_prose() { m.units } else { 0 }
+    };
     let prose_units: Vec<usize> = lines.iter().map(prose).collect();
     let mut prose_after: usize = prose_units.iter().sum();
     let mut prose_before = 0usize;

@@ -169,6 +169,9 @@ impl PubDate {
 /// Finds the first date in `text` with the exact text it came from.
 /// Month-day dates are looked for only when `month_day` is set.
 pub(crate) fn find_date(text: &str, month_day: bool) -> Option<(PubDate, String)> {
+    if !could_hold_date(text) {
+        return None;
+    }
     let text = normalize_digits(text);
     let full = FULL.captures_iter(&text).filter(|c| stands_alone(&text, c)).find_map(|c| {
         let found = full_date(&c)?;
@@ -257,6 +260,12 @@ fn hanzi_number(s: &str, digit_by_digit: bool) -> Option<u32> {
         [a] => digit(*a),
         _ => None,
     }
+}
+
+/// Every date pattern needs a digit (ASCII or full-width) or, in Han numerals, 年:
+/// most lines are turned away before the patterns run.
+fn could_hold_date(text: &str) -> bool {
+    text.bytes().any(|b| b.is_ascii_digit()) || text.contains('年') || text.chars().any(|c| matches!(c, '０'..='９'))
 }
 
 /// Full-width digits and separators to ASCII, so one pattern reads both.

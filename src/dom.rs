@@ -5,7 +5,7 @@ use scraper::{ElementRef, Html, Node};
 
 use crate::article::BlockKind;
 use crate::score::{self, Hint};
-use crate::text::units;
+use crate::text::{measure, units, Measure};
 
 /// Elements whose content is never visible text.
 fn is_skipped(name: &str) -> bool {
@@ -49,6 +49,8 @@ pub(crate) struct DomLine {
     /// The table row holding the line, for rows of a data table.
     pub row: Option<usize>,
     pub link_units: usize,
+    /// Size and punctuation of `text`.
+    pub measure: Measure,
     pub title_candidate: bool,
     /// Worth as article text and as chrome, before chrome hints are applied.
     pub value: (f64, f64),
@@ -220,13 +222,8 @@ impl Walker {
         let links = std::mem::take(&mut self.group_links);
         let group = self.doc.lines.get(first..).unwrap_or_default();
         let Some(head) = group.first() else { return };
-        // Most blocks are one line: score it where it is, without copying.
-        let value = if group.len() == 1 {
-            score::line_value(&head.text, links, head.kind)
-        } else {
-            let text: Vec<&str> = group.iter().map(|l| l.text.as_str()).collect();
-            score::line_value(&text.join("\n"), links, head.kind)
-        };
+        let m = group.iter().skip(1).fold(head.measure, |m, l| m.then(l.measure));
+        let value = score::line_value(m, links, head.kind);
         if let Some(l) = self.doc.lines.get_mut(first) {
             l.value = value;
         }
@@ -240,6 +237,7 @@ impl Walker {
             return;
         }
         let text = std::mem::take(&mut self.line);
+        let measure = measure(&text);
         if self.group.is_none() {
             self.group = Some(self.doc.lines.len());
         }
@@ -250,6 +248,7 @@ impl Walker {
             elem: f.block,
             row: f.row,
             link_units,
+            measure,
             title_candidate: f.title_candidate,
             value: (0.0, 0.0),
             chrome: false,

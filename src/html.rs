@@ -60,7 +60,7 @@ pub(crate) fn parsed_lines(parsed: Html, url: Option<&str>) -> (Vec<RawLine>, Hi
 /// A table row of short cells is one data row (`a | b | c`); any other
 /// group of lines stays as it is, table cells turning into paragraphs.
 fn row_lines(row: Vec<DomLine>, zone: Zone) -> Vec<RawLine> {
-    let data_row = row.len() >= 2 && row.iter().all(|l| l.kind == BlockKind::Table && units(&l.text) <= MAX_CELL_UNITS);
+    let data_row = row.len() >= 2 && row.iter().all(|l| l.kind == BlockKind::Table && l.measure.units <= MAX_CELL_UNITS);
     if data_row {
         let text = row.iter().map(|l| l.text.trim()).collect::<Vec<_>>().join(" | ");
         let links: usize = row.iter().map(|l| l.link_units).sum();
@@ -70,7 +70,7 @@ fn row_lines(row: Vec<DomLine>, zone: Zone) -> Vec<RawLine> {
     row.into_iter()
         .map(|l| {
             let kind = if l.kind == BlockKind::Table { BlockKind::Paragraph } else { l.kind };
-            let linky = l.link_units * 2 > units(&l.text) && !l.title_candidate;
+            let linky = l.link_units * 2 > l.measure.units && !l.title_candidate;
             RawLine { link_heavy: l.chrome || linky, text: l.text, kind, zone, title_candidate: l.title_candidate }
         })
         .collect()

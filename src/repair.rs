@@ -5,6 +5,7 @@ use std::sync::LazyLock;
 use regex::Regex;
 
 use crate::article::Truncation;
+use crate::noise::Gate;
 use crate::text::{is_cjk, is_prose, is_terminal, units};
 
 /// Paywall stubs: (rule name, pattern). Named groups `total`, `shown` and
@@ -24,8 +25,9 @@ const PAYWALLS: &[(&str, &str)] = &[
     ),
 ];
 
-static PAYWALL_RES: LazyLock<Vec<(&'static str, Regex)>> = LazyLock::new(|| {
-    PAYWALLS.iter().map(|(n, p)| (*n, Regex::new(p).expect("valid paywall pattern"))).collect()
+/// The stubs' patterns, each with the gate that turns away lines without its fixed text (`省略`, `字`).
+static PAYWALL_RES: LazyLock<Vec<(&'static str, Regex, Gate)>> = LazyLock::new(|| {
+    PAYWALLS.iter().map(|(n, p)| (*n, Regex::new(p).expect("valid paywall pattern"), Gate::of(p))).collect()
 });
 
 pub(crate) static ENUMERATION: LazyLock<Regex> = LazyLock::new(|| {
@@ -43,9 +45,9 @@ pub(crate) struct Stub {
 /// `trunc`, and returns the pieces left (text before and after each stub).
 pub(crate) fn cut_paywalls(line: String, trunc: &mut Option<Truncation>, stubs: &mut Vec<Stub>) -> Vec<String> {
     // The DFA says no for nearly every line; only a hit pays for captures.
-    let hits: Vec<&(&str, Regex)> = PAYWALL_RES.iter().filter(|(_, re)| re.is_match(&line)).collect();
+    let hits: Vec<_> = PAYWALL_RES.iter().filter(|(_, re, gate)| gate.admits_line(&line) && re.is_match(&line)).collect();
     let mut pieces = vec![line];
-    for (rule, re) in hits {
+    for (rule, re, _) in hits {
         let mut next = Vec::with_capacity(pieces.len());
         for piece in pieces {
             let mut last = 0;
@@ -146,6 +148,14 @@ mod tests {
         assert_eq!(parts.len(), 2);
         let t = t.unwrap();
         assert_eq!((t.shown_chars, t.total_chars, t.omitted_chars), (Some(2468), Some(4443), Some(950)));
+    }
+
+    #[test]
+    fn lines_without_a_stub_s_fixed_text_skip_the_paywall_patterns() {
+        let prose = "会议指出,要加强组织领导(共三条)。";
+        assert!(PAYWALL_RES.iter().all(|(_, _, gate)| !gate.admits_line(prose)));
+        let stub = "……(剩余1200字,登录后阅读)";
+        assert!(PAYWALL_RES.iter().any(|(_, re, gate)| gate.admits_line(stub) && re.is_match(stub)));
     }
 
     #[test]

@@ -3,7 +3,7 @@
 
 use crate::article::BlockKind;
 use crate::dom::{Attrs, Doc};
-use crate::text::{is_prose, punct_count, units};
+use crate::text::Measure;
 
 /// Ids of article containers in common Chinese CMSs and blog engines.
 const CONTENT_IDS: &[&str] = &["zoom", "content_text", "artibody", "js_content", "text", "fontzoom"];
@@ -157,7 +157,7 @@ fn role(name: &str) -> Hint {
             Some(Word::Chrome) => return Hint::Chrome,
             Some(Word::Content) => return Hint::Content,
             Some(Word::Title) => return Hint::Title,
-            None if CHROME_STEM.is_match(w) => return Hint::Chrome,
+            None if w.len() >= CHROME_STEM.1 && CHROME_STEM.0.is_match(w) => return Hint::Chrome,
             None => {}
         }
     }
@@ -187,14 +187,17 @@ static WORDS: std::sync::LazyLock<rustc_hash::FxHashMap<&'static str, Word>> = s
     lists.iter().flat_map(|(words, kind)| words.iter().map(move |w| (*w, *kind))).collect()
 });
 
-/// [`CHROME_STEMS`] as one pattern: a word holding any of them is chrome.
-static CHROME_STEM: std::sync::LazyLock<regex::Regex> =
-    std::sync::LazyLock::new(|| regex::Regex::new(&CHROME_STEMS.join("|")).expect("stems are literals"));
+/// [`CHROME_STEMS`] as one pattern (a word holding any of them is chrome),
+/// and the shortest stem's length: shorter words skip the pattern.
+static CHROME_STEM: std::sync::LazyLock<(regex::Regex, usize)> = std::sync::LazyLock::new(|| {
+    let shortest = CHROME_STEMS.iter().map(|s| s.len()).min().unwrap_or(0);
+    (regex::Regex::new(&CHROME_STEMS.join("|")).expect("stems are literals"), shortest)
+});
 
 /// A line's worth as article text (`good`) and as chrome (`bad`), in units.
 /// Punctuation counts for a lot: Chinese prose is dense with ,。;: and menus have none.
-pub(crate) fn line_value(text: &str, link_units: usize, kind: BlockKind) -> (f64, f64) {
-    let u = units(text) as f64;
+pub(crate) fn line_value(m: Measure, link_units: usize, kind: BlockKind) -> (f64, f64) {
+    let u = m.units as f64;
     let links = link_units as f64;
     if links > 0.5 * u {
         return (0.0, u.max(1.0));
@@ -203,8 +206,8 @@ pub(crate) fn line_value(text: &str, link_units: usize, kind: BlockKind) -> (f64
     if kind == BlockKind::Table {
         // Data tables are short cells without punctuation, and still content.
         (0.3 * own, 0.0)
-    } else if is_prose(text) {
-        let p = punct_count(text) as f64;
+    } else if m.is_prose() {
+        let p = m.punct as f64;
         (own + 2.0 * p.min(own / 3.0), 0.0)
     } else if own >= 20.0 {
         (own * 0.5, 0.0)
@@ -294,7 +297,7 @@ fn score_with_chrome(doc: &mut Doc, wrapper: &[bool], believe_hints: bool) -> Op
     for l in &mut doc.lines {
         if let Some(e) = doc.elems.get_mut(l.elem) {
             l.chrome = e.chrome;
-            let (good, bad) = if e.chrome { (0.0, (units(&l.text) as f64).max(1.0)) } else { l.value };
+            let (good, bad) = if e.chrome { (0.0, (l.measure.units as f64).max(1.0)) } else { l.value };
             e.good += good;
             e.bad += bad;
         }

@@ -23,68 +23,180 @@ pub(crate) fn is_terminal(c: char) -> bool {
     matches!(c, '。' | '！' | '？' | '!' | '?' | '…' | '.' | '；' | ';' | '”' | '」' | '』' | '"' | '）' | ')' | '：' | ':')
 }
 
+/// Size, punctuation and ending of a text, read in one pass.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub(crate) struct Measure {
+    /// See [`units`].
+    pub units: usize,
+    /// See [`punct_count`].
+    pub punct: usize,
+    /// The last character that is not white space.
+    pub last: Option<char>,
+}
+
+impl Measure {
+    /// The measure of two texts joined by a line break.
+    pub(crate) fn then(self, next: Measure) -> Measure {
+        Measure { units: self.units + next.units, punct: self.punct + next.punct, last: next.last.or(self.last) }
+    }
+
+    /// Reads like running text: long enough and punctuated like a sentence.
+    pub(crate) fn is_prose(&self) -> bool {
+        let (u, p) = (self.units, self.punct);
+        let ends = self.last.is_some_and(is_terminal);
+        (u >= 8 && ends && p >= 1) || (u >= 15 && p >= 2) || u >= 60
+    }
+}
+
+/// What one character adds to a [`Measure`].
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Class {
+    /// Counts as a unit by itself (CJK).
+    Unit,
+    /// Part of a word of other scripts.
+    Word,
+    /// Full-width clause punctuation: always a mark.
+    Mark,
+    /// ASCII clause punctuation: a mark only before a space, CJK, `"` or the end.
+    AsciiMark,
+    Space,
+    Other,
+}
+
+/// Classes of the ASCII characters, looked up rather than matched: most
+/// of the text of English pages, and much of Chinese ones, is ASCII.
+const ASCII: [Class; 128] = {
+    let mut table = [Class::Other; 128];
+    let mut b = 0;
+    while b < 128 {
+        table[b] = match b as u8 {
+            b'0'..=b'9' | b'a'..=b'z' | b'A'..=b'Z' => Class::Word,
+            b',' | b';' | b'!' | b'?' | b'.' | b':' => Class::AsciiMark,
+            b' ' | b'\t' | b'\n' | 0x0B | 0x0C | b'\r' => Class::Space,
+            _ => Class::Other,
+        };
+        b += 1;
+    }
+    table
+};
+
+fn class(c: char) -> Class {
+    if let Some(&k) = ASCII.get(c as usize) {
+        k
+    } else if is_cjk(c) {
+        Class::Unit
+    } else if is_sentence_punct(c) {
+        Class::Mark
+    } else if c.is_whitespace() {
+        Class::Space
+    } else if is_punct_block(c) {
+        // The Unicode letter tables are only read for the other scripts.
+        Class::Other
+    } else if c.is_alphanumeric() {
+        Class::Word
+    } else {
+        Class::Other
+    }
+}
+
+/// Measures a text in one pass over its characters.
+pub(crate) fn measure(text: &str) -> Measure {
+    measure_upto(text, usize::MAX)
+}
+
+/// The measuring state after a character: bit 0 inside a word, bit 1 just
+/// after an ASCII mark (which ends a clause only before a space, CJK, `"` or the end).
+const IN_WORD: u8 = 1;
+const AFTER_MARK: u8 = 2;
+
+/// One step of [`measure_upto`] over an ASCII byte, per state: bits 0–1 the
+/// next state, bit 2 set when a word starts, bit 3 when the byte confirms a
+/// pending mark. A table look-up per byte instead of a chain of tests.
+const ASCII_STEP: [[u8; 128]; 4] = {
+    let mut table = [[0u8; 128]; 4];
+    let mut state = 0;
+    while state < 4 {
+        let mut b = 0;
+        while b < 128 {
+            let k = ASCII[b];
+            let word = matches!(k, Class::Word);
+            let mut step = (word as u8) | ((matches!(k, Class::AsciiMark) as u8) << 1);
+            if word && state & IN_WORD as usize == 0 {
+                step |= 4;
+            }
+            if state & AFTER_MARK as usize != 0 && (matches!(k, Class::Space) || b == b'"' as usize) {
+                step |= 8;
+            }
+            table[state][b] = step;
+            b += 1;
+        }
+        state += 1;
+    }
+    table
+};
+
+/// [`measure`], stopping once more than `cap` units are seen (the other
+/// counts are then partial): enough to tell a headline from a paragraph.
+fn measure_upto(text: &str, cap: usize) -> Measure {
+    let bytes = text.as_bytes();
+    let (mut units, mut punct) = (0, 0);
+    let mut state = 0u8;
+    let mut i = 0;
+    while let Some(&b) = bytes.get(i) {
+        if b.is_ascii() {
+            let step = ASCII_STEP[usize::from(state & 3)][usize::from(b)];
+            units += usize::from(step >> 2 & 1);
+            punct += usize::from(step >> 3);
+            state = step & 3;
+            i += 1;
+        } else {
+            let c = text.get(i..).and_then(|t| t.chars().next()).unwrap_or(' ');
+            let k = class(c);
+            if state & AFTER_MARK != 0 {
+                punct += usize::from(k == Class::Space || k == Class::Unit);
+            }
+            units += usize::from(k == Class::Unit || k == Class::Word && state & IN_WORD == 0);
+            punct += usize::from(k == Class::Mark);
+            state = u8::from(k == Class::Word);
+            i += c.len_utf8();
+        }
+        if units > cap {
+            break;
+        }
+    }
+    punct += usize::from(state & AFTER_MARK != 0);
+    Measure { units, punct, last: text.trim_end().chars().next_back() }
+}
+
 /// Size of a text in "units": one per CJK character, one per word of other scripts.
 /// Chinese has no spaces, so counting characters and words this way puts both
 /// languages on one scale.
 pub(crate) fn units(text: &str) -> usize {
-    let mut n = 0;
-    let mut in_word = false;
-    for c in text.chars() {
-        // ASCII first: the Unicode tables are only read for other scripts.
-        let word_char = if c.is_ascii() {
-            c.is_ascii_alphanumeric()
-        } else if is_cjk(c) {
-            n += 1;
-            in_word = false;
-            continue;
-        } else if is_punct_block(c) {
-            false
-        } else {
-            c.is_alphanumeric()
-        };
-        if word_char && !in_word {
-            n += 1;
-        }
-        in_word = word_char;
-    }
-    n
+    measure(text).units
+}
+
+/// `units(text) > cap`, reading no further than needed to tell.
+pub(crate) fn units_exceed(text: &str, cap: usize) -> bool {
+    measure_upto(text, cap).units > cap
 }
 
 /// How many clause punctuation marks a text holds, counting an ASCII mark
 /// only where it ends a clause (followed by a space or the end), so that
 /// `3.14` and `www.a.cn` do not count.
 pub(crate) fn punct_count(text: &str) -> usize {
-    let mut n = 0;
-    let mut chars = text.chars().peekable();
-    while let Some(c) = chars.next() {
-        if !is_sentence_punct(c) {
-            continue;
-        }
-        if c.is_ascii() {
-            let next = chars.peek().copied();
-            if next.is_none_or(|n| n.is_whitespace() || is_cjk(n) || n == '"') {
-                n += 1;
-            }
-        } else {
-            n += 1;
-        }
-    }
-    n
+    measure(text).punct
 }
 
 /// A short line with no clause punctuation: a headline, heading or menu item.
 pub(crate) fn is_headline_like(text: &str) -> bool {
-    let u = units(text);
+    let u = measure_upto(text, 45).units;
     (2..=45).contains(&u) && !text.chars().any(|c| matches!(c, '。' | '；' | '！' | '？'))
         && !text.trim_end().ends_with(['.', ',', '，'])
 }
 
 /// Reads like running text: long enough and punctuated like a sentence.
 pub(crate) fn is_prose(text: &str) -> bool {
-    let u = units(text);
-    let p = punct_count(text);
-    let ends = text.trim_end().chars().next_back().is_some_and(is_terminal);
-    (u >= 8 && ends && p >= 1) || (u >= 15 && p >= 2) || u >= 60
+    measure(text).is_prose()
 }
 
 /// [`squash_space`] keeping the string (no copy) when it is clean already.
@@ -96,12 +208,47 @@ pub(crate) fn squash_space_owned(text: String) -> String {
     }
 }
 
+/// Would not be changed by [`squash_space`].
 fn is_squashed(text: &str) -> bool {
-    let clean = |c: char| !(c.is_whitespace() || c.is_control() || matches!(c, '\u{3000}' | '\u{a0}' | '\u{200b}' | '\u{feff}'));
-    !text.starts_with(|c: char| !clean(c))
-        && !text.ends_with(|c: char| !clean(c))
-        && !text.contains("  ")
-        && text.chars().all(|c| clean(c) || c == ' ')
+    let bytes = text.as_bytes();
+    if bytes.first() == Some(&b' ') || bytes.last() == Some(&b' ') {
+        return false;
+    }
+    let mut space = false;
+    for (i, &b) in bytes.iter().enumerate() {
+        match b {
+            b' ' if space => return false,
+            b' ' => {
+                space = true;
+                continue;
+            }
+            0..=0x1F | 0x7F => return false,
+            // Every other white space and control character starts with one
+            // of these bytes (U+0080–U+00A0, U+1680, U+2000–U+205F, U+3000, U+FEFF);
+            // Han text (E4–E9) is skipped without decoding.
+            0xC2 | 0xE1 | 0xE2 | 0xE3 | 0xEF if text.get(i..).and_then(|t| t.chars().next()).is_some_and(is_blank) => {
+                return false
+            }
+            _ => {}
+        }
+        space = false;
+    }
+    true
+}
+
+/// White space, control characters and the invisible spaces pages use.
+fn is_blank(c: char) -> bool {
+    c.is_whitespace() || c.is_control() || matches!(c, '\u{3000}' | '\u{a0}' | '\u{200b}' | '\u{feff}')
+}
+
+/// [`is_blank`], checking the Unicode tables only in the few ranges that hold
+/// white space or control characters.
+fn is_blank_fast(c: char) -> bool {
+    if c.is_ascii() {
+        c <= ' ' || c == '\x7f'
+    } else {
+        matches!(c as u32, 0x80..=0xA0 | 0x1680 | 0x2000..=0x205F | 0x3000 | 0xFEFF) && is_blank(c)
+    }
 }
 
 /// Collapses runs of white space (including no-break and ideographic spaces) to one space and trims.
@@ -110,17 +257,26 @@ pub(crate) fn squash_space(text: &str) -> String {
         return text.to_string();
     }
     let mut out = String::with_capacity(text.len());
-    let mut space = false;
-    for c in text.chars() {
-        if c.is_whitespace() || c.is_control() || matches!(c, '\u{3000}' | '\u{a0}' | '\u{200b}' | '\u{feff}') {
-            space = true;
-        } else {
-            if space && !out.is_empty() {
-                out.push(' ');
-            }
-            space = false;
-            out.push(c);
+    // Runs of visible text are copied whole, not a character at a time.
+    let mut run: Option<usize> = None;
+    let flush = |out: &mut String, from: usize, to: usize| {
+        if !out.is_empty() {
+            out.push(' ');
         }
+        out.push_str(text.get(from..to).unwrap_or_default());
+    };
+    for (i, c) in text.char_indices() {
+        match (is_blank_fast(c), run) {
+            (true, Some(from)) => {
+                flush(&mut out, from, i);
+                run = None;
+            }
+            (false, None) => run = Some(i),
+            _ => {}
+        }
+    }
+    if let Some(from) = run {
+        flush(&mut out, from, text.len());
     }
     out
 }
@@ -153,5 +309,77 @@ mod tests {
         assert!(!is_headline_like("会议指出,各级计生协深入贯彻落实精神。"));
         assert!(is_prose("会议指出,各级计生协深入贯彻落实精神。"));
         assert!(!is_prose("热点新闻"));
+    }
+
+    /// The measures as their definitions say, one question at a time: the
+    /// one-pass [`measure`] and the byte scan in [`is_squashed`] must agree.
+    mod by_definition {
+        use super::super::*;
+        use proptest::prelude::*;
+
+        fn units(text: &str) -> usize {
+            let words = text
+                .split(|c: char| is_cjk(c) || !c.is_alphanumeric() || is_punct_block(c) || is_sentence_punct(c))
+                .filter(|w| !w.is_empty())
+                .count();
+            words + text.chars().filter(|c| is_cjk(*c)).count()
+        }
+
+        fn punct(text: &str) -> usize {
+            let chars: Vec<char> = text.chars().collect();
+            (0..chars.len())
+                .filter(|&i| {
+                    let c = chars[i];
+                    let next = chars.get(i + 1);
+                    is_sentence_punct(c)
+                        && (!c.is_ascii() || next.is_none_or(|n| n.is_whitespace() || is_cjk(*n) || *n == '"'))
+                })
+                .count()
+        }
+
+        fn squash(text: &str) -> String {
+            text.split(is_blank).filter(|w| !w.is_empty()).collect::<Vec<_>>().join(" ")
+        }
+
+        /// Han, Latin, Cyrillic, digits, every kind of space and punctuation the measures treat apart.
+        fn mixed() -> impl Strategy<Value = String> {
+            proptest::collection::vec(
+                prop_oneof![
+                    Just('计'), Just('生'), Just('あ'), Just('a'), Just('Z'), Just('7'), Just('ж'), Just('é'),
+                    Just(' '), Just('\t'), Just('\n'), Just('\u{3000}'), Just('\u{a0}'), Just('\u{200b}'),
+                    Just('\u{feff}'), Just('\u{2003}'), Just('\u{85}'), Just('\u{1680}'), Just('\u{7f}'),
+                    Just(','), Just('.'), Just(':'), Just('"'), Just('-'), Just('，'), Just('。'), Just('…'),
+                    Just('“'), Just('》'), Just('・'), Just('’'), any::<char>(),
+                ],
+                0..24,
+            )
+            .prop_map(|v| v.into_iter().collect())
+        }
+
+        proptest! {
+            #[test]
+            fn measure_agrees(text in mixed()) {
+                let m = measure(&text);
+                prop_assert_eq!(m.units, units(&text));
+                prop_assert_eq!(m.punct, punct(&text));
+                prop_assert_eq!(m.last, text.trim_end().chars().next_back());
+            }
+
+            #[test]
+            fn squash_agrees(text in mixed()) {
+                prop_assert_eq!(squash_space(&text), squash(&text));
+                prop_assert_eq!(is_squashed(&text), squash(&text) == text);
+            }
+
+            #[test]
+            fn capped_measure_stops_only_past_the_cap(text in mixed(), cap in 0usize..12) {
+                let (full, capped) = (units(&text), measure_upto(&text, cap).units);
+                if full <= cap {
+                    prop_assert_eq!(capped, full);
+                } else {
+                    prop_assert_eq!(capped, cap + 1);
+                }
+            }
+        }
     }
 }

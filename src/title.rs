@@ -25,7 +25,7 @@ impl Head {
     pub(crate) fn is_head_line(&self, i: usize, text: &str) -> bool {
         let near = i <= self.line.unwrap_or(0) + 10;
         [self.line, self.kicker_line, self.subtitle_line].contains(&Some(i))
-            || near && self.title.as_deref().is_some_and(|t| norm(t) == norm(text))
+            || near && self.title.as_deref().is_some_and(|t| norm_chars(t).eq(norm_chars(text)))
     }
 
     /// A body that opens by repeating the headline (`讲话 同志们:…`) loses the repeat.
@@ -40,7 +40,12 @@ impl Head {
 
 /// Letters, digits and CJK characters only, lower-cased: how titles are compared.
 pub(crate) fn norm(s: &str) -> String {
-    s.chars().filter(|c| c.is_alphanumeric() || is_cjk(*c)).flat_map(char::to_lowercase).collect()
+    norm_chars(s).collect()
+}
+
+/// The characters of [`norm`], compared without building the string (most comparisons fail early).
+fn norm_chars(s: &str) -> impl Iterator<Item = char> + '_ {
+    s.chars().filter(|c| c.is_alphanumeric() || is_cjk(*c)).flat_map(char::to_lowercase)
 }
 
 pub(crate) fn find(lines: &[Line], hints: &Hints) -> Head {
