@@ -8,7 +8,6 @@ use url::Url;
 
 use crate::article::Article;
 use crate::error::{Error, ErrorKind};
-use crate::text::units;
 
 /// Query parameters that only track where a click came from.
 const TRACKING: &[&str] = &[
@@ -86,7 +85,7 @@ pub struct Link {
 /// assert_eq!(links.len(), 1);
 /// ```
 pub fn discover_links(html: &str, base: &Url) -> Vec<Link> {
-    links_in(&Html::parse_document(html), base)
+    links_in(&crate::html::parse(html), base)
 }
 
 /// [`discover_links`] on a page parsed already.
@@ -227,8 +226,8 @@ pub fn parse_sitemap(bytes: &[u8]) -> Result<Sitemap, Error> {
 /// ```
 pub fn looks_like_article(a: &Article) -> bool {
     let body = a.text();
-    let prose = crate::text::punct_count(&body);
-    a.title.is_some() && units(&body) >= 50 && prose >= 3
+    let m = crate::text::measure(&body);
+    a.title.is_some() && m.units >= 50 && m.punct >= 3
 }
 
 #[cfg(test)]

@@ -544,7 +544,7 @@ fn analyse(fetched: &Fetched, extractor: &Extractor, fetched_at: jiff::Timestamp
     let started = Instant::now();
     let decoded = crate::decode::decode_cow(&fetched.body, fetched.header("content-type"))?;
     // One parse serves both the links and the article.
-    let parsed = scraper::Html::parse_document(&decoded);
+    let parsed = crate::html::parse(&decoded);
     drop(decoded);
     let links = links_in(&parsed, &fetched.final_url);
     let article = extractor.extract_parsed(parsed, Some(fetched.final_url.as_str())).ok().filter(looks_like_article);

@@ -180,12 +180,6 @@ pub(crate) fn units_exceed(text: &str, cap: usize) -> bool {
     measure_upto(text, cap).units > cap
 }
 
-/// How many clause punctuation marks a text holds, counting an ASCII mark
-/// only where it ends a clause (followed by a space or the end), so that
-/// `3.14` and `www.a.cn` do not count.
-pub(crate) fn punct_count(text: &str) -> usize {
-    measure(text).punct
-}
 
 /// A short line with no clause punctuation: a headline, heading or menu item.
 pub(crate) fn is_headline_like(text: &str) -> bool {
@@ -293,8 +287,8 @@ mod tests {
 
     #[test]
     fn decimals_and_addresses_are_not_punctuation() {
-        assert_eq!(punct_count("3.14 www.a.cn"), 0);
-        assert_eq!(punct_count("Hello, world. 你好,世界。"), 4);
+        assert_eq!(measure("3.14 www.a.cn").punct, 0);
+        assert_eq!(measure("Hello, world. 你好,世界。").punct, 4);
     }
 
     #[test]
