@@ -198,7 +198,7 @@ pub(crate) fn squash_space_owned(text: String) -> String {
     if is_squashed(&text) {
         text
     } else {
-        squash_space(&text)
+        collapse(&text)
     }
 }
 
@@ -248,8 +248,14 @@ fn is_blank_fast(c: char) -> bool {
 /// Collapses runs of white space (including no-break and ideographic spaces) to one space and trims.
 pub(crate) fn squash_space(text: &str) -> String {
     if is_squashed(text) {
-        return text.to_string();
+        text.to_string()
+    } else {
+        collapse(text)
     }
+}
+
+/// The work of [`squash_space`] on a text known to need it.
+fn collapse(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     // Runs of visible text are copied whole, not a character at a time.
     let mut run: Option<usize> = None;
