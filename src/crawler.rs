@@ -533,7 +533,7 @@ async fn visit(fetcher: Arc<Fetcher>, url: Url, depth: u32) -> Visit {
             let fetcher = fetcher.clone();
             tokio::task::spawn_blocking(move || analyse(&fetched, fetcher.extractor(), fetched_at))
                 .await
-                .unwrap_or_else(|e| Err(Error::new(ErrorKind::Network { url: url.to_string(), message: format!("extraction failed: {e}") })))
+                .unwrap_or_else(|e| Err(Error::new(ErrorKind::Internal { url: url.to_string(), message: e.to_string() })))
         }
         Err(e) => Err(e),
     };

@@ -236,7 +236,10 @@ impl Walker {
             self.line.clear();
             return;
         }
-        let text = std::mem::take(&mut self.line);
+        // One allocation of the line's size; the buffer keeps its capacity for the next line,
+        // where taking it would regrow a new one by doubling for every line.
+        let text = self.line.as_str().to_owned();
+        self.line.clear();
         let measure = measure(&text);
         if self.group.is_none() {
             self.group = Some(self.doc.lines.len());

@@ -94,6 +94,14 @@ pub enum ErrorKind {
         /// The I/O error's message.
         message: String,
     },
+    /// Extracting this page panicked: a bug in this crate, reported for the
+    /// page instead of stopping the crawl.
+    Internal {
+        /// The address.
+        url: String,
+        /// The panic's message.
+        message: String,
+    },
     /// A user rule's pattern does not compile.
     BadRule {
         /// The rule's name.
@@ -126,6 +134,7 @@ impl ErrorKind {
             ErrorKind::State { .. } => "state",
             ErrorKind::BadRule { .. } => "bad-rule",
             ErrorKind::Output { .. } => "output",
+            ErrorKind::Internal { .. } => "internal",
         }
     }
 }
@@ -175,6 +184,7 @@ impl fmt::Display for Error {
             ErrorKind::Timeout { url } => write!(f, "{url}: timed out"),
             ErrorKind::HttpStatus { url, status } => write!(f, "{url}: HTTP status {status}"),
             ErrorKind::Network { url, message } => write!(f, "{url}: {message}"),
+            ErrorKind::Internal { url, message } => write!(f, "{url}: extraction failed (a bug, please report it): {message}"),
         }
     }
 }
