@@ -526,11 +526,11 @@ fn error_code(error: &Error) -> String {
 
 /// Fetches one address, then decodes, extracts and finds links off the async threads.
 async fn visit(fetcher: Arc<Fetcher>, url: Url, depth: u32) -> Visit {
-    let result = match fetcher.fetch(url.as_str()).await {
+    let fetched = fetcher.fetch(url.as_str()).await;
+    let result = match fetched {
         Ok(fetched) => {
             let fetched_at = jiff::Timestamp::now();
             // The fetcher's own extractor does the work: one configuration, not a copy of it.
-            let fetcher = fetcher.clone();
             tokio::task::spawn_blocking(move || analyse(&fetched, fetcher.extractor(), fetched_at))
                 .await
                 .unwrap_or_else(|e| Err(Error::new(ErrorKind::Internal { url: url.to_string(), message: e.to_string() })))

@@ -180,7 +180,6 @@ pub(crate) fn units_exceed(text: &str, cap: usize) -> bool {
     measure_upto(text, cap).units > cap
 }
 
-
 /// A short line with no clause punctuation: a headline, heading or menu item.
 pub(crate) fn is_headline_like(text: &str) -> bool {
     let u = measure_upto(text, 45).units;
