@@ -11,7 +11,8 @@
 //!
 //! - `pages/small|medium|large|gbk`: pages under 30 KB, up to 300 KB, over
 //!   300 KB, and GBK-encoded ones; `extract_html` (our whole job on decoded
-//!   text) beside `parse_only` (scraper's parse of the same text: the floor);
+//!   text: `Extractor::page` on its UTF-8 bytes) beside `parse_only`
+//!   (scraper's parse of the same text: the floor);
 //! - `decode`: bytes to text alone; `date`: date parsing alone;
 //! - `clean_text`: text mode on the seed documents;
 //! - `pathological`: 100,000 paragraphs, 10,000-deep nesting, a 5 MB text
@@ -19,7 +20,7 @@
 use std::path::{Path, PathBuf};
 
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, Throughput};
-use report_scraper::{decode, Extractor, PubDate};
+use report_scraper::{decode, Extractor, Input, PubDate};
 
 struct Page {
     bytes: Vec<u8>,
@@ -70,6 +71,12 @@ fn load_pages() -> Vec<Page> {
         .collect()
 }
 
+/// A decoded page as extraction's input (valid UTF-8 is read without a copy).
+fn input<'a>(text: &'a str, url: Option<&'a str>) -> Input<'a> {
+    let input = Input::html(text.as_bytes());
+    url.map_or(input, |u| input.url(u))
+}
+
 fn pages(c: &mut Criterion) {
     let all = load_pages();
     let ex = Extractor::new();
@@ -88,7 +95,7 @@ fn pages(c: &mut Criterion) {
         let mut g = c.benchmark_group(format!("pages/{name}"));
         g.throughput(Throughput::Bytes(set.iter().map(|p| p.text.len() as u64).sum()));
         g.bench_function(BenchmarkId::new("extract_html", set.len()), |b| {
-            b.iter(|| set.iter().filter(|p| ex.extract_html(&p.text, p.url.as_deref()).is_ok()).count())
+            b.iter(|| set.iter().filter(|p| ex.page(input(&p.text, p.url.as_deref())).is_ok()).count())
         });
         g.bench_function(BenchmarkId::new("parse_only", set.len()), |b| {
             b.iter(|| set.iter().map(|p| scraper::Html::parse_document(&p.text).tree.nodes().count()).sum::<usize>())
@@ -112,7 +119,11 @@ fn dates(c: &mut Criterion) {
         "Published May 20, 2024 09:37",
         "没有日期的一行字,只有内容。",
     ];
-    let urls = ["http://www.a.gov.cn/art/2023/3/7/art_1.html", "https://a.cn/xwzx/202303/t20230307_123.html", "https://a.cn/n1/2024/0517/c1-1.html"];
+    let urls = [
+        "http://www.a.gov.cn/art/2023/3/7/art_1.html",
+        "https://a.cn/xwzx/202303/t20230307_123.html",
+        "https://a.cn/n1/2024/0517/c1-1.html",
+    ];
     let mut g = c.benchmark_group("date");
     g.bench_function("parse", |b| b.iter(|| samples.iter().filter(|s| PubDate::parse(s).is_some()).count()));
     g.bench_function("from_url", |b| b.iter(|| urls.iter().filter(|u| PubDate::from_url(u).is_some()).count()));
@@ -135,7 +146,9 @@ fn seeds(c: &mut Criterion) {
     let ex = Extractor::new();
     let mut g = c.benchmark_group("clean_text");
     g.throughput(Throughput::Bytes(texts.iter().map(|t| t.len() as u64).sum()));
-    g.bench_function("seeds", |b| b.iter(|| texts.iter().map(|t| ex.clean_text_all(t).len()).sum::<usize>()));
+    g.bench_function("seeds", |b| {
+        b.iter(|| texts.iter().filter_map(|t| ex.page(Input::text(t)).ok()).map(|p| p.articles.len()).sum::<usize>())
+    });
     g.finish();
 }
 
@@ -143,7 +156,10 @@ fn pathological(c: &mut Criterion) {
     let para = |i: usize| format!("<p>第{i}段,全省计生协深入推进改革,扎实推动各项任务落实,宣传服务群众。</p>\n");
     let cases = [
         ("100k_paragraphs", (0..100_000).map(para).collect::<String>()),
-        ("10k_deep_nesting", format!("{}<p>深处的正文,内容在这里。</p>{}", "<div>".repeat(10_000), "</div>".repeat(10_000))),
+        (
+            "10k_deep_nesting",
+            format!("{}<p>深处的正文,内容在这里。</p>{}", "<div>".repeat(10_000), "</div>".repeat(10_000)),
+        ),
         ("5mb_text_node", format!("<p>{}</p>", "很长的一段文字,没有换行。".repeat(5 * 1024 * 1024 / 39))),
         ("100k_links", {
             let links: String = (0..100_000).map(|i| format!("<a href=/{i}>链接{i}</a> ")).collect();
@@ -155,7 +171,7 @@ fn pathological(c: &mut Criterion) {
     g.sample_size(10);
     for (name, page) in &cases {
         g.throughput(Throughput::Bytes(page.len() as u64));
-        g.bench_function(*name, |b| b.iter(|| ex.extract_html(page, None).map(|a| a.blocks.len())));
+        g.bench_function(*name, |b| b.iter(|| ex.page(Input::html(page.as_bytes())).map(|p| p.articles.len())));
     }
     g.finish();
 }

@@ -25,15 +25,15 @@
 //! frontier and the seen set, and on start the output file is read back so
 //! that an article written just before the kill is not written again.
 //! Ctrl-C stops after the requests in flight; a second Ctrl-C quits at once.
-use std::fs::{File, OpenOptions};
-use std::io::{BufRead, BufReader, IsTerminal, Write};
+use std::error::Error as _;
+use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 
 use indicatif::{ProgressBar, ProgressStyle};
-use report_scraper::{canonical_url, CrawlEvent, CrawlState, Crawler, Fetcher, Outcome, Summary};
+use report_scraper::{CrawlEvent, CrawlState, Crawler, Fetcher, JsonlSink, Summary};
 
 struct Args {
     seeds: Vec<String>,
@@ -147,11 +147,23 @@ fn fail(message: &str) -> ! {
     std::process::exit(1);
 }
 
+/// An error and its causes, outermost first.
+fn chain(e: &report_scraper::Error) -> String {
+    let mut message = e.to_string();
+    let mut cause = e.source();
+    while let Some(c) = cause {
+        message = format!("{message}: {c}");
+        cause = c.source();
+    }
+    message
+}
+
 async fn crawl(args: &Args) -> Result<Summary, String> {
-    let state = CrawlState::open(&args.state).map_err(|e| e.to_string())?;
-    let (mut out, resumed) = open_output(&args.out, &state)?;
-    if resumed > 0 {
-        eprintln!("resuming: {resumed} articles already in {}", args.out.display());
+    let state = CrawlState::open(&args.state).map_err(|e| chain(&e))?;
+    // Reconciled with the state: what the file holds is never fetched or written again.
+    let mut out = JsonlSink::open(&args.out, &state).map_err(|e| format!("{}: {}", args.out.display(), chain(&e)))?;
+    if out.resumed() > 0 {
+        eprintln!("resuming: {} articles already in {}", out.resumed(), args.out.display());
     }
     let mut fetcher = Fetcher::builder()
         .politeness_delay(Duration::from_millis(args.delay_ms))
@@ -173,61 +185,28 @@ async fn crawl(args: &Args) -> Result<Summary, String> {
     for host in &args.hosts {
         crawler = crawler.allow_host(host);
     }
-    let crawler = crawler.build(fetcher.build().map_err(|e| e.to_string())?).map_err(|e| e.to_string())?;
+    let crawler = crawler.build(fetcher.build().map_err(|e| chain(&e))?).map_err(|e| chain(&e))?;
     let stop = Arc::new(AtomicBool::new(false));
     tokio::spawn(stop_on_ctrl_c(stop.clone()));
     let mut progress = Progress::new();
     let summary = crawler
         .run(&state, &stop, |event| {
-            if let CrawlEvent::Article(a) = &event {
-                serde_json::to_writer(&mut out, a)?;
-                out.write_all(b"\n")?;
-                // Each line reaches the OS before the state records the page as done.
-                out.flush()?;
-            }
+            // Each page's lines reach the OS before the state records the page as done.
+            out.record(&event)?;
             progress.show(&event);
             Ok(())
         })
         .await
-        .map_err(|e| e.to_string())?;
+        .map_err(|e| chain(&e))?;
     progress.finish();
     Ok(summary)
 }
 
-/// Opens the output for appending. A line cut short by a kill is dropped;
-/// every address already written is recorded as done in the state, so it is
-/// neither fetched nor written again.
-fn open_output(path: &Path, state: &CrawlState) -> Result<(std::io::BufWriter<File>, usize), String> {
-    let err = |e: std::io::Error| format!("{}: {e}", path.display());
-    let mut written = 0;
-    if let Ok(file) = File::open(path) {
-        let mut keep = 0u64;
-        let mut reader = BufReader::new(file);
-        let mut line = Vec::new();
-        while reader.read_until(b'\n', &mut line).map_err(err)? > 0 {
-            if line.last() != Some(&b'\n') {
-                break; // cut short by a kill
-            }
-            keep += line.len() as u64;
-            if let Ok(row) = serde_json::from_slice::<serde_json::Value>(&line) {
-                for key in ["url", "final_url"] {
-                    if let Some(url) = row[key].as_str().and_then(|u| canonical_url(u).ok()) {
-                        state.finish(&url, Outcome::Article, None).map_err(|e| e.to_string())?;
-                    }
-                }
-                written += 1;
-            }
-            line.clear();
-        }
-        OpenOptions::new().write(true).open(path).and_then(|f| f.set_len(keep)).map_err(err)?;
-    }
-    let file = OpenOptions::new().create(true).append(true).open(path).map_err(err)?;
-    Ok((std::io::BufWriter::new(file), written))
-}
-
 async fn stop_on_ctrl_c(stop: Arc<AtomicBool>) {
     if tokio::signal::ctrl_c().await.is_ok() {
-        eprintln!("\nstopping after the requests in flight (Ctrl-C again quits at once; the state file keeps the rest)");
+        eprintln!(
+            "\nstopping after the requests in flight (Ctrl-C again quits at once; the state file keeps the rest)"
+        );
         stop.store(true, Ordering::Relaxed);
     }
     if tokio::signal::ctrl_c().await.is_ok() {
@@ -247,7 +226,9 @@ impl Progress {
     fn new() -> Self {
         let bar = std::io::stderr().is_terminal().then(|| {
             let bar = ProgressBar::new_spinner();
-            bar.set_style(ProgressStyle::with_template("{spinner} {elapsed} {pos} pages {msg}").expect("valid template"));
+            bar.set_style(
+                ProgressStyle::with_template("{spinner} {elapsed} {pos} pages {msg}").expect("valid template"),
+            );
             bar.enable_steady_tick(Duration::from_millis(200));
             bar
         });
@@ -257,16 +238,22 @@ impl Progress {
     fn show(&mut self, event: &CrawlEvent<'_>) {
         self.pages += 1;
         let line = match event {
-            CrawlEvent::Article(a) => {
-                self.articles += 1;
-                format!("article {} {}", a.url, a.article.title.as_deref().unwrap_or("(no title)"))
+            CrawlEvent::Articles(records) => {
+                self.articles += records.len() as u64;
+                let titles: Vec<&str> =
+                    records.iter().map(|a| a.article.title.as_deref().unwrap_or("(no title)")).collect();
+                format!(
+                    "article {} {}",
+                    records.first().map_or(String::new(), |a| a.url.to_string()),
+                    titles.join(" | ")
+                )
             }
             CrawlEvent::List { url, new_links } => format!("list    {url} (+{new_links} links)"),
             CrawlEvent::Robots { url } => format!("robots  {url}"),
             CrawlEvent::Duplicate { url, final_url } => format!("dup     {url} -> {final_url}"),
             CrawlEvent::Failed { error, .. } => {
                 self.failed += 1;
-                format!("failed  {error}")
+                format!("failed  {}", chain(error))
             }
             _ => format!("{event:?}"),
         };
@@ -333,7 +320,8 @@ async fn serve(dir: &Path, port: u16) -> std::io::Result<String> {
     let listener = tokio::net::TcpListener::bind(("127.0.0.1", port)).await?;
     let base = format!("http://{}/", listener.local_addr()?);
     let site_base = base.clone();
-    let app = axum::Router::new().fallback(move |uri: axum::http::Uri| static_file(root.clone(), site_base.clone(), uri));
+    let app =
+        axum::Router::new().fallback(move |uri: axum::http::Uri| static_file(root.clone(), site_base.clone(), uri));
     tokio::spawn(async move { axum::serve(listener, app).await });
     Ok(base)
 }

@@ -11,15 +11,15 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
-use report_scraper::Article;
+use report_scraper::{Extractor, Input, Page};
 
-struct Page {
+struct Item {
     id: String,
     url: Option<String>,
-    input: Input,
+    input: Source,
 }
 
-enum Input {
+enum Source {
     Html(Vec<u8>),
     Text(String),
 }
@@ -40,41 +40,51 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     }
     let dir = dir.ok_or("usage: eval DATASET_DIR [--repeat N] > pred.jsonl")?;
     let pages = load(&dir)?;
-    let ex = report_scraper::Extractor::new();
+    let ex = Extractor::new();
     let mut elapsed = Duration::ZERO;
     let mut out = std::io::BufWriter::new(std::io::stdout().lock());
     for round in 0..repeat.max(1) {
         for page in &pages {
             let start = Instant::now();
-            let article = match &page.input {
-                Input::Html(bytes) => ex.extract(bytes, page.url.as_deref()).ok(),
-                Input::Text(text) => Some(ex.clean_text(text)),
+            // Text sets are scored as text alone, as a user who has only the text has it.
+            let input = match (&page.input, page.url.as_deref()) {
+                (Source::Html(bytes), Some(url)) => Input::html(bytes).url(url),
+                (Source::Html(bytes), None) => Input::html(bytes),
+                (Source::Text(text), _) => Input::text(text),
             };
+            let extracted = ex.page(input).ok();
             elapsed += start.elapsed();
             if round == 0 {
-                writeln!(out, "{}", line(&page.id, article.as_ref()))?;
+                writeln!(out, "{}", line(&page.id, extracted.as_ref()))?;
             }
         }
     }
     out.flush()?;
     let n = pages.len() * repeat.max(1);
-    let bytes: usize = pages.iter().map(|p| match &p.input { Input::Html(b) => b.len(), Input::Text(t) => t.len() }).sum::<usize>() * repeat.max(1);
+    let size = |p: &Item| match &p.input {
+        Source::Html(b) => b.len(),
+        Source::Text(t) => t.len(),
+    };
+    let bytes: usize = pages.iter().map(size).sum::<usize>() * repeat.max(1);
     let secs = elapsed.as_secs_f64().max(1e-9);
     eprintln!("{n} pages in {secs:.3}s ({:.1} pages/s, {:.1} MB/s)", n as f64 / secs, bytes as f64 / secs / 1e6);
     Ok(())
 }
 
-fn line(id: &str, a: Option<&Article>) -> String {
+/// The page's first article's title and date, and the text of the whole page
+/// (every article on it: the sets' truth holds the page's whole text).
+fn line(id: &str, page: Option<&Page>) -> String {
+    let a = page.and_then(Page::article);
     let value = serde_json::json!({
         "id": id,
         "title": a.and_then(|a| a.title.clone()),
         "published": a.and_then(|a| a.published.as_ref().map(|p| p.value.to_string())),
-        "text": a.map(Article::text).unwrap_or_default(),
+        "text": page.map(Page::text).unwrap_or_default(),
     });
     value.to_string()
 }
 
-fn load(dir: &Path) -> Result<Vec<Page>, Box<dyn std::error::Error>> {
+fn load(dir: &Path) -> Result<Vec<Item>, Box<dyn std::error::Error>> {
     let truth = std::fs::read_to_string(dir.join("truth.jsonl"))
         .map_err(|e| format!("{}: {e}", dir.join("truth.jsonl").display()))?;
     let mut pages = Vec::new();
@@ -84,11 +94,11 @@ fn load(dir: &Path) -> Result<Vec<Page>, Box<dyn std::error::Error>> {
         let url = v["url"].as_str().map(str::to_string);
         let html = dir.join("html").join(format!("{id}.html"));
         let input = if html.exists() {
-            Input::Html(std::fs::read(&html)?)
+            Source::Html(std::fs::read(&html)?)
         } else {
-            Input::Text(std::fs::read_to_string(dir.join("text").join(format!("{id}.txt")))?)
+            Source::Text(std::fs::read_to_string(dir.join("text").join(format!("{id}.txt")))?)
         };
-        pages.push(Page { id, url, input });
+        pages.push(Item { id, url, input });
     }
     Ok(pages)
 }

@@ -9,7 +9,7 @@
 //! ```
 use std::io::{Read, Write};
 
-use report_scraper::{Article, Extractor};
+use report_scraper::{Extractor, Input};
 
 #[derive(Default)]
 struct Args {
@@ -52,7 +52,14 @@ fn main() {
         }
     };
     if let Err(e) = run(&args) {
-        eprintln!("error: {e}");
+        // The error and its causes, outermost first.
+        let mut message = e.to_string();
+        let mut cause = e.source();
+        while let Some(c) = cause {
+            message = format!("{message}: {c}");
+            cause = c.source();
+        }
+        eprintln!("error: {message}");
         std::process::exit(1);
     }
 }
@@ -66,22 +73,17 @@ fn run(args: &Args) -> Result<(), Box<dyn std::error::Error>> {
     } else {
         std::fs::read(path).map_err(|e| format!("{path}: {e}"))?
     };
-    let ex = Extractor::new();
-    let articles: Vec<Article> = if args.text {
-        let text = String::from_utf8_lossy(&bytes);
-        if args.all { ex.clean_text_all(&text) } else { vec![ex.clean_text(&text)] }
-    } else if args.all {
-        ex.extract_all(&bytes, args.url.as_deref())?
-    } else {
-        vec![ex.extract(&bytes, args.url.as_deref())?]
-    };
+    let text = String::from_utf8_lossy(&bytes);
+    let input = if args.text { Input::text(&text) } else { Input::html(&bytes) };
+    let page = Extractor::new().page(args.url.as_deref().map_or(input, |u| input.url(u)))?;
     let mut out = std::io::stdout().lock();
     let written = if args.explain {
-        articles.iter().flat_map(|a| &a.removed).try_for_each(|r| writeln!(out, "[{}] {}", r.rule, r.text))
+        page.removed.iter().try_for_each(|r| writeln!(out, "[{}] {}", r.rule, r.text))
     } else if args.all {
-        writeln!(out, "{}", serde_json::to_string_pretty(&articles)?)
+        writeln!(out, "{}", serde_json::to_string_pretty(&page.articles)?)
     } else {
-        writeln!(out, "{}", serde_json::to_string_pretty(&articles.first())?)
+        let article = page.article().ok_or("no article text found on the page")?;
+        writeln!(out, "{}", serde_json::to_string_pretty(article)?)
     };
     match written {
         // `extract … | head` closes the pipe early: that is not an error.

@@ -1,8 +1,16 @@
-//! The crate's error type.
+//! The crate's error type: what failed, with the cause kept for [`std::error::Error::source`].
 
 use std::fmt;
 
-/// An error from extraction or rule building.
+/// A cause kept inside an error: the HTTP client's, SQLite's, the XML reader's.
+/// [`source`](std::error::Error::source) returns it, so it can be downcast
+/// (`reqwest::Error`, `rusqlite::Error`…).
+pub type Cause = Box<dyn std::error::Error + Send + Sync + 'static>;
+
+/// An error from extraction, rule building, fetching or crawling.
+///
+/// Its `Display` says what failed; the lower-level cause, when there is
+/// one, is its [`source`](std::error::Error::source).
 ///
 /// ```
 /// let err = report_scraper::extract(b"", None).unwrap_err();
@@ -28,7 +36,7 @@ pub enum ErrorKind {
     Empty,
     /// The input is larger than the configured cap.
     TooLarge {
-        /// The input's size in bytes.
+        /// The input's size in bytes (at least this much, for a body cut off while streaming).
         size: usize,
         /// The cap in bytes.
         limit: usize,
@@ -44,11 +52,11 @@ pub enum ErrorKind {
     BadUrl {
         /// The address.
         url: String,
-        /// Why.
+        /// What is wrong with it.
         message: String,
     },
-    /// The address resolves to a loopback, private, link-local or multicast
-    /// address, refused unless the fetcher allows them.
+    /// The address resolves to a loopback, private, link-local or other
+    /// special-purpose address, refused unless the fetcher allows it.
     BlockedAddress {
         /// The address asked for.
         url: String,
@@ -72,27 +80,32 @@ pub enum ErrorKind {
         /// The HTTP status.
         status: u16,
     },
-    /// The connection failed (after retries).
+    /// The connection failed (after retries); the HTTP client's error is the source.
     Network {
         /// The address.
         url: String,
-        /// What the HTTP client said.
-        message: String,
+        /// The HTTP client's error.
+        source: Cause,
     },
-    /// A sitemap that is not well-formed XML (or broken gzip).
+    /// The HTTP client could not be set up (no TLS provider, a bad setting).
+    Client {
+        /// The HTTP client's error.
+        source: Cause,
+    },
+    /// A sitemap that is not well-formed XML (or broken gzip); the reader's error is the source.
     BadSitemap {
-        /// The parser's message.
-        message: String,
+        /// The XML or gzip reader's error.
+        source: Cause,
     },
-    /// The crawl state file failed (SQLite).
+    /// The crawl state file failed; SQLite's error is the source.
     State {
-        /// SQLite's message.
-        message: String,
+        /// SQLite's error (or the task's, when a crawl worker died).
+        source: Cause,
     },
     /// The crawl's output could not be written.
     Output {
-        /// The I/O error's message.
-        message: String,
+        /// The I/O error.
+        source: std::io::Error,
     },
     /// Extracting this page panicked: a bug in this crate, reported for the
     /// page instead of stopping the crawl.
@@ -102,39 +115,166 @@ pub enum ErrorKind {
         /// The panic's message.
         message: String,
     },
-    /// A user rule's pattern does not compile.
-    BadRule {
+    /// A rule's pattern does not compile.
+    BadPattern {
         /// The rule's name.
         name: String,
-        /// The pattern compiler's message.
-        message: String,
+        /// The pattern compiler's error.
+        source: regex::Error,
+    },
+    /// [`disable_rule`](crate::ExtractorBuilder::disable_rule) named no rule
+    /// of the built-in set or of the user's.
+    UnknownRule {
+        /// The name given.
+        name: String,
+    },
+    /// A rule that extraction cannot do without was asked to be switched off.
+    FixedRule {
+        /// The rule's name.
+        name: String,
+    },
+    /// A value that does not parse: a rule action, a date, an error code.
+    Invalid {
+        /// What the value was meant to be.
+        what: &'static str,
+        /// The value.
+        value: String,
     },
 }
 
+/// The kind of an error as a short, stable name: for counting failures and
+/// storing them. HTTP statuses keep their number (`http-404`).
+///
+/// ```
+/// use report_scraper::ErrorCode;
+/// assert_eq!(ErrorCode::Http(404).to_string(), "http-404");
+/// assert_eq!("timeout".parse::<ErrorCode>()?, ErrorCode::Timeout);
+/// # Ok::<(), report_scraper::Error>(())
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[non_exhaustive]
+pub enum ErrorCode {
+    /// [`ErrorKind::Empty`]
+    Empty,
+    /// [`ErrorKind::TooLarge`]
+    TooLarge,
+    /// [`ErrorKind::NotHtml`]
+    NotHtml,
+    /// [`ErrorKind::NoContent`]
+    NoContent,
+    /// [`ErrorKind::BadUrl`]
+    BadUrl,
+    /// [`ErrorKind::BlockedAddress`]
+    BlockedAddress,
+    /// [`ErrorKind::RobotsDisallowed`]
+    RobotsDisallowed,
+    /// [`ErrorKind::Timeout`]
+    Timeout,
+    /// [`ErrorKind::HttpStatus`], with the status.
+    Http(u16),
+    /// [`ErrorKind::Network`]
+    Network,
+    /// [`ErrorKind::Client`]
+    Client,
+    /// [`ErrorKind::BadSitemap`]
+    BadSitemap,
+    /// [`ErrorKind::State`]
+    State,
+    /// [`ErrorKind::Output`]
+    Output,
+    /// [`ErrorKind::Internal`]
+    Internal,
+    /// [`ErrorKind::BadPattern`]
+    BadPattern,
+    /// [`ErrorKind::UnknownRule`]
+    UnknownRule,
+    /// [`ErrorKind::FixedRule`]
+    FixedRule,
+    /// [`ErrorKind::Invalid`]
+    Invalid,
+}
+
+/// Every code without a number, with its name.
+const CODES: &[(ErrorCode, &str)] = &[
+    (ErrorCode::Empty, "empty"),
+    (ErrorCode::TooLarge, "too-large"),
+    (ErrorCode::NotHtml, "not-html"),
+    (ErrorCode::NoContent, "no-content"),
+    (ErrorCode::BadUrl, "bad-url"),
+    (ErrorCode::BlockedAddress, "blocked-address"),
+    (ErrorCode::RobotsDisallowed, "robots-disallowed"),
+    (ErrorCode::Timeout, "timeout"),
+    (ErrorCode::Network, "network"),
+    (ErrorCode::Client, "client"),
+    (ErrorCode::BadSitemap, "bad-sitemap"),
+    (ErrorCode::State, "state"),
+    (ErrorCode::Output, "output"),
+    (ErrorCode::Internal, "internal"),
+    (ErrorCode::BadPattern, "bad-pattern"),
+    (ErrorCode::UnknownRule, "unknown-rule"),
+    (ErrorCode::FixedRule, "fixed-rule"),
+    (ErrorCode::Invalid, "invalid"),
+];
+
+impl fmt::Display for ErrorCode {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            ErrorCode::Http(status) => write!(f, "http-{status}"),
+            code => f.write_str(CODES.iter().find(|(c, _)| c == code).map_or("unknown", |(_, name)| name)),
+        }
+    }
+}
+
+impl std::str::FromStr for ErrorCode {
+    type Err = Error;
+
+    fn from_str(s: &str) -> Result<ErrorCode, Error> {
+        if let Some(status) = s.strip_prefix("http-").and_then(|n| n.parse().ok()) {
+            return Ok(ErrorCode::Http(status));
+        }
+        CODES
+            .iter()
+            .find(|(_, name)| *name == s)
+            .map(|(code, _)| *code)
+            .ok_or_else(|| Error::new(ErrorKind::Invalid { what: "error code", value: s.to_string() }))
+    }
+}
+
+impl serde::Serialize for ErrorCode {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_str(self)
+    }
+}
+
 impl ErrorKind {
-    /// A short, stable name for the kind, for counting errors by kind.
+    /// The kind's short, stable name.
     ///
     /// ```
     /// let e = report_scraper::extract(b"", None).unwrap_err();
-    /// assert_eq!(e.kind().code(), "empty");
+    /// assert_eq!(e.kind().code(), report_scraper::ErrorCode::Empty);
+    /// assert_eq!(e.kind().code().to_string(), "empty");
     /// ```
-    pub fn code(&self) -> &'static str {
+    pub fn code(&self) -> ErrorCode {
         match self {
-            ErrorKind::Empty => "empty",
-            ErrorKind::TooLarge { .. } => "too-large",
-            ErrorKind::NotHtml { .. } => "not-html",
-            ErrorKind::NoContent => "no-content",
-            ErrorKind::BadUrl { .. } => "bad-url",
-            ErrorKind::BlockedAddress { .. } => "blocked-address",
-            ErrorKind::RobotsDisallowed { .. } => "robots-disallowed",
-            ErrorKind::Timeout { .. } => "timeout",
-            ErrorKind::HttpStatus { .. } => "http-status",
-            ErrorKind::Network { .. } => "network",
-            ErrorKind::BadSitemap { .. } => "bad-sitemap",
-            ErrorKind::State { .. } => "state",
-            ErrorKind::BadRule { .. } => "bad-rule",
-            ErrorKind::Output { .. } => "output",
-            ErrorKind::Internal { .. } => "internal",
+            ErrorKind::Empty => ErrorCode::Empty,
+            ErrorKind::TooLarge { .. } => ErrorCode::TooLarge,
+            ErrorKind::NotHtml { .. } => ErrorCode::NotHtml,
+            ErrorKind::NoContent => ErrorCode::NoContent,
+            ErrorKind::BadUrl { .. } => ErrorCode::BadUrl,
+            ErrorKind::BlockedAddress { .. } => ErrorCode::BlockedAddress,
+            ErrorKind::RobotsDisallowed { .. } => ErrorCode::RobotsDisallowed,
+            ErrorKind::Timeout { .. } => ErrorCode::Timeout,
+            ErrorKind::HttpStatus { status, .. } => ErrorCode::Http(*status),
+            ErrorKind::Network { .. } => ErrorCode::Network,
+            ErrorKind::Client { .. } => ErrorCode::Client,
+            ErrorKind::BadSitemap { .. } => ErrorCode::BadSitemap,
+            ErrorKind::State { .. } => ErrorCode::State,
+            ErrorKind::Output { .. } => ErrorCode::Output,
+            ErrorKind::Internal { .. } => ErrorCode::Internal,
+            ErrorKind::BadPattern { .. } => ErrorCode::BadPattern,
+            ErrorKind::UnknownRule { .. } => ErrorCode::UnknownRule,
+            ErrorKind::FixedRule { .. } => ErrorCode::FixedRule,
+            ErrorKind::Invalid { .. } => ErrorCode::Invalid,
         }
     }
 }
@@ -174,19 +314,64 @@ impl fmt::Display for Error {
             }
             ErrorKind::NotHtml { looks_like } => write!(f, "not a text page: it looks like {looks_like}"),
             ErrorKind::NoContent => write!(f, "no article text found on the page"),
-            ErrorKind::BadRule { name, message } => write!(f, "rule {name:?} does not compile: {message}"),
             ErrorKind::BadUrl { url, message } => write!(f, "{url}: {message}"),
-            ErrorKind::BadSitemap { message } => write!(f, "bad sitemap: {message}"),
-            ErrorKind::State { message } => write!(f, "crawl state: {message}"),
-            ErrorKind::Output { message } => write!(f, "writing the crawl's output: {message}"),
-            ErrorKind::BlockedAddress { url, address } => write!(f, "{url}: refused to connect to non-public address {address}"),
+            ErrorKind::BlockedAddress { url, address } => {
+                write!(f, "{url}: refused to connect to non-public address {address}")
+            }
             ErrorKind::RobotsDisallowed { url } => write!(f, "{url}: disallowed by robots.txt"),
             ErrorKind::Timeout { url } => write!(f, "{url}: timed out"),
             ErrorKind::HttpStatus { url, status } => write!(f, "{url}: HTTP status {status}"),
-            ErrorKind::Network { url, message } => write!(f, "{url}: {message}"),
-            ErrorKind::Internal { url, message } => write!(f, "{url}: extraction failed (a bug, please report it): {message}"),
+            ErrorKind::Network { url, .. } => write!(f, "{url}: the request failed"),
+            ErrorKind::Client { .. } => write!(f, "the HTTP client could not be set up"),
+            ErrorKind::BadSitemap { .. } => write!(f, "bad sitemap"),
+            ErrorKind::State { .. } => write!(f, "the crawl state failed"),
+            ErrorKind::Output { .. } => write!(f, "writing the crawl's output failed"),
+            ErrorKind::Internal { url, message } => {
+                write!(f, "{url}: extraction failed (a bug, please report it): {message}")
+            }
+            ErrorKind::BadPattern { name, .. } => write!(f, "rule {name:?} does not compile"),
+            ErrorKind::UnknownRule { name } => write!(f, "no rule is called {name:?}"),
+            ErrorKind::FixedRule { name } => {
+                write!(f, "rule {name:?} cannot be switched off: it marks what lies outside the article")
+            }
+            ErrorKind::Invalid { what, value } => write!(f, "not a valid {what}: {value:?}"),
         }
     }
 }
 
-impl std::error::Error for Error {}
+impl std::error::Error for Error {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match &*self.0 {
+            ErrorKind::Network { source, .. }
+            | ErrorKind::Client { source }
+            | ErrorKind::BadSitemap { source }
+            | ErrorKind::State { source } => Some(source.as_ref()),
+            ErrorKind::Output { source } => Some(source),
+            ErrorKind::BadPattern { source, .. } => Some(source),
+            _ => None,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_code_reads_back_from_its_name() {
+        for (code, name) in CODES.iter().copied().chain([(ErrorCode::Http(503), "http-503")]) {
+            assert_eq!(code.to_string(), name);
+            assert_eq!(name.parse::<ErrorCode>().unwrap(), code);
+        }
+        assert!("http-x".parse::<ErrorCode>().is_err());
+    }
+
+    #[test]
+    fn the_cause_is_the_source() {
+        use std::error::Error as _;
+        let io = std::io::Error::new(std::io::ErrorKind::StorageFull, "disk full");
+        let e = Error::new(ErrorKind::Output { source: io });
+        assert_eq!(e.to_string(), "writing the crawl's output failed");
+        assert_eq!(e.source().map(ToString::to_string).as_deref(), Some("disk full"));
+    }
+}

@@ -2,9 +2,10 @@
 //!
 //! `report_scraper` takes a page (raw bytes in any encoding these sites use,
 //! or text already pulled out of a page), finds the article, strips the
-//! portal noise around and inside it, and returns an [`Article`]: title,
-//! publish date as precise as the page gives it, source, author, editors,
-//! and the body as [`Block`]s.
+//! portal noise around and inside it, and returns a [`Page`]: its
+//! [`Article`]s (title, publish date as precise as the page gives it,
+//! source, author, editors, and the body as [`Block`]s), every removal with
+//! the rule that made it, and its links when asked for.
 //!
 //! # Quick start
 //!
@@ -27,15 +28,18 @@
 //! assert_eq!(article.published.as_ref().unwrap().value.to_string(), "2025-02-20T21:14:00+08:00");
 //! assert_eq!(article.source.as_deref(), Some("广东省计生协"));
 //! assert_eq!(article.blocks.len(), 2);
-//! assert!(article.removed.iter().any(|r| r.rule == "wechat-follow"));
 //! # Ok::<(), report_scraper::Error>(())
 //! ```
 //!
-//! Text mode runs the same rules on text already extracted:
+//! The whole page — several articles, removals, links — comes from
+//! [`Extractor::page`], the one entry every other path goes through:
 //!
 //! ```
-//! let a = report_scraper::clean_text("会议指出,各级计生协工作迈上新台阶。\n扫一扫在手机打开当前页");
-//! assert_eq!(a.text(), "会议指出,各级计生协工作迈上新台阶。");
+//! use report_scraper::{Extractor, Input};
+//! let page = Extractor::new().page(Input::text("会议指出,各级计生协工作迈上新台阶。\n扫一扫在手机打开当前页"))?;
+//! assert_eq!(page.text(), "会议指出,各级计生协工作迈上新台阶。");
+//! assert_eq!(page.removed[0].rule, "mobile-qr");
+//! # Ok::<(), report_scraper::Error>(())
 //! ```
 //!
 //! # Dates never get invented years
@@ -46,69 +50,57 @@
 //! # Rules are data
 //!
 //! Every removal names its [`Rule`]. The built-in rules live in
-//! `rules/noise.rules`; users add or switch off rules by name with
-//! [`Extractor::builder`].
+//! `rules/noise.rules`; [`Rule::names`] lists them with the few the
+//! pipeline applies by the page's structure; users add or switch off rules
+//! by name with [`Extractor::builder`].
 //!
 //! # Fetching and crawling
 //!
 //! With the default features, `Fetcher` fetches politely (robots.txt,
 //! per-host delay, retries, size caps, an address guard) and `Crawler`
-//! crawls sites into a resumable `CrawlState`; `default-features = false`
-//! leaves extraction alone, without tokio or reqwest.
+//! crawls sites into a resumable `CrawlState`, writing each article once
+//! through a `JsonlSink`; `default-features = false` leaves extraction
+//! alone, without tokio or reqwest.
 //!
 //! # Robustness
 //!
 //! Any input gives an `Ok` or an [`Error`], never a panic: the tree is
 //! walked without recursion, inputs are capped in size
 //! ([`DEFAULT_MAX_BYTES`]), and every pass is linear in the page's size.
+//!
+//! The design — the wings, how a page travels through them, and why — is
+//! in `DESIGN.md`.
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 
-mod article;
-mod byline;
 mod clean;
 #[cfg(feature = "crawl")]
 mod crawl;
-#[cfg(feature = "crawl")]
-mod crawler;
-mod date;
-mod decode;
-mod dom;
 mod error;
-mod extractor;
+mod extract;
 #[cfg(feature = "fetch")]
 mod fetch;
-#[cfg(feature = "fetch")]
-mod guard;
 mod html;
-mod meta;
-mod noise;
-mod repair;
-mod score;
-#[cfg(feature = "crawl")]
-mod state;
-mod split;
+mod model;
+mod plain;
 mod text;
-mod title;
+mod tuning;
 
-pub use crate::article::{Article, Block, BlockKind, Removal, Truncation};
-pub use crate::date::{DateOrigin, PubDate, Published};
-pub use crate::decode::{decode, CharsetSource, Decoded};
-pub use crate::error::{Error, ErrorKind};
-pub use crate::extractor::{Extractor, ExtractorBuilder, DEFAULT_MAX_BYTES};
-pub use crate::noise::{Action, Rule};
-#[cfg(feature = "fetch")]
-pub use crate::fetch::{Fetched, Fetcher, FetcherBuilder};
-#[cfg(feature = "fetch")]
-pub use crate::guard::is_public_address;
-#[cfg(feature = "crawl")]
-pub use crate::crawl::{canonical_url, discover_links, looks_like_article, parse_sitemap, Link, Sitemap};
-#[cfg(feature = "crawl")]
-pub use crate::crawler::{CrawlEvent, CrawledArticle, Crawler, CrawlerBuilder, Summary};
-#[cfg(feature = "crawl")]
-pub use crate::state::{Counts, CrawlState, Outcome};
+pub use crate::clean::rules::{Action, Rule};
+pub use crate::error::{Cause, Error, ErrorCode, ErrorKind};
+pub use crate::extract::{Extractor, ExtractorBuilder, Input, DEFAULT_MAX_BYTES};
+pub use crate::html::decode::{decode, CharsetSource, Decoded};
+pub use crate::model::{Article, Block, BlockKind, DateOrigin, Link, Page, PubDate, Published, Removal, Truncation};
 
-/// Extracts the article from a page's bytes with the default [`Extractor`].
+#[cfg(feature = "crawl")]
+pub use crate::crawl::{
+    canonical_url, looks_like_article, parse_sitemap, Counts, CrawlConfig, CrawlEvent, CrawlState, CrawledArticle,
+    Crawler, CrawlerBuilder, JsonlSink, Outcome, Sitemap, Summary,
+};
+#[cfg(feature = "fetch")]
+pub use crate::fetch::{is_public_address, FetchConfig, Fetched, Fetcher, FetcherBuilder};
+
+/// The article of a page's raw bytes, with the default [`Extractor`].
 ///
 /// ```
 /// let a = report_scraper::extract("<p>正文第一段,这里是内容。</p>".as_bytes(), None)?;
@@ -119,38 +111,20 @@ pub use crate::state::{Counts, CrawlState, Outcome};
 /// # Errors
 /// See [`Extractor::extract`].
 pub fn extract(bytes: &[u8], url: Option<&str>) -> Result<Article, Error> {
-    extractor::shared().extract(bytes, url)
+    extract::shared().extract(bytes, url)
 }
 
-/// Every article on a page, with the default [`Extractor`].
+/// The article in text already pulled out of a page, with the default [`Extractor`].
 ///
 /// ```
-/// let all = report_scraper::extract_all("<p>只有一篇,内容。</p>".as_bytes(), None)?;
-/// assert_eq!(all.len(), 1);
+/// let a = report_scraper::clean_text("正文,内容。\n点赞\n转发")?;
+/// assert_eq!(a.text(), "正文,内容。");
+/// assert!(report_scraper::clean_text("").is_err());
 /// # Ok::<(), report_scraper::Error>(())
 /// ```
 ///
 /// # Errors
-/// See [`Extractor::extract`].
-pub fn extract_all(bytes: &[u8], url: Option<&str>) -> Result<Vec<Article>, Error> {
-    extractor::shared().extract_all(bytes, url)
-}
-
-/// Cleans text already pulled out of a page, with the default [`Extractor`].
-///
-/// ```
-/// let a = report_scraper::clean_text("正文,内容。\n点赞\n转发");
-/// assert_eq!(a.text(), "正文,内容。");
-/// ```
-pub fn clean_text(text: &str) -> Article {
-    extractor::shared().clean_text(text)
-}
-
-/// Every article in a text, with the default [`Extractor`].
-///
-/// ```
-/// assert_eq!(report_scraper::clean_text_all("只有一篇,内容。").len(), 1);
-/// ```
-pub fn clean_text_all(text: &str) -> Vec<Article> {
-    extractor::shared().clean_text_all(text)
+/// See [`Extractor::clean_text`].
+pub fn clean_text(text: &str) -> Result<Article, Error> {
+    extract::shared().clean_text(text)
 }

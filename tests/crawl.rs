@@ -22,7 +22,7 @@ use axum::extract::{Request, State};
 use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Router;
-use report_scraper::{CrawlEvent, CrawlState, Crawler, Fetcher, Summary};
+use report_scraper::{CrawlEvent, CrawlState, Crawler, ErrorCode, Fetcher, Summary};
 use serde_json::Value;
 
 /// Pause between two requests to the host in these tests.
@@ -81,14 +81,24 @@ fn fixture_pages(pages: &mut HashMap<String, Page>, expected: &mut Vec<Expected>
     let mut dirs: Vec<PathBuf> = std::fs::read_dir(root).unwrap().map(|e| e.unwrap().path()).collect();
     dirs.sort();
     for dir in dirs {
-        let (Ok(body), Ok(json)) = (std::fs::read(dir.join("page.html")), std::fs::read_to_string(dir.join("expected.json"))) else { continue };
+        let (Ok(body), Ok(json)) =
+            (std::fs::read(dir.join("page.html")), std::fs::read_to_string(dir.join("expected.json")))
+        else {
+            continue;
+        };
         let e: Value = serde_json::from_str(&json).unwrap();
         let Some(title) = e["title"].as_str() else { continue };
         let name = dir.file_name().unwrap().to_string_lossy().into_owned();
-        let path = e["url"].as_str().map_or(format!("/news/f/{name}.html"), |u| url::Url::parse(u).unwrap().path().to_string());
+        let path = e["url"]
+            .as_str()
+            .map_or(format!("/news/f/{name}.html"), |u| url::Url::parse(u).unwrap().path().to_string());
         let content_type = e["content_type"].as_str().unwrap_or("text/html").to_string();
         if !STUBS.contains(&name.as_str()) {
-            expected.push(Expected { path: path.clone(), title: title.into(), published: e["published"].as_str().map(str::to_string) });
+            expected.push(Expected {
+                path: path.clone(),
+                title: title.into(),
+                published: e["published"].as_str().map(str::to_string),
+            });
         }
         pages.insert(path, Page { body, content_type });
     }
@@ -102,7 +112,11 @@ fn dataset_pages(pages: &mut HashMap<String, Page>, expected: &mut Vec<Expected>
         let url = url::Url::parse(t["url"].as_str().unwrap()).unwrap();
         let path = format!("/ds{}", url.path());
         let body = std::fs::read(dir.join("html").join(format!("{id}.html"))).unwrap();
-        expected.push(Expected { path: path.clone(), title: t["title"].as_str().unwrap().into(), published: t["date"].as_str().map(str::to_string) });
+        expected.push(Expected {
+            path: path.clone(),
+            title: t["title"].as_str().unwrap().into(),
+            published: t["date"].as_str().map(str::to_string),
+        });
         pages.insert(path, Page { body, content_type: "text/html".into() });
     }
 }
@@ -126,7 +140,11 @@ fn build_site() -> Site {
         ("/extra/only-in-sitemap.html", "只在站点地图中的文章", "2024-06-04 10:00"),
     ] {
         pages.insert(path.into(), article_page(title, date, BODY));
-        expected.push(Expected { path: path.into(), title: title.into(), published: Some(format!("{}T{}:00+08:00", &date[..10], &date[11..])) });
+        expected.push(Expected {
+            path: path.into(),
+            title: title.into(),
+            published: Some(format!("{}T{}:00+08:00", &date[..10], &date[11..])),
+        });
     }
     pages.insert("/private/secret.html".into(), article_page("不应抓取的文章", "2024-06-05 10:00", BODY));
     // Every article but the sitemap's is linked from the two list pages, with the faults.
@@ -152,7 +170,9 @@ async fn handle(State(site): State<Site>, req: Request) -> Response {
     };
     let base = site.base.get().cloned().unwrap_or_default();
     match path.as_str() {
-        "/robots.txt" => ([(header::CONTENT_TYPE, "text/plain")], "User-agent: *\nDisallow: /private/\n").into_response(),
+        "/robots.txt" => {
+            ([(header::CONTENT_TYPE, "text/plain")], "User-agent: *\nDisallow: /private/\n").into_response()
+        }
         "/sitemap.xml" => {
             let xml = format!("<urlset><url><loc>{base}/extra/only-in-sitemap.html</loc></url><url><loc>{base}/news/</loc></url></urlset>");
             ([(header::CONTENT_TYPE, "application/xml")], xml).into_response()
@@ -161,7 +181,9 @@ async fn handle(State(site): State<Site>, req: Request) -> Response {
         "/news/hop.html" => (StatusCode::MOVED_PERMANENTLY, [(header::LOCATION, "/news/final.html")]).into_response(),
         // Every first request of a pair fails: each fetch needs its retry.
         "/news/flaky.html" if hit % 2 == 1 => StatusCode::INTERNAL_SERVER_ERROR.into_response(),
-        "/news/busy.html" if hit % 2 == 1 => (StatusCode::TOO_MANY_REQUESTS, [(header::RETRY_AFTER, "1")]).into_response(),
+        "/news/busy.html" if hit % 2 == 1 => {
+            (StatusCode::TOO_MANY_REQUESTS, [(header::RETRY_AFTER, "1")]).into_response()
+        }
         "/news/slow.html" => {
             tokio::time::sleep(Duration::from_secs(3)).await;
             StatusCode::OK.into_response()
@@ -209,7 +231,11 @@ async fn crawl(crawler: &Crawler, state: &CrawlState) -> Crawled {
     let summary = crawler
         .run(state, &AtomicBool::new(false), |event| {
             match event {
-                CrawlEvent::Article(a) => rows.push(serde_json::to_value(a)?),
+                CrawlEvent::Articles(records) => {
+                    for a in records {
+                        rows.push(serde_json::to_value(a)?);
+                    }
+                }
                 CrawlEvent::Failed { url, error } => {
                     failed.insert(url.path().to_string(), error.kind().code().to_string());
                 }
@@ -234,7 +260,12 @@ fn same_date(expected: &str, got: &str) -> bool {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn every_article_is_emitted_once_with_its_title_and_date() {
     let (site, base) = serve().await;
-    let crawler = Crawler::builder().seed(&format!("{base}/")).sitemap(&format!("{base}/sitemap.xml")).workers(4).build(fetcher(true)).unwrap();
+    let crawler = Crawler::builder()
+        .seed(&format!("{base}/"))
+        .sitemap(&format!("{base}/sitemap.xml"))
+        .workers(4)
+        .build(fetcher(true))
+        .unwrap();
     let state = CrawlState::in_memory().unwrap();
     let Crawled { summary, rows, failed } = crawl(&crawler, &state).await;
 
@@ -265,11 +296,15 @@ async fn every_article_is_emitted_once_with_its_title_and_date() {
     assert_eq!(summary.robots, 1);
     assert_eq!(summary.duplicates, 1, "moved.html leads to final.html, recorded once");
     let fault = |p: &str| failed.get(p).map(String::as_str);
-    assert_eq!(fault("/news/missing.html"), Some("http-status"));
+    assert_eq!(fault("/news/missing.html"), Some("http-404"));
     assert_eq!(fault("/news/slow.html"), Some("timeout"));
     assert_eq!(fault("/news/huge.html"), Some("too-large"));
     assert_eq!((fault("/news/flaky.html"), fault("/news/busy.html")), (None, None), "retries should have saved them");
-    assert!(summary.errors["http-404"] >= 1 && summary.errors["timeout"] == 1, "{:?}", summary.errors);
+    assert!(
+        summary.errors[&ErrorCode::Http(404)] >= 1 && summary.errors[&ErrorCode::Timeout] == 1,
+        "{:?}",
+        summary.errors
+    );
     assert_eq!(summary.articles as usize, rows.len());
     assert_eq!(summary.queued, 0);
 }
@@ -294,7 +329,7 @@ async fn a_private_address_is_refused_unless_allowed() {
     let crawler = Crawler::builder().seed(&format!("{base}/")).build(fetcher(false)).unwrap();
     let Crawled { summary, rows, .. } = crawl(&crawler, &CrawlState::in_memory().unwrap()).await;
     assert!(rows.is_empty());
-    assert_eq!(summary.errors.get("blocked-address"), Some(&1));
+    assert_eq!(summary.errors.get(&ErrorCode::BlockedAddress), Some(&1));
     assert!(site.requests().is_empty(), "the server was reached: {:?}", site.requests());
 }
 
@@ -310,11 +345,11 @@ async fn depth_and_page_limits_hold_and_a_second_run_continues() {
     let state = CrawlState::in_memory().unwrap();
     let limited = Crawler::builder().seed(&format!("{base}/")).max_pages(5).build(fetcher(true)).unwrap();
     let first = crawl(&limited, &state).await;
-    assert_eq!(state.done().unwrap(), 5);
+    assert_eq!(state.counts().unwrap().done(), 5);
     assert!(first.summary.queued > 0);
     let more = Crawler::builder().seed(&format!("{base}/")).max_pages(9).build(fetcher(true)).unwrap();
     crawl(&more, &state).await;
-    assert_eq!(state.done().unwrap(), 9, "the limit counts pages across runs");
+    assert_eq!(state.counts().unwrap().done(), 9, "the limit counts pages across runs");
 }
 
 // ---- the example binary, killed and resumed ------------------------------
@@ -322,14 +357,27 @@ async fn depth_and_page_limits_hold_and_a_second_run_continues() {
 /// `target/<profile>/examples/crawl`, which `cargo test` builds beside the tests.
 fn example_binary() -> PathBuf {
     let exe = std::env::current_exe().unwrap();
-    let bin = exe.parent().unwrap().parent().unwrap().join("examples").join(format!("crawl{}", std::env::consts::EXE_SUFFIX));
+    let bin =
+        exe.parent().unwrap().parent().unwrap().join("examples").join(format!("crawl{}", std::env::consts::EXE_SUFFIX));
     assert!(bin.exists(), "{} is missing: `cargo test` builds it; after `cargo test --test crawl` alone run `cargo build --example crawl`", bin.display());
     bin
 }
 
 fn start_crawl(base: &str, dir: &Path, name: &str) -> Child {
     Command::new(example_binary())
-        .args(["--allow-private", "--delay", "60", "--timeout", "1", "--retries", "1", "--max-mb", "1", "--workers", "2"])
+        .args([
+            "--allow-private",
+            "--delay",
+            "60",
+            "--timeout",
+            "1",
+            "--retries",
+            "1",
+            "--max-mb",
+            "1",
+            "--workers",
+            "2",
+        ])
         .arg("--state")
         .arg(dir.join(format!("{name}.db")))
         .arg("--out")

@@ -6,17 +6,18 @@
 //! - `url`, `content_type`: inputs passed to the extractor;
 //! - `title`, `kicker`, `source`, `author`, `published` (ISO or `--MM-DD`,
 //!   `null` for none), `published_from`, `editors`;
-//! - `text` (exact), `text_contains`, `text_excludes`, `blocks_kinds`;
+//! - `text` (exact, the whole page's), `text_contains`, `text_excludes`,
+//!   `blocks_kinds` (the first article's);
 //! - `truncated` (`shown_chars`, `total_chars`, `omitted_chars`);
-//! - `removed_rules`: rules that must appear among the removals;
+//! - `removed_rules`: rules that must appear among the page's removals;
 //! - `articles`: how many articles the page holds, `second`: fields of the second;
 //! - `error`: `empty` or `not_html`.
 //!
-//! The full Article of every fixture is also kept as an insta snapshot.
+//! The full Page of every fixture is also kept as an insta snapshot.
 
 use std::path::{Path, PathBuf};
 
-use report_scraper::{Article, ErrorKind, Extractor};
+use report_scraper::{Article, ErrorKind, Extractor, Input, Page};
 use serde_json::Value;
 
 fn cases() -> Vec<PathBuf> {
@@ -45,23 +46,19 @@ fn load(dir: &Path) -> Case {
     Case { name: dir.file_name().unwrap().to_string_lossy().into_owned(), expected, html, text }
 }
 
-fn run(case: &Case) -> Result<Vec<Article>, report_scraper::Error> {
-    let ex = Extractor::new();
-    let url = case.expected["url"].as_str();
-    let (page, mut all) = match (&case.text, case.html.as_deref()) {
-        (Some(text), _) => (ex.clean_text(text), ex.clean_text_all(text)),
-        (None, Some(bytes)) => {
-            let ct = case.expected["content_type"].as_str();
-            (ex.extract_with_content_type(bytes, url, ct)?, ex.extract_all_with_content_type(bytes, url, ct)?)
-        }
+fn run(case: &Case) -> Result<Page, report_scraper::Error> {
+    let mut input = match (&case.text, case.html.as_deref()) {
+        (Some(text), _) => Input::text(text),
+        (None, Some(bytes)) => Input::html(bytes),
         (None, None) => panic!("{}: no page.html or page.txt", case.name),
     };
-    // extract() gives the first article's metadata with the page's whole body.
-    if let Some(first) = all.first_mut() {
-        first.blocks = page.blocks;
-        first.removed = page.removed;
+    if let Some(url) = case.expected["url"].as_str() {
+        input = input.url(url);
     }
-    Ok(all)
+    if let Some(ct) = case.expected["content_type"].as_str() {
+        input = input.content_type(ct);
+    }
+    Extractor::new().page(input)
 }
 
 fn check_fields(name: &str, a: &Article, want: &Value) {
@@ -85,8 +82,9 @@ fn check_fields(name: &str, a: &Article, want: &Value) {
     }
 }
 
-fn check_body(name: &str, a: &Article, want: &Value) {
-    let text = a.text();
+fn check_body(name: &str, page: &Page, want: &Value) {
+    let text = page.text();
+    let a = page.article().expect("one article at least");
     if let Some(w) = want["text"].as_str() {
         assert_eq!(text, w, "{name}: text");
     }
@@ -101,13 +99,18 @@ fn check_body(name: &str, a: &Article, want: &Value) {
         assert_eq!(Value::Array(kinds), *w, "{name}: block kinds");
     }
     if let Some(w) = want.get("truncated") {
-        let got = serde_json::to_value(a.truncated.as_ref().expect("truncated")).unwrap();
+        let truncated = page.articles.iter().find_map(|a| a.truncated.as_ref());
+        let got = serde_json::to_value(truncated.expect("truncated")).unwrap();
         for key in ["shown_chars", "total_chars", "omitted_chars"] {
             assert_eq!(got[key], w[key], "{name}: truncated.{key}");
         }
     }
     for rule in want["removed_rules"].as_array().into_iter().flatten().filter_map(Value::as_str) {
-        assert!(a.removed.iter().any(|r| r.rule == rule), "{name}: no removal by {rule}: {:?}", a.removed);
+        assert!(page.removed.iter().any(|r| r.rule == rule), "{name}: no removal by {rule}: {:?}", page.removed);
+    }
+    let names: Vec<&str> = report_scraper::Rule::names().collect();
+    for r in &page.removed {
+        assert!(names.contains(&r.rule.as_str()), "{name}: removal by {:?}, which is no rule", r.rule);
     }
 }
 
@@ -118,20 +121,21 @@ fn every_fixture_meets_its_expectations() {
         let want = &case.expected;
         match (run(&case), want["error"].as_str()) {
             (Err(e), Some(kind)) => {
-                let ok = matches!((e.kind(), kind), (ErrorKind::Empty, "empty") | (ErrorKind::NotHtml { .. }, "not_html"));
+                let ok =
+                    matches!((e.kind(), kind), (ErrorKind::Empty, "empty") | (ErrorKind::NotHtml { .. }, "not_html"));
                 assert!(ok, "{}: wrong error {e}", case.name);
             }
             (Err(e), None) => panic!("{}: {e}", case.name),
             (Ok(_), Some(kind)) => panic!("{}: expected error {kind}", case.name),
-            (Ok(all), None) => {
-                let first = all.first().expect("one article at least");
+            (Ok(page), None) => {
+                let first = page.article().expect("one article at least");
                 check_fields(&case.name, first, want);
-                check_body(&case.name, first, want);
+                check_body(&case.name, &page, want);
                 if let Some(n) = want["articles"].as_u64() {
-                    assert_eq!(all.len() as u64, n, "{}: articles", case.name);
+                    assert_eq!(page.articles.len() as u64, n, "{}: articles", case.name);
                 }
                 if let Some(second) = want.get("second") {
-                    check_fields(&case.name, all.get(1).expect("a second article"), second);
+                    check_fields(&case.name, page.articles.get(1).expect("a second article"), second);
                 }
             }
         }
@@ -142,8 +146,8 @@ fn every_fixture_meets_its_expectations() {
 fn fixture_articles_match_their_snapshots() {
     for dir in cases() {
         let case = load(&dir);
-        if let Ok(all) = run(&case) {
-            insta::assert_json_snapshot!(case.name.clone(), all);
+        if let Ok(page) = run(&case) {
+            insta::assert_json_snapshot!(case.name.clone(), page);
         }
     }
 }

@@ -10,7 +10,7 @@ use std::path::Path;
 use std::sync::LazyLock;
 
 use regex::Regex;
-use report_scraper::{Article, Extractor};
+use report_scraper::{Extractor, Input, Page};
 use serde_json::Value;
 
 static TOKEN: LazyLock<Regex> = LazyLock::new(|| {
@@ -74,18 +74,22 @@ fn score(dir: &Path) -> Score {
     for t in &truth {
         let id = t["id"].as_str().unwrap();
         let html = dir.join("html").join(format!("{id}.html"));
-        let article: Option<Article> = if html.exists() {
-            ex.extract(&std::fs::read(&html).unwrap(), t["url"].as_str()).ok()
+        let page: Option<Page> = if html.exists() {
+            let bytes = std::fs::read(&html).unwrap();
+            let input = Input::html(&bytes);
+            ex.page(t["url"].as_str().map_or(input, |u| input.url(u))).ok()
         } else {
-            Some(ex.clean_text(&std::fs::read_to_string(dir.join("text").join(format!("{id}.txt"))).unwrap()))
+            ex.page(Input::text(&std::fs::read_to_string(dir.join("text").join(format!("{id}.txt"))).unwrap())).ok()
         };
-        let text = article.as_ref().map(Article::text).unwrap_or_default();
+        // The truth holds the whole page's text; title and date are the first article's.
+        let article = page.as_ref().and_then(Page::article);
+        let text = page.as_ref().map(Page::text).unwrap_or_default();
         let want = t["text"].as_str().unwrap_or_default();
         s.f1 += f1(&tokens(&text), &tokens(want));
         s.lines_f1 += f1(&lines(&text), &lines(want));
         if t.get("date").is_some() {
             dated += 1.0;
-            let got = article.as_ref().and_then(|a| a.published.as_ref()).map(|p| p.value.to_string());
+            let got = article.and_then(|a| a.published.as_ref()).map(|p| p.value.to_string());
             s.date += f64::from(u8::from(day(got.as_deref()) == day(t["date"].as_str())));
         }
         if let Some(title) = t["title"].as_str() {
@@ -94,7 +98,7 @@ fn score(dir: &Path) -> Score {
                 .chain(t["titles"].as_array().into_iter().flatten().filter_map(Value::as_str))
                 .map(title_key)
                 .collect();
-            let got = article.as_ref().and_then(|a| a.title.as_deref()).map(title_key).unwrap_or_default();
+            let got = article.and_then(|a| a.title.as_deref()).map(title_key).unwrap_or_default();
             s.title += f64::from(u8::from(accepted.contains(&got)));
         }
     }

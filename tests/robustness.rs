@@ -6,7 +6,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Mutex;
 
 use proptest::prelude::*;
-use report_scraper::{clean_text, extract, Extractor};
+use report_scraper::{clean_text, extract, ErrorKind, Extractor, Input};
 
 /// Counts live heap bytes and the peak since the last reset, so tests can
 /// bound memory by measurement rather than by hope.
@@ -118,7 +118,11 @@ fn a_20_mb_page_extracts_in_less_than_ten_times_its_size() {
     let (result, peak) = peak_during(|| extract(page.as_bytes(), None));
     let a = result.expect("big page extracts");
     assert!(a.blocks.len() > 100_000, "{} blocks", a.blocks.len());
-    eprintln!("20 MB page: parse alone peaks at {:.1}x its size, extraction at {:.1}x", parse_peak as f64 / size as f64, peak as f64 / size as f64);
+    eprintln!(
+        "20 MB page: parse alone peaks at {:.1}x its size, extraction at {:.1}x",
+        parse_peak as f64 / size as f64,
+        peak as f64 / size as f64
+    );
     assert!(peak < parse_peak, "extraction peak {peak} vs parsing alone {parse_peak} ({size}-byte page)");
     assert!(peak < 10 * size, "peak {peak} bytes for a {size}-byte page");
 }
@@ -137,9 +141,12 @@ fn a_5_mb_text_node_and_100k_links_finish() {
 
 #[test]
 fn pages_over_the_cap_are_refused_not_read() {
-    let ex = Extractor::builder().max_bytes(1024).build();
+    let ex = Extractor::builder().max_bytes(1024).build().unwrap();
     let err = ex.extract(&vec![b'x'; 2048], None).unwrap_err();
     assert_eq!(err.to_string(), "the page has 2048 bytes, more than the limit of 1024");
+    // Text mode honours the same cap.
+    let err = ex.page(Input::text(&"字".repeat(1000))).unwrap_err();
+    assert!(matches!(err.kind(), ErrorKind::TooLarge { size: 3000, limit: 1024 }), "{err}");
 }
 
 #[test]
@@ -152,10 +159,12 @@ fn empty_and_binary_inputs_are_clear_errors() {
 #[test]
 fn text_mode_handles_hostile_text() {
     let long_line = "字".repeat(1_000_000);
-    assert_eq!(clean_text(&long_line).blocks.len(), 1);
+    assert_eq!(clean_text(&long_line).unwrap().blocks.len(), 1);
     let many_lines: String = (0..100_000).map(|i| format!("第{i}段正文,内容。\n")).collect();
-    assert_eq!(clean_text(&many_lines).blocks.len(), 100_000);
-    assert!(clean_text("\u{0}\u{feff}\u{200b}|||||").is_empty());
+    assert_eq!(clean_text(&many_lines).unwrap().blocks.len(), 100_000);
+    let err = clean_text("\u{0}\u{feff}\u{200b}|||||").unwrap_err();
+    assert!(matches!(err.kind(), ErrorKind::NoContent), "{err}");
+    assert!(matches!(clean_text(" \n\t").unwrap_err().kind(), ErrorKind::Empty));
 }
 
 proptest! {
@@ -164,13 +173,15 @@ proptest! {
     #[test]
     fn any_bytes_give_ok_or_err(bytes in proptest::collection::vec(any::<u8>(), 0..4096)) {
         let _ = extract(&bytes, None);
-        let _ = Extractor::new().extract_with_content_type(&bytes, Some("http://a.cn/2023/0307/x.html"), Some("text/html; charset=gbk"));
+        let input = Input::html(&bytes).url("http://a.cn/2023/0307/x.html").content_type("text/html; charset=gbk");
+        let _ = Extractor::new().page(input.with_links());
     }
 
     #[test]
     fn any_text_cleans_without_panic(text in "\\PC{0,2000}") {
-        let a = clean_text(&text);
-        let _ = a.text();
+        if let Ok(page) = Extractor::new().page(Input::text(&text)) {
+            let _ = page.text();
+        }
     }
 
     #[test]

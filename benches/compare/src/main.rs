@@ -35,8 +35,14 @@ const ENGINES: &[(&str, Engine)] = &[
 static EXTRACTOR: LazyLock<report_scraper::Extractor> = LazyLock::new(report_scraper::Extractor::new);
 
 fn ours(p: &Page) -> Value {
-    match EXTRACTOR.extract_html(&p.html, p.url.as_deref()) {
-        Ok(a) => json!({"text": a.text(), "title": a.title, "published": a.published.map(|d| d.value.to_string())}),
+    let input = report_scraper::Input::html(p.html.as_bytes());
+    match EXTRACTOR.page(p.url.as_deref().map_or(input, |u| input.url(u))) {
+        Ok(page) => {
+            let a = page.article();
+            let title = a.and_then(|a| a.title.clone());
+            let published = a.and_then(|a| a.published.as_ref()).map(|d| d.value.to_string());
+            json!({"text": page.text(), "title": title, "published": published})
+        }
         Err(e) => json!({"text": "", "error": e.to_string()}),
     }
 }

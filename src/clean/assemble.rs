@@ -1,0 +1,148 @@
+//! The last stage: body items and the metadata found on the lines become
+//! articles, each with its own title, date, credits and truncation.
+
+use super::byline;
+use super::date::find_date;
+use super::line::{Context, Fate, Field, Item, Line, MetaEvent, Zone};
+use super::paywall::{self, Stub};
+use super::title::Head;
+use crate::model::{Article, Block, BlockKind, DateOrigin, PubDate, Published};
+use crate::tuning::{
+    BYLINE_ABOVE_HEADLINE, BYLINE_BELOW_BODY_START, BYLINE_WINDOW, DATELINE_CHARS, META_AFTER_BODY,
+    META_BEFORE_HEADLINE,
+};
+
+/// Metadata events from every line that is near the article: the header
+/// (from just above the headline on), the body, and the first lines after it.
+pub(crate) fn meta_events(lines: &[Line], head: &Head) -> Vec<(usize, MetaEvent)> {
+    let body_end = lines.iter().rposition(|l| l.zone == Zone::Body).map_or(0, |i| i + 1);
+    let from = head.line.unwrap_or_else(|| lines.iter().position(|l| l.zone == Zone::Body).unwrap_or(0));
+    let mut events = Vec::new();
+    for (i, l) in
+        lines.iter().enumerate().take(body_end + META_AFTER_BODY).skip(from.saturating_sub(META_BEFORE_HEADLINE))
+    {
+        match &l.fate {
+            Fate::Field(Field::Source, Some(v), _) => events.push((i, MetaEvent::Source(v.clone()))),
+            Fate::Field(Field::Author, Some(v), _) => {
+                if let Some(n) = byline::names(v) {
+                    events.push((i, MetaEvent::Author(n)));
+                }
+            }
+            Fate::Field(Field::Editor, _, _) => events.push((i, MetaEvent::Editor(l.text.clone()))),
+            Fate::Byline(b) => {
+                events.extend(b.source.clone().map(|s| (i, MetaEvent::Source(s))));
+                events.extend(b.author.clone().map(|s| (i, MetaEvent::Author(s))));
+                events.extend(b.editors.iter().map(|s| (i, MetaEvent::Editor(s.clone()))));
+                events.extend(b.date.clone().map(|(d, raw)| (i, MetaEvent::Date(d, raw))));
+            }
+            _ => {}
+        }
+    }
+    events
+}
+
+/// The page's publish date: meta tags first (they are machine-written),
+/// then the byline near the headline, then the address.
+pub(crate) fn page_date(lines: &[Line], head: &Head, ctx: &Context) -> Option<Published> {
+    if let Some(d) = &ctx.date {
+        return Some(d.clone());
+    }
+    let body_start = lines.iter().position(|l| l.zone == Zone::Body).unwrap_or(0);
+    // The byline is usually just under the headline, sometimes just above it.
+    let title = head.line.unwrap_or(body_start);
+    let below = (title + 1..body_start.max(title + 1) + BYLINE_BELOW_BODY_START).take(BYLINE_WINDOW);
+    let above = (title.saturating_sub(BYLINE_ABOVE_HEADLINE)..title).rev();
+    let byline_date = below.chain(above).find_map(|i| match lines.get(i).map(|l| &l.fate) {
+        Some(Fate::Byline(b)) => b.date.clone(),
+        _ => None,
+    });
+    if let Some((d, raw)) = byline_date {
+        return Some(Published::new(d, &raw, DateOrigin::Byline));
+    }
+    let url = ctx.url.as_deref()?;
+    PubDate::from_url(url).map(|d| Published::new(d, url, DateOrigin::Url))
+}
+
+/// What the articles of a page are made of.
+pub(crate) struct Parts<'a> {
+    pub items: Vec<Item>,
+    /// Where each article starts: indexes into `items`, the first 0.
+    pub starts: Vec<usize>,
+    pub events: &'a [(usize, MetaEvent)],
+    pub page_date: Option<Published>,
+    pub head: &'a Head,
+    pub stubs: &'a [Stub],
+}
+
+impl Parts<'_> {
+    /// One article per start; a later article's headline item is its title, not its body.
+    pub(crate) fn articles(self) -> Vec<Article> {
+        let mut articles: Vec<Article> = (0..self.starts.len()).map(|j| self.meta(j)).collect();
+        // Blocks are moved, not copied: a 20 MB page's text is held once.
+        let mut part = 0;
+        for (i, it) in self.items.into_iter().enumerate() {
+            if self.starts.get(part + 1) == Some(&i) {
+                part += 1;
+                continue;
+            }
+            if let Some(a) = articles.get_mut(part) {
+                a.blocks.push(Block::new(it.kind, it.text));
+            }
+        }
+        articles
+    }
+
+    /// The lines `[first, end)` of the `j`th article: the first article
+    /// reaches back to the top of the page, the last to its end.
+    fn span(&self, j: usize) -> (usize, usize) {
+        let pos = |k: Option<&usize>| k.and_then(|&k| self.items.get(k)).map(|it| it.pos);
+        let first = if j == 0 { 0 } else { pos(self.starts.get(j)).unwrap_or(0) };
+        (first, pos(self.starts.get(j + 1)).unwrap_or(usize::MAX))
+    }
+
+    /// The metadata of the `j`th article.
+    fn meta(&self, j: usize) -> Article {
+        let (first, end) = self.span(j);
+        let mut a = Article::default();
+        apply(&mut a, self.events.iter().filter(|(p, _)| (first..end).contains(p)).map(|(_, e)| e));
+        let from = self.starts.get(j).copied().unwrap_or(0);
+        let to = self.starts.get(j + 1).copied().unwrap_or(self.items.len());
+        let body = self.items.get(from..to).unwrap_or_default();
+        if j == 0 {
+            a.title = self.head.title.clone();
+            a.kicker = self.head.kicker.clone();
+            a.subtitle = self.head.subtitle.clone();
+            a.published = self.page_date.clone().or(a.published);
+        } else {
+            a.title = body.first().map(|it| it.text.clone());
+        }
+        if a.published.is_none() {
+            let skip = usize::from(j > 0);
+            a.published = dateline(body.get(skip..).unwrap_or_default());
+        }
+        a.truncated = paywall::truncation(self.stubs.iter().filter(|s| (first..end).contains(&s.pos)));
+        a
+    }
+}
+
+fn apply<'a>(a: &mut Article, events: impl Iterator<Item = &'a MetaEvent>) {
+    for e in events {
+        match e {
+            MetaEvent::Source(s) if a.source.is_none() => a.source = Some(s.clone()),
+            MetaEvent::Author(s) if a.author.is_none() => a.author = Some(s.clone()),
+            MetaEvent::Editor(s) => a.editors.push(s.clone()),
+            MetaEvent::Date(d, raw) if a.published.is_none() => {
+                a.published = Some(Published::new(*d, raw, DateOrigin::Byline));
+            }
+            _ => {}
+        }
+    }
+}
+
+/// A date opening the first paragraph (`11月8日上午,…`), for articles with no dated byline.
+fn dateline(items: &[Item]) -> Option<Published> {
+    let first = items.iter().find(|i| i.kind == BlockKind::Paragraph)?;
+    let opening: String = first.text.chars().take(DATELINE_CHARS).collect();
+    let (d, raw) = find_date(&opening, true)?;
+    opening.starts_with(raw.trim()).then(|| Published::new(d, &raw, DateOrigin::Body))
+}

@@ -1,0 +1,212 @@
+//! The body: kept lines of the main region, minus the headline's lines,
+//! cut at an end-of-article marker, with broken paragraphs rejoined.
+
+use std::collections::HashMap;
+use std::hash::{Hash, Hasher};
+
+use super::line::{Fate, Item, Line, Zone};
+use super::repair;
+use super::rules::{RuleSet, BYLINE, DUPLICATE_LINE, OUTSIDE_ARTICLE};
+use super::title::Head;
+use crate::model::{BlockKind, Removal};
+use crate::text::{is_headline_like, measure, units, Measure};
+use crate::tuning::{GUESSED_HEADING_UNITS, REPEATED_SHORT_UNITS};
+
+/// How the body is read off the lines.
+pub(crate) struct Reader<'a> {
+    pub head: &'a Head,
+    pub rules: &'a RuleSet,
+    /// Block kinds come from tags; otherwise headings are guessed and long lines may wrap.
+    pub blocks_marked: bool,
+}
+
+impl Reader<'_> {
+    /// The body's items; every line left out goes to `removed`, named by its rule.
+    ///
+    /// A marker (相关新闻, Related) with more article text after it than
+    /// before it is a box inside the article: only the marker and the short
+    /// lines after it go, up to the next paragraph. Otherwise it ends the
+    /// article.
+    pub(crate) fn items(&self, lines: Vec<Line>, removed: &mut Vec<Removal>) -> Vec<Item> {
+        let prose_units: Vec<usize> = lines.iter().map(prose).collect();
+        let mut prose_after: usize = prose_units.iter().sum();
+        let mut prose_before = 0usize;
+        let mut items: Vec<Item> = Vec::new();
+        let mut seen = HashMap::new();
+        let mut end: Option<String> = None;
+        let mut in_box: Option<String> = None;
+        for (i, (l, p)) in lines.into_iter().zip(prose_units).enumerate() {
+            prose_after -= p;
+            if l.zone != Zone::Body {
+                if !(l.zone == Zone::Before && self.head.line == Some(i)) {
+                    // The rule that judged the line names its removal; failing one, its place does.
+                    let rule = match l.fate {
+                        Fate::Drop(rule) | Fate::Tail(rule) | Fate::Field(_, _, rule) => rule,
+                        Fate::Byline(_) => BYLINE.to_string(),
+                        Fate::Keep => OUTSIDE_ARTICLE.to_string(),
+                    };
+                    removed.push(Removal::new(rule, l.text));
+                }
+                continue;
+            }
+            if let Some(rule) = end.as_ref().or(in_box.as_ref().filter(|_| p == 0)) {
+                removed.push(Removal::new(rule.clone(), l.text));
+                continue;
+            }
+            in_box = None;
+            prose_before += p;
+            match l.fate {
+                Fate::Keep if self.head.is_head_line(i, &l.text) => {}
+                // Galleries and templates repeat credits ("Photo: AP", "Close") and captions.
+                Fate::Keep if self.rules.applies(DUPLICATE_LINE) && repeated(&mut seen, &l.text) => {
+                    removed.push(Removal::new(DUPLICATE_LINE, l.text))
+                }
+                Fate::Keep => self.push(&mut items, i, l.text, l.kind),
+                Fate::Tail(rule) if !items.is_empty() => {
+                    removed.push(Removal::new(rule.clone(), l.text));
+                    if prose_after > prose_before {
+                        in_box = Some(rule);
+                    } else {
+                        end = Some(rule);
+                    }
+                }
+                Fate::Drop(rule) | Fate::Tail(rule) | Fate::Field(_, _, rule) => {
+                    removed.push(Removal::new(rule, l.text))
+                }
+                Fate::Byline(_) if self.rules.applies(BYLINE) => removed.push(Removal::new(BYLINE, l.text)),
+                Fate::Byline(_) => self.push(&mut items, i, l.text, l.kind),
+            }
+        }
+        items
+    }
+
+    /// Adds a kept line: joined to the paragraph it continues, or as an item of its own.
+    fn push(&self, items: &mut Vec<Item>, pos: usize, mut text: String, kind: BlockKind) {
+        let guess = !self.blocks_marked;
+        if items.is_empty() {
+            text = self.head.strip_title_prefix(&text);
+        }
+        if let Some(prev) = items.last_mut() {
+            if prev.kind == BlockKind::Table && kind == BlockKind::Table {
+                prev.text.push('\n');
+                prev.text.push_str(&text);
+                return;
+            }
+            // A guessed heading may be the start of a paragraph broken off.
+            let prev_open = prev.kind == BlockKind::Paragraph || guess && prev.kind == BlockKind::Heading;
+            let joinable = prev_open && matches!(kind, BlockKind::Paragraph | BlockKind::Heading);
+            if joinable && repair::continues(&prev.text, &text, guess) {
+                prev.text.push_str(&text);
+                prev.kind =
+                    if guess && looks_like_heading(&prev.text) { BlockKind::Heading } else { BlockKind::Paragraph };
+                return;
+            }
+        }
+        let numbered = repair::ENUMERATION.is_match(&text);
+        let heading = kind == BlockKind::Paragraph && (guess || numbered) && looks_like_heading(&text);
+        let kind = if heading { BlockKind::Heading } else { kind };
+        items.push(Item { pos, kind, text });
+    }
+}
+
+/// The units of running text a body line holds (0 for anything else).
+fn prose(l: &Line) -> usize {
+    let m = if l.zone == Zone::Body && matches!(l.fate, Fate::Keep) { measure(&l.text) } else { Measure::default() };
+    if m.is_prose() {
+        m.units
+    } else {
+        0
+    }
+}
+
+/// A short line seen before, or any line seen twice before: two photos may
+/// share a caption, a carousel prints it once a slide. Lines are keyed by a
+/// hash so the body's text is not held twice.
+fn repeated(seen: &mut HashMap<u64, usize>, text: &str) -> bool {
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    text.hash(&mut h);
+    let n = seen.entry(h.finish()).or_insert(0);
+    *n += 1;
+    *n > 2 || *n > 1 && units(text) <= REPEATED_SHORT_UNITS
+}
+
+/// A short unpunctuated line between paragraphs, read as a heading.
+fn looks_like_heading(text: &str) -> bool {
+    is_headline_like(text) && units(text) <= GUESSED_HEADING_UNITS
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const PROSE: &str = "会议指出,各级计生协要深入贯彻落实会议精神,扎实推动各项任务落实。";
+    const PROSE2: &str = "会议要求,要加强基层组织建设,创新服务方式,推动协会工作提质增效。";
+    const PROSE3: &str = "会议强调,要聚焦生育支持和家庭健康服务,更好地服务广大群众。";
+
+    fn line(text: &str, fate: Fate) -> Line {
+        Line { text: text.into(), kind: BlockKind::Paragraph, zone: Zone::Body, title_candidate: false, fate }
+    }
+
+    fn read(lines: Vec<Line>) -> (Vec<String>, Vec<(String, String)>) {
+        let rules = RuleSet::new(Vec::new(), true, &[]).unwrap();
+        let head = Head::default();
+        let reader = Reader { head: &head, rules: &rules, blocks_marked: true };
+        let mut removed = Vec::new();
+        let items = reader.items(lines, &mut removed);
+        (items.into_iter().map(|i| i.text).collect(), removed.into_iter().map(|r| (r.rule, r.text)).collect())
+    }
+
+    #[test]
+    fn a_marker_with_more_article_after_it_is_a_box_not_the_end() {
+        let (kept, removed) = read(vec![
+            line(PROSE, Fate::Keep),
+            line("相关新闻", Fate::Tail("related".into())),
+            line("另一篇文章的标题", Fate::Keep),
+            line(PROSE2, Fate::Keep),
+            line(PROSE3, Fate::Keep),
+        ]);
+        assert_eq!(kept, [PROSE, PROSE2, PROSE3]);
+        assert_eq!(removed, [("related".into(), "相关新闻".into()), ("related".into(), "另一篇文章的标题".into())]);
+    }
+
+    #[test]
+    fn a_marker_with_less_article_after_it_ends_the_article() {
+        let (kept, removed) = read(vec![
+            line(PROSE, Fate::Keep),
+            line(PROSE2, Fate::Keep),
+            line("相关新闻", Fate::Tail("related".into())),
+            line(PROSE3, Fate::Keep),
+            line("另一篇文章的标题", Fate::Keep),
+        ]);
+        assert_eq!(kept, [PROSE, PROSE2]);
+        assert_eq!(removed.len(), 3);
+        assert!(removed.iter().all(|(rule, _)| rule == "related"));
+    }
+
+    #[test]
+    fn a_marker_before_any_article_text_only_removes_itself() {
+        let (kept, removed) = read(vec![line("相关新闻", Fate::Tail("related".into())), line(PROSE, Fate::Keep)]);
+        assert_eq!(kept, [PROSE]);
+        assert_eq!(removed, [("related".into(), "相关新闻".into())]);
+    }
+
+    #[test]
+    fn short_lines_repeat_once_long_lines_twice() {
+        let mut seen = HashMap::new();
+        assert!(!repeated(&mut seen, "Photo: AP"));
+        assert!(repeated(&mut seen, "Photo: AP"));
+        assert!(!repeated(&mut seen, PROSE));
+        assert!(!repeated(&mut seen, PROSE));
+        assert!(repeated(&mut seen, PROSE));
+    }
+
+    #[test]
+    fn switching_duplicate_line_off_keeps_repeats() {
+        let rules = RuleSet::new(Vec::new(), true, &[DUPLICATE_LINE.into()]).unwrap();
+        let head = Head::default();
+        let reader = Reader { head: &head, rules: &rules, blocks_marked: true };
+        let lines =
+            vec![line("图片来源:新华社", Fate::Keep), line(PROSE, Fate::Keep), line("图片来源:新华社", Fate::Keep)];
+        assert_eq!(reader.items(lines, &mut Vec::new()).len(), 3);
+    }
+}

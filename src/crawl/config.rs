@@ -1,0 +1,196 @@
+//! The crawler's configuration: set on a builder, readable after build.
+
+use crate::extract::Extractor;
+
+/// What a [`Crawler`](crate::Crawler) crawls and how; fixed when it is built, read with
+/// [`Crawler::config`](crate::Crawler::config).
+///
+/// ```
+/// let crawler = report_scraper::Crawler::builder()
+///     .seed("https://www.chinafpa.org.cn/")
+///     .max_depth(2)
+///     .build(report_scraper::Fetcher::builder().build()?)?;
+/// assert_eq!(crawler.config().max_depth(), 2);
+/// assert_eq!(crawler.config().seeds(), ["https://www.chinafpa.org.cn/"]);
+/// # Ok::<(), report_scraper::Error>(())
+/// ```
+#[derive(Debug, Clone)]
+pub struct CrawlConfig {
+    pub(crate) seeds: Vec<String>,
+    pub(crate) sitemaps: Vec<String>,
+    pub(crate) hosts: Vec<String>,
+    max_depth: u32,
+    max_pages: u64,
+    workers: usize,
+    extractor: Extractor,
+}
+
+impl Default for CrawlConfig {
+    fn default() -> Self {
+        CrawlConfig {
+            seeds: Vec::new(),
+            sitemaps: Vec::new(),
+            hosts: Vec::new(),
+            max_depth: 5,
+            max_pages: 10_000,
+            workers: 8,
+            extractor: Extractor::default(),
+        }
+    }
+}
+
+impl CrawlConfig {
+    /// The addresses the crawl starts from.
+    pub fn seeds(&self) -> &[String] {
+        &self.seeds
+    }
+
+    /// The sitemaps whose pages start the crawl.
+    pub fn sitemaps(&self) -> &[String] {
+        &self.sitemaps
+    }
+
+    /// The hosts named with [`CrawlerBuilder::allow_host`] (empty: the seeds' and sitemaps' hosts).
+    pub fn hosts(&self) -> &[String] {
+        &self.hosts
+    }
+
+    /// Links followed away from a seed (default 5).
+    pub fn max_depth(&self) -> u32 {
+        self.max_depth
+    }
+
+    /// Addresses fetched in all, across resumed runs (default 10,000).
+    pub fn max_pages(&self) -> u64 {
+        self.max_pages
+    }
+
+    /// Pages in flight at once (default 8).
+    pub fn workers(&self) -> usize {
+        self.workers
+    }
+
+    /// The extractor crawled pages go through (default: the built-in rules).
+    pub fn extractor(&self) -> &Extractor {
+        &self.extractor
+    }
+}
+
+/// Configures a [`Crawler`](crate::Crawler); every setting can be read back from
+/// [`Crawler::config`](crate::Crawler::config).
+///
+/// ```
+/// let crawler = report_scraper::Crawler::builder()
+///     .seed("https://www.chinafpa.org.cn/")
+///     .sitemap("https://www.chinafpa.org.cn/sitemap.xml")
+///     .allow_host("news.chinafpa.org.cn")
+///     .max_depth(3)
+///     .max_pages(5000)
+///     .workers(4)
+///     .build(report_scraper::Fetcher::builder().build()?)?;
+/// assert!(crawler.in_scope(&"https://news.chinafpa.org.cn/a/1.html".parse().unwrap()));
+/// assert_eq!(crawler.config().workers(), 4);
+/// # Ok::<(), report_scraper::Error>(())
+/// ```
+#[derive(Debug, Clone, Default)]
+#[must_use]
+pub struct CrawlerBuilder {
+    pub(crate) config: CrawlConfig,
+}
+
+impl CrawlerBuilder {
+    /// An address to start from (depth 0). Its host is allowed unless
+    /// [`allow_host`](Self::allow_host) names the hosts.
+    ///
+    /// ```
+    /// let c = report_scraper::Crawler::builder().seed("http://www.example.cn/news/")
+    ///     .build(report_scraper::Fetcher::builder().build()?)?;
+    /// assert!(c.in_scope(&"http://www.example.cn/other/1.html".parse().unwrap()));
+    /// assert!(!c.in_scope(&"http://elsewhere.cn/1.html".parse().unwrap()));
+    /// # Ok::<(), report_scraper::Error>(())
+    /// ```
+    pub fn seed(mut self, url: &str) -> Self {
+        self.config.seeds.push(url.to_string());
+        self
+    }
+
+    /// A sitemap (or sitemap index, gzip or not) whose pages start the crawl.
+    ///
+    /// ```
+    /// let c = report_scraper::Crawler::builder().sitemap("http://www.example.cn/sitemap.xml")
+    ///     .build(report_scraper::Fetcher::builder().build()?)?;
+    /// assert!(c.in_scope(&"http://www.example.cn/a/1.html".parse().unwrap()));
+    /// # Ok::<(), report_scraper::Error>(())
+    /// ```
+    pub fn sitemap(mut self, url: &str) -> Self {
+        self.config.sitemaps.push(url.to_string());
+        self
+    }
+
+    /// A host whose pages may be fetched. Without any, the seeds' and
+    /// sitemaps' hosts are allowed.
+    ///
+    /// ```
+    /// let c = report_scraper::Crawler::builder().seed("http://www.example.cn/").allow_host("news.example.cn")
+    ///     .build(report_scraper::Fetcher::builder().build()?)?;
+    /// assert!(c.in_scope(&"http://news.example.cn/1.html".parse().unwrap()));
+    /// assert!(!c.in_scope(&"http://www.example.cn/1.html".parse().unwrap()), "named hosts replace the seeds'");
+    /// # Ok::<(), report_scraper::Error>(())
+    /// ```
+    pub fn allow_host(mut self, host: &str) -> Self {
+        self.config.hosts.push(host.trim().to_ascii_lowercase());
+        self
+    }
+
+    /// Links followed away from a seed (default 5); "next page" links of a
+    /// list do not count, so a long list is read to its end.
+    ///
+    /// ```
+    /// let c = report_scraper::Crawler::builder().max_depth(1).build(report_scraper::Fetcher::builder().build()?)?;
+    /// assert_eq!(c.config().max_depth(), 1);
+    /// # Ok::<(), report_scraper::Error>(())
+    /// ```
+    pub fn max_depth(mut self, depth: u32) -> Self {
+        self.config.max_depth = depth;
+        self
+    }
+
+    /// Addresses fetched in all, counted across resumed runs (default 10,000).
+    ///
+    /// ```
+    /// let c = report_scraper::Crawler::builder().max_pages(100).build(report_scraper::Fetcher::builder().build()?)?;
+    /// assert_eq!(c.config().max_pages(), 100);
+    /// # Ok::<(), report_scraper::Error>(())
+    /// ```
+    pub fn max_pages(mut self, pages: u64) -> Self {
+        self.config.max_pages = pages;
+        self
+    }
+
+    /// Pages in flight at once (default 8, at least 1); the fetcher's
+    /// per-host politeness still applies, so more workers help across hosts.
+    ///
+    /// ```
+    /// let c = report_scraper::Crawler::builder().workers(0).build(report_scraper::Fetcher::builder().build()?)?;
+    /// assert_eq!(c.config().workers(), 1);
+    /// # Ok::<(), report_scraper::Error>(())
+    /// ```
+    pub fn workers(mut self, workers: usize) -> Self {
+        self.config.workers = workers.max(1);
+        self
+    }
+
+    /// The extractor crawled pages go through: your rules, your size cap.
+    ///
+    /// ```
+    /// use report_scraper::{Crawler, Extractor, Fetcher};
+    /// let ex = Extractor::builder().disable_rule("mobile-qr").build()?;
+    /// let c = Crawler::builder().extractor(ex).build(Fetcher::builder().build()?)?;
+    /// assert!(!c.config().extractor().rule_names().any(|n| n == "mobile-qr"));
+    /// # Ok::<(), report_scraper::Error>(())
+    /// ```
+    pub fn extractor(mut self, extractor: Extractor) -> Self {
+        self.config.extractor = extractor;
+        self
+    }
+}

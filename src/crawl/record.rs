@@ -1,0 +1,174 @@
+//! What a crawl hands out: a record per article (written and read back the
+//! same way), an event per address, and a summary per run.
+
+use std::collections::BTreeMap;
+use std::time::Duration;
+
+use jiff::Timestamp;
+use serde::{Deserialize, Serialize};
+use url::Url;
+
+use crate::error::{Error, ErrorCode};
+use crate::model::Article;
+use crate::text::measure;
+use crate::tuning::{ARTICLE_MIN_PUNCT, ARTICLE_MIN_UNITS};
+
+/// An article found by a crawl: one JSON object a line in the output,
+/// `url`, `final_url`, `fetched_at`, `depth`, `part` and `parts` (a page
+/// holding several articles gives one record each), then the [`Article`]'s
+/// fields and its `text`. Reads back with serde as written (`text` is
+/// derived from the blocks and ignored on reading).
+///
+/// ```
+/// let line = r#"{"url":"http://a.cn/1.html","final_url":"http://a.cn/1.html","fetched_at":"2025-02-20T13:14:00Z",
+///   "depth":1,"part":0,"parts":1,"title":"会议召开","blocks":[{"kind":"paragraph","text":"正文。"}],"text":"正文。"}"#;
+/// let record: report_scraper::CrawledArticle = serde_json::from_str(line)?;
+/// assert_eq!(record.article.title.as_deref(), Some("会议召开"));
+/// assert_eq!(serde_json::to_value(&record)?["text"], "正文。");
+/// # Ok::<(), serde_json::Error>(())
+/// ```
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[non_exhaustive]
+pub struct CrawledArticle {
+    /// The address taken from the frontier.
+    pub url: Url,
+    /// The address after redirects.
+    pub final_url: Url,
+    /// When the response arrived.
+    pub fetched_at: Timestamp,
+    /// Links followed from a seed to reach it.
+    pub depth: u32,
+    /// Which of the page's recorded articles this is, from 0.
+    #[serde(default)]
+    pub part: u32,
+    /// How many articles were recorded from the page.
+    #[serde(default = "one")]
+    pub parts: u32,
+    /// What was extracted.
+    #[serde(flatten)]
+    pub article: Article,
+}
+
+fn one() -> u32 {
+    1
+}
+
+/// The record as written: the fields, then the body as plain text.
+#[derive(Serialize)]
+struct Written<'a> {
+    url: &'a Url,
+    final_url: &'a Url,
+    fetched_at: Timestamp,
+    depth: u32,
+    part: u32,
+    parts: u32,
+    #[serde(flatten)]
+    article: &'a Article,
+    text: String,
+}
+
+impl Serialize for CrawledArticle {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        Written {
+            url: &self.url,
+            final_url: &self.final_url,
+            fetched_at: self.fetched_at,
+            depth: self.depth,
+            part: self.part,
+            parts: self.parts,
+            article: &self.article,
+            text: self.article.text(),
+        }
+        .serialize(serializer)
+    }
+}
+
+/// What happened to one address; the crawl hands each to its sink once.
+#[derive(Debug)]
+#[non_exhaustive]
+pub enum CrawlEvent<'a> {
+    /// The page's articles (most pages hold one): write them out, together.
+    Articles(&'a [CrawledArticle]),
+    /// A list or index page, followed and not recorded.
+    List {
+        /// Its address.
+        url: &'a Url,
+        /// Addresses it added to the frontier.
+        new_links: usize,
+    },
+    /// robots.txt disallows it; it was not fetched.
+    Robots {
+        /// Its address.
+        url: &'a Url,
+    },
+    /// It redirected to an address seen already.
+    Duplicate {
+        /// Its address.
+        url: &'a Url,
+        /// Where it led.
+        final_url: &'a Url,
+    },
+    /// Fetching, decoding or extracting failed.
+    Failed {
+        /// Its address.
+        url: &'a Url,
+        /// What went wrong.
+        error: &'a Error,
+    },
+}
+
+/// What a [`Crawler::run`](crate::Crawler::run) did.
+#[derive(Debug, Clone, Default)]
+#[non_exhaustive]
+pub struct Summary {
+    /// Responses received (article pages, lists and duplicates).
+    pub fetched: u64,
+    /// Articles handed to the sink.
+    pub articles: u64,
+    /// List pages followed.
+    pub lists: u64,
+    /// Addresses refused by robots.txt.
+    pub robots: u64,
+    /// Redirects to a page seen already.
+    pub duplicates: u64,
+    /// Failures by kind (`timeout`, `http-404`, `blocked-address`…).
+    pub errors: BTreeMap<ErrorCode, u64>,
+    /// Addresses left in the frontier (stopped early or page limit reached).
+    pub queued: u64,
+    /// True when the stop flag ended the run.
+    pub stopped: bool,
+    /// Wall time of the run.
+    pub elapsed: Duration,
+    /// Time spent decoding, parsing, extracting and finding links, summed over
+    /// the blocking threads that do it: the CPU time of that work when the
+    /// threads do not outnumber the cores, more when they wait for one.
+    pub extracting: Duration,
+    /// Bytes received.
+    pub bytes: u64,
+}
+
+impl Summary {
+    /// Failures of every kind.
+    ///
+    /// ```
+    /// assert_eq!(report_scraper::Summary::default().failed(), 0);
+    /// ```
+    pub fn failed(&self) -> u64 {
+        self.errors.values().sum()
+    }
+}
+
+/// Whether an extracted article is worth recording, not a list or index
+/// page read as one: a headline and a body of real length.
+///
+/// ```
+/// let a = report_scraper::clean_text("全省计生协工作会议召开\n会议在广州召开,总结2024年工作,部署2025年重点任务。会议要求,各级计生协要全面深化改革,健全工作服务体系,扎实落实各项重点任务。")?;
+/// assert!(report_scraper::looks_like_article(&a));
+/// let stub = report_scraper::clean_text("会议召开\n会议在广州召开。")?;
+/// assert!(!report_scraper::looks_like_article(&stub));
+/// # Ok::<(), report_scraper::Error>(())
+/// ```
+pub fn looks_like_article(a: &Article) -> bool {
+    let m = measure(&a.text());
+    a.title.is_some() && m.units >= ARTICLE_MIN_UNITS && m.punct >= ARTICLE_MIN_PUNCT
+}

@@ -1,0 +1,278 @@
+//! The front door: an immutable [`Extractor`] built once, used for any
+//! number of pages, with one entry ([`Extractor::page`]) that every path
+//! goes through: the one-line helpers, the fetcher and the crawler.
+
+mod input;
+
+use std::sync::LazyLock;
+
+pub use input::Input;
+
+use self::input::Body;
+use crate::clean;
+use crate::clean::rules::{Rule, RuleSet};
+use crate::error::{Error, ErrorKind};
+use crate::html::{self, decode};
+use crate::model::{Article, Page};
+use crate::plain;
+
+/// Pages (and texts) larger than this are refused unless the builder raises the cap.
+pub const DEFAULT_MAX_BYTES: usize = 32 * 1024 * 1024;
+
+/// Extracts articles with a fixed configuration. Cheap to share across
+/// threads; build one and reuse it.
+///
+/// ```
+/// use report_scraper::{Extractor, Input};
+/// let text = "第一段正文,讲述会议召开的情况和主要内容。\n中国竞彩网\n第二段正文,讲述会议部署的重点工作任务。";
+/// assert!(!report_scraper::clean_text(text)?.text().contains("中国竞彩网"));
+/// let ex = Extractor::builder().disable_rule("gambling-spam").build()?;
+/// assert!(ex.page(Input::text(text))?.text().contains("中国竞彩网"));
+/// # Ok::<(), report_scraper::Error>(())
+/// ```
+#[derive(Debug, Clone)]
+pub struct Extractor {
+    rules: RuleSet,
+    max_bytes: usize,
+}
+
+/// Builds an [`Extractor`].
+///
+/// ```
+/// let ex = report_scraper::Extractor::builder().max_bytes(1024).build()?;
+/// assert!(ex.extract(&vec![b'a'; 2048], None).is_err());
+/// # Ok::<(), report_scraper::Error>(())
+/// ```
+#[derive(Debug, Clone)]
+#[must_use]
+pub struct ExtractorBuilder {
+    user: Vec<Rule>,
+    disabled: Vec<String>,
+    builtin: bool,
+    max_bytes: usize,
+}
+
+impl Default for ExtractorBuilder {
+    fn default() -> Self {
+        Self { user: Vec::new(), disabled: Vec::new(), builtin: true, max_bytes: DEFAULT_MAX_BYTES }
+    }
+}
+
+impl ExtractorBuilder {
+    /// Adds a rule; user rules are tried before the built-in ones.
+    ///
+    /// ```
+    /// use report_scraper::{Action, Extractor, Input, Rule};
+    /// let ex = Extractor::builder().rule(Rule::new("house-ad", Action::DropLine, "^本站热线")?).build()?;
+    /// let page = ex.page(Input::text("第一段正文,讲述会议召开的情况。\n本站热线:12345\n第二段正文,讲述会议部署的任务。"))?;
+    /// assert_eq!(page.text(), "第一段正文,讲述会议召开的情况。\n第二段正文,讲述会议部署的任务。");
+    /// assert!(page.removed.iter().any(|r| r.rule == "house-ad" && r.text == "本站热线:12345"));
+    /// # Ok::<(), report_scraper::Error>(())
+    /// ```
+    pub fn rule(mut self, rule: Rule) -> Self {
+        self.user.push(rule);
+        self
+    }
+
+    /// Switches off a rule by name: a built-in one (see [`Rule::names`]) or
+    /// one added with [`rule`](Self::rule). [`build`](Self::build) refuses a
+    /// name no rule has.
+    ///
+    /// ```
+    /// use report_scraper::{Extractor, Input};
+    /// let text = "第一段正文,讲述会议召开的情况。\n扫一扫在手机打开当前页\n第二段正文,讲述会议部署的任务。";
+    /// let ex = Extractor::builder().disable_rule("mobile-qr").build()?;
+    /// assert!(ex.page(Input::text(text))?.text().contains("扫一扫"));
+    /// assert!(Extractor::builder().disable_rule("mobile-qrr").build().is_err());
+    /// # Ok::<(), report_scraper::Error>(())
+    /// ```
+    pub fn disable_rule(mut self, name: &str) -> Self {
+        self.disabled.push(name.to_string());
+        self
+    }
+
+    /// Uses only the rules added with [`rule`](Self::rule).
+    ///
+    /// ```
+    /// use report_scraper::{Extractor, Input};
+    /// let ex = Extractor::builder().without_builtin_rules().build()?;
+    /// let page = ex.page(Input::text("第一段正文,讲述会议召开的情况。\n点赞\n第二段正文,讲述会议部署的任务。"))?;
+    /// assert!(page.text().contains("点赞"));
+    /// # Ok::<(), report_scraper::Error>(())
+    /// ```
+    pub fn without_builtin_rules(mut self) -> Self {
+        self.builtin = false;
+        self
+    }
+
+    /// Refuses inputs larger than `bytes`, HTML or text (default [`DEFAULT_MAX_BYTES`]).
+    ///
+    /// ```
+    /// let ex = report_scraper::Extractor::builder().max_bytes(10).build()?;
+    /// let err = ex.extract(b"<p>0123456789 0123456789</p>", None).unwrap_err();
+    /// assert!(matches!(err.kind(), report_scraper::ErrorKind::TooLarge { .. }));
+    /// # Ok::<(), report_scraper::Error>(())
+    /// ```
+    pub fn max_bytes(mut self, bytes: usize) -> Self {
+        self.max_bytes = bytes;
+        self
+    }
+
+    /// Compiles the rule set.
+    ///
+    /// ```
+    /// let ex = report_scraper::Extractor::builder().build()?;
+    /// assert_eq!(ex.max_bytes(), report_scraper::DEFAULT_MAX_BYTES);
+    /// # Ok::<(), report_scraper::Error>(())
+    /// ```
+    ///
+    /// # Errors
+    /// [`ErrorKind::UnknownRule`] when [`disable_rule`](Self::disable_rule)
+    /// named no rule, [`ErrorKind::FixedRule`] for `outside-article`.
+    pub fn build(self) -> Result<Extractor, Error> {
+        let rules = RuleSet::new(self.user, self.builtin, &self.disabled)?;
+        Ok(Extractor { rules, max_bytes: self.max_bytes })
+    }
+}
+
+static DEFAULT: LazyLock<Extractor> =
+    LazyLock::new(|| Extractor::builder().build().expect("the default configuration is valid"));
+
+/// The default extractor, compiled once per process.
+pub(crate) fn shared() -> &'static Extractor {
+    &DEFAULT
+}
+
+impl Default for Extractor {
+    fn default() -> Self {
+        DEFAULT.clone()
+    }
+}
+
+impl Extractor {
+    /// An extractor with the built-in rules and default limits.
+    ///
+    /// ```
+    /// let ex = report_scraper::Extractor::new();
+    /// assert_eq!(ex.max_bytes(), report_scraper::DEFAULT_MAX_BYTES);
+    /// ```
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Starts a configuration.
+    ///
+    /// ```
+    /// let ex = report_scraper::Extractor::builder().max_bytes(1 << 20).build()?;
+    /// assert_eq!(ex.max_bytes(), 1 << 20);
+    /// # Ok::<(), report_scraper::Error>(())
+    /// ```
+    pub fn builder() -> ExtractorBuilder {
+        ExtractorBuilder::default()
+    }
+
+    /// Extracts a page: its articles, every removal, and its links when the
+    /// input [asks for them](Input::with_links). The one entry every other way
+    /// in goes through. A page with text but no article is not an error:
+    /// it comes back with no articles (and its links).
+    ///
+    /// ```
+    /// use report_scraper::{Extractor, Input};
+    /// let html = "<html><head><title>会议召开_某某协会</title></head><body>\
+    ///   <div class=nav><a href=/>首页</a> <a href=/a>新闻</a></div>\
+    ///   <h1>会议召开</h1><div class=info>发布时间:2025-02-20 21:14 来源:省计生协</div>\
+    ///   <div id=zoom><p>2月17日,全省计生协工作会议在广州召开,总结工作,部署任务。</p></div></body></html>";
+    /// let page = Extractor::new().page(Input::html(html.as_bytes()).url("https://example.cn/a/1.html"))?;
+    /// let a = &page.articles[0];
+    /// assert_eq!(a.title.as_deref(), Some("会议召开"));
+    /// assert_eq!(a.published.as_ref().unwrap().value.to_string(), "2025-02-20T21:14:00+08:00");
+    /// assert_eq!(a.source.as_deref(), Some("省计生协"));
+    /// assert_eq!(a.text(), "2月17日,全省计生协工作会议在广州召开,总结工作,部署任务。");
+    /// assert!(page.removed.iter().any(|r| r.rule == "link-list" && r.text == "首页 新闻"));
+    /// # Ok::<(), report_scraper::Error>(())
+    /// ```
+    ///
+    /// # Errors
+    /// [`ErrorKind::Empty`] for no text, [`ErrorKind::TooLarge`] over the
+    /// size cap, [`ErrorKind::NotHtml`] for images, PDFs and other binary data.
+    pub fn page(&self, input: Input<'_>) -> Result<Page, Error> {
+        if input.len() > self.max_bytes {
+            return Err(Error::new(ErrorKind::TooLarge { size: input.len(), limit: self.max_bytes }));
+        }
+        let (lines, mut ctx, links) = match input.body {
+            Body::Html(bytes) => {
+                let text = decode::decode_cow(bytes, input.content_type)?;
+                if text.trim().is_empty() {
+                    return Err(Error::new(ErrorKind::Empty));
+                }
+                let front = html::read(&text, input.url, input.links);
+                (front.lines, front.ctx, front.links)
+            }
+            Body::Text(text) => {
+                if text.trim().is_empty() {
+                    return Err(Error::new(ErrorKind::Empty));
+                }
+                let (lines, ctx) = plain::read(text, input.url);
+                (lines, ctx, Vec::new())
+            }
+        };
+        ctx.now = input.now;
+        let (articles, removed) = clean::run(lines, &ctx, &self.rules);
+        Ok(Page { url: input.url.map(str::to_string), articles, removed, links })
+    }
+
+    /// The article of a page's raw bytes, in any encoding: the page's first
+    /// article (see [`page`](Self::page) for all of them).
+    ///
+    /// ```
+    /// let a = report_scraper::Extractor::new().extract("<p>正文第一段,这里是内容。</p>".as_bytes(), None)?;
+    /// assert_eq!(a.text(), "正文第一段,这里是内容。");
+    /// # Ok::<(), report_scraper::Error>(())
+    /// ```
+    ///
+    /// # Errors
+    /// As for [`page`](Self::page), and [`ErrorKind::NoContent`] when no text reads like an article.
+    pub fn extract(&self, bytes: &[u8], url: Option<&str>) -> Result<Article, Error> {
+        let input = Input::html(bytes);
+        self.page(url.map_or(input, |u| input.url(u)))?.into_article()
+    }
+
+    /// The article in text already pulled out of a page (see [`Input::text`]).
+    ///
+    /// ```
+    /// let a = report_scraper::Extractor::new().clean_text("热点新闻\n会议召开\n2025-02-20 21:14 浏览:374\n点击上方蓝字\n会议在广州召开,部署任务。\n编辑 | 康晓杰")?;
+    /// assert_eq!(a.title.as_deref(), Some("会议召开"));
+    /// assert_eq!(a.text(), "会议在广州召开,部署任务。");
+    /// assert_eq!(a.editors, ["编辑 | 康晓杰"]);
+    /// # Ok::<(), report_scraper::Error>(())
+    /// ```
+    ///
+    /// # Errors
+    /// As for [`extract`](Self::extract).
+    pub fn clean_text(&self, text: &str) -> Result<Article, Error> {
+        self.page(Input::text(text))?.into_article()
+    }
+
+    /// The size cap on inputs, in bytes.
+    ///
+    /// ```
+    /// assert_eq!(report_scraper::Extractor::builder().max_bytes(1 << 20).build()?.max_bytes(), 1 << 20);
+    /// # Ok::<(), report_scraper::Error>(())
+    /// ```
+    pub fn max_bytes(&self) -> usize {
+        self.max_bytes
+    }
+
+    /// The names of the pattern rules in use, in the order they are tried
+    /// (paywall rules first); the pipeline's own rules are on unless switched off.
+    ///
+    /// ```
+    /// let ex = report_scraper::Extractor::builder().disable_rule("share-bar").build()?;
+    /// assert!(!ex.rule_names().any(|n| n == "share-bar"));
+    /// assert!(ex.rule_names().any(|n| n == "wechat-follow"));
+    /// # Ok::<(), report_scraper::Error>(())
+    /// ```
+    pub fn rule_names(&self) -> impl Iterator<Item = &str> {
+        self.rules.rules().map(Rule::name)
+    }
+}

@@ -1,0 +1,256 @@
+//! The fetcher's configuration: set on a builder, readable after build.
+
+use std::time::Duration;
+
+/// How a [`Fetcher`](crate::Fetcher) behaves; fixed when it is built, read with
+/// [`Fetcher::config`](crate::Fetcher::config).
+///
+/// ```
+/// use std::time::Duration;
+/// let fetcher = report_scraper::Fetcher::builder().timeout(Duration::from_secs(20)).build()?;
+/// assert_eq!(fetcher.config().timeout(), Duration::from_secs(20));
+/// assert_eq!(fetcher.config().retries(), 3); // the default
+/// # Ok::<(), report_scraper::Error>(())
+/// ```
+#[derive(Debug, Clone)]
+pub struct FetchConfig {
+    pub(crate) user_agent: String,
+    pub(crate) connect_timeout: Duration,
+    pub(crate) timeout: Duration,
+    pub(crate) max_bytes: usize,
+    pub(crate) max_redirects: usize,
+    pub(crate) retries: usize,
+    pub(crate) backoff: Duration,
+    pub(crate) max_backoff: Duration,
+    pub(crate) politeness_delay: Duration,
+    pub(crate) max_concurrency: usize,
+    pub(crate) allow_private: bool,
+    pub(crate) obey_robots: bool,
+}
+
+impl Default for FetchConfig {
+    fn default() -> Self {
+        FetchConfig {
+            user_agent: concat!("report-scraper/", env!("CARGO_PKG_VERSION")).to_string(),
+            connect_timeout: Duration::from_secs(10),
+            timeout: Duration::from_secs(30),
+            max_bytes: 20 * 1024 * 1024,
+            max_redirects: 5,
+            retries: 3,
+            backoff: Duration::from_millis(500),
+            max_backoff: Duration::from_secs(30),
+            politeness_delay: Duration::from_secs(1),
+            max_concurrency: 8,
+            allow_private: false,
+            obey_robots: true,
+        }
+    }
+}
+
+/// A getter for each setting, with the setting's doc.
+macro_rules! getters {
+    ($($(#[$doc:meta])* $name:ident: $ty:ty;)*) => {
+        impl FetchConfig {
+            $(
+                $(#[$doc])*
+                pub fn $name(&self) -> $ty {
+                    self.$name
+                }
+            )*
+        }
+    };
+}
+
+getters! {
+    /// Time allowed to connect (default 10 s).
+    connect_timeout: Duration;
+    /// Time allowed for a whole request, body included (default 30 s).
+    timeout: Duration;
+    /// Bodies larger than this are aborted while streaming (default 20 MB).
+    max_bytes: usize;
+    /// Redirects followed before giving up (default 5).
+    max_redirects: usize;
+    /// Retries after a timeout, a connection error, 429 or 5xx (default 3).
+    retries: usize;
+    /// First retry delay; later ones double, with jitter (default 500 ms).
+    backoff: Duration;
+    /// The longest wait between retries, `Retry-After` included (default 30 s).
+    max_backoff: Duration;
+    /// Pause between two requests to one host (default 1 s).
+    politeness_delay: Duration;
+    /// Requests in flight at once across all hosts (default 8).
+    max_concurrency: usize;
+    /// Whether robots.txt is obeyed (default true).
+    obey_robots: bool;
+}
+
+impl FetchConfig {
+    /// The `User-Agent` sent, also the name matched in robots.txt.
+    ///
+    /// ```
+    /// let f = report_scraper::Fetcher::builder().user_agent("jishengxie-bot/0.1").build()?;
+    /// assert_eq!(f.config().user_agent(), "jishengxie-bot/0.1");
+    /// # Ok::<(), report_scraper::Error>(())
+    /// ```
+    pub fn user_agent(&self) -> &str {
+        &self.user_agent
+    }
+
+    /// Whether loopback, private and other special-purpose addresses may be fetched (default false).
+    ///
+    /// ```
+    /// let f = report_scraper::Fetcher::builder().build()?;
+    /// assert!(!f.config().private_addresses_allowed());
+    /// # Ok::<(), report_scraper::Error>(())
+    /// ```
+    pub fn private_addresses_allowed(&self) -> bool {
+        self.allow_private
+    }
+}
+
+/// Configures a [`Fetcher`]; every setting can be read back from
+/// [`Fetcher::config`](crate::Fetcher::config).
+///
+/// ```
+/// use std::time::Duration;
+/// let fetcher = report_scraper::Fetcher::builder()
+///     .timeout(Duration::from_secs(20))
+///     .politeness_delay(Duration::from_secs(2))
+///     .build()?;
+/// assert_eq!(fetcher.config().politeness_delay(), Duration::from_secs(2));
+/// # Ok::<(), report_scraper::Error>(())
+/// ```
+#[derive(Debug, Clone, Default)]
+#[must_use]
+pub struct FetcherBuilder {
+    pub(crate) config: FetchConfig,
+}
+
+macro_rules! setters {
+    ($($(#[$doc:meta])* $name:ident: $ty:ty;)*) => {
+        impl FetcherBuilder {
+            $(
+                $(#[$doc])*
+                pub fn $name(mut self, value: $ty) -> Self {
+                    self.config.$name = value;
+                    self
+                }
+            )*
+        }
+    };
+}
+
+setters! {
+    /// Time allowed to connect (default 10 s).
+    ///
+    /// ```
+    /// let f = report_scraper::Fetcher::builder().connect_timeout(std::time::Duration::from_secs(3)).build()?;
+    /// assert_eq!(f.config().connect_timeout().as_secs(), 3);
+    /// # Ok::<(), report_scraper::Error>(())
+    /// ```
+    connect_timeout: Duration;
+    /// Time allowed for a whole request, body included (default 30 s); a
+    /// slower response is a [`Timeout`](crate::ErrorKind::Timeout).
+    ///
+    /// ```
+    /// let f = report_scraper::Fetcher::builder().timeout(std::time::Duration::from_secs(60)).build()?;
+    /// assert_eq!(f.config().timeout().as_secs(), 60);
+    /// # Ok::<(), report_scraper::Error>(())
+    /// ```
+    timeout: Duration;
+    /// Bodies larger than this are aborted while streaming and reported as
+    /// [`TooLarge`](crate::ErrorKind::TooLarge) (default 20 MB).
+    ///
+    /// ```
+    /// let f = report_scraper::Fetcher::builder().max_bytes(5 * 1024 * 1024).build()?;
+    /// assert_eq!(f.config().max_bytes(), 5 * 1024 * 1024);
+    /// # Ok::<(), report_scraper::Error>(())
+    /// ```
+    max_bytes: usize;
+    /// Redirects followed before giving up (default 5).
+    ///
+    /// ```
+    /// let f = report_scraper::Fetcher::builder().max_redirects(2).build()?;
+    /// assert_eq!(f.config().max_redirects(), 2);
+    /// # Ok::<(), report_scraper::Error>(())
+    /// ```
+    max_redirects: usize;
+    /// Retries after a timeout, a connection error, 429 or 5xx (default 3).
+    ///
+    /// ```
+    /// let f = report_scraper::Fetcher::builder().retries(0).build()?;
+    /// assert_eq!(f.config().retries(), 0);
+    /// # Ok::<(), report_scraper::Error>(())
+    /// ```
+    retries: usize;
+    /// First retry delay; later ones double, with jitter (default 500 ms).
+    /// A `Retry-After` header overrides it.
+    ///
+    /// ```
+    /// let f = report_scraper::Fetcher::builder().backoff(std::time::Duration::from_millis(100)).build()?;
+    /// assert_eq!(f.config().backoff().as_millis(), 100);
+    /// # Ok::<(), report_scraper::Error>(())
+    /// ```
+    backoff: Duration;
+    /// The longest wait between retries, `Retry-After` included (default 30 s).
+    ///
+    /// ```
+    /// let f = report_scraper::Fetcher::builder().max_backoff(std::time::Duration::from_secs(5)).build()?;
+    /// assert_eq!(f.config().max_backoff().as_secs(), 5);
+    /// # Ok::<(), report_scraper::Error>(())
+    /// ```
+    max_backoff: Duration;
+    /// Pause between two requests to one host (default 1 s); a longer
+    /// robots.txt `Crawl-delay` wins. Requests to one host never overlap.
+    ///
+    /// ```
+    /// let f = report_scraper::Fetcher::builder().politeness_delay(std::time::Duration::ZERO).build()?;
+    /// assert!(f.config().politeness_delay().is_zero());
+    /// # Ok::<(), report_scraper::Error>(())
+    /// ```
+    politeness_delay: Duration;
+    /// Requests in flight at once across all hosts (default 8).
+    ///
+    /// ```
+    /// let f = report_scraper::Fetcher::builder().max_concurrency(2).build()?;
+    /// assert_eq!(f.config().max_concurrency(), 2);
+    /// # Ok::<(), report_scraper::Error>(())
+    /// ```
+    max_concurrency: usize;
+    /// Obey robots.txt (default true). Off, robots.txt is not even fetched.
+    ///
+    /// ```
+    /// let f = report_scraper::Fetcher::builder().obey_robots(false).build()?;
+    /// assert!(!f.config().obey_robots());
+    /// # Ok::<(), report_scraper::Error>(())
+    /// ```
+    obey_robots: bool;
+}
+
+impl FetcherBuilder {
+    /// The `User-Agent` sent, also the name matched in robots.txt.
+    ///
+    /// ```
+    /// let f = report_scraper::Fetcher::builder().user_agent("jishengxie-bot/0.1").build()?;
+    /// assert_eq!(f.config().user_agent(), "jishengxie-bot/0.1");
+    /// # Ok::<(), report_scraper::Error>(())
+    /// ```
+    pub fn user_agent(mut self, agent: &str) -> Self {
+        self.config.user_agent = agent.to_string();
+        self
+    }
+
+    /// Allow loopback, private, link-local and other special-purpose
+    /// addresses (default: refused, so a hostile page cannot steer the
+    /// fetcher into an internal network). Tests against a local server need it.
+    ///
+    /// ```
+    /// let f = report_scraper::Fetcher::builder().allow_private_addresses(true).build()?;
+    /// assert!(f.config().private_addresses_allowed());
+    /// # Ok::<(), report_scraper::Error>(())
+    /// ```
+    pub fn allow_private_addresses(mut self, allow: bool) -> Self {
+        self.config.allow_private = allow;
+        self
+    }
+}

@@ -1,0 +1,114 @@
+//! What one walk over the parsed page yields: its visible lines, the element
+//! tree they sit in, what `<head>` says, and the links met on the way.
+
+use scraper::ElementRef;
+
+use crate::model::BlockKind;
+use crate::text::Measure;
+
+/// What an element's tag, class and id say about it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Hint {
+    None,
+    Content,
+    Chrome,
+    Title,
+    Caption,
+}
+
+/// An element of the page, with the text scores of everything inside it.
+#[derive(Debug, Clone)]
+pub(crate) struct Elem {
+    pub parent: Option<usize>,
+    pub good: f64,
+    pub bad: f64,
+    pub hint: Hint,
+    /// Navigation, footers, share bars, comment widgets and the like (decided after the walk).
+    pub chrome: bool,
+    pub in_main: bool,
+}
+
+impl Elem {
+    pub(crate) fn new(parent: Option<usize>, hint: Hint) -> Elem {
+        Elem { parent, good: 0.0, bad: 0.0, hint, chrome: false, in_main: false }
+    }
+}
+
+/// A visible line of the page.
+#[derive(Debug, Clone)]
+pub(crate) struct DomLine {
+    pub text: String,
+    pub kind: BlockKind,
+    /// The innermost block element holding the line.
+    pub elem: usize,
+    /// The table row holding the line, for rows of a data table.
+    pub row: Option<usize>,
+    pub link_units: usize,
+    /// Size and punctuation of `text`.
+    pub measure: Measure,
+    pub title_candidate: bool,
+    /// On the first line of a block (lines split by `<br>`): the measure and
+    /// link units of the whole block, which is scored as one paragraph.
+    pub block: Option<(Measure, usize)>,
+    /// Inside navigation, footers, share bars, comment widgets and the like.
+    pub chrome: bool,
+}
+
+/// What `<head>` and JSON-LD say.
+#[derive(Debug, Default, Clone)]
+pub(crate) struct HeadInfo {
+    pub title: Option<String>,
+    /// `(name or property, content)` of every `<meta>` with content.
+    pub metas: Vec<(String, String)>,
+    pub json_ld: Vec<String>,
+}
+
+/// A link as the page writes it: not yet resolved against the page's address.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct RawLink {
+    pub href: String,
+    pub text: String,
+}
+
+#[derive(Debug, Default)]
+pub(crate) struct Doc {
+    pub elems: Vec<Elem>,
+    pub lines: Vec<DomLine>,
+    pub head: HeadInfo,
+    /// `<a href>` and `<area href>`, when asked for.
+    pub links: Vec<RawLink>,
+    /// The first `<base href>`.
+    pub base: Option<String>,
+}
+
+/// The attributes the walk reads, found in one pass over the element's
+/// attributes (`Element::attr` interns its argument on every call).
+#[derive(Debug, Default)]
+pub(crate) struct Attrs<'a> {
+    pub class: Option<&'a str>,
+    pub id: Option<&'a str>,
+    pub itemprop: Option<&'a str>,
+    pub style: Option<&'a str>,
+    pub kind: Option<&'a str>,
+    pub href: Option<&'a str>,
+    pub hidden: bool,
+}
+
+impl<'a> Attrs<'a> {
+    pub(crate) fn of(el: ElementRef<'a>) -> Attrs<'a> {
+        let mut a = Attrs::default();
+        for (name, value) in el.value().attrs() {
+            match name {
+                "class" => a.class = Some(value),
+                "id" => a.id = Some(value),
+                "itemprop" => a.itemprop = Some(value),
+                "style" => a.style = Some(value),
+                "type" => a.kind = Some(value),
+                "href" => a.href = Some(value),
+                "hidden" => a.hidden = true,
+                _ => {}
+            }
+        }
+        a
+    }
+}

@@ -1,0 +1,56 @@
+//! The walk's lines become the pipeline's lines: zoned by the main element,
+//! the cells of a data-table row joined into one line.
+
+use super::doc::DomLine;
+use crate::clean::line::{RawLine, Zone};
+use crate::model::BlockKind;
+use crate::text::units;
+use crate::tuning::MAX_CELL_UNITS;
+
+/// The lines in page order, each with its zone; `in_main[i]` says whether
+/// line `i` sits in the main element. Lines are moved, not copied: a big
+/// page's text is held once.
+pub(crate) fn zoned(lines: Vec<DomLine>, in_main: &[bool]) -> Vec<RawLine> {
+    let first = in_main.iter().position(|&m| m);
+    let zone = |i: usize| match in_main.get(i) {
+        Some(true) => Zone::Body,
+        _ if first.is_none_or(|f| i < f) => Zone::Before,
+        _ => Zone::After,
+    };
+    let mut out: Vec<RawLine> = Vec::with_capacity(lines.len());
+    let mut row: Vec<DomLine> = Vec::new();
+    let mut row_zone = Zone::Before;
+    for (i, l) in lines.into_iter().enumerate() {
+        let z = zone(i);
+        let same_row = row.last().is_some_and(|p| p.row.is_some() && p.row == l.row) && z == row_zone;
+        if !same_row && !row.is_empty() {
+            out.extend(row_lines(std::mem::take(&mut row), row_zone));
+        }
+        row_zone = z;
+        row.push(l);
+    }
+    if !row.is_empty() {
+        out.extend(row_lines(row, row_zone));
+    }
+    out
+}
+
+/// A table row of short cells is one data row (`a | b | c`); any other
+/// group of lines stays as it is, table cells turning into paragraphs.
+fn row_lines(row: Vec<DomLine>, zone: Zone) -> Vec<RawLine> {
+    let data_row =
+        row.len() >= 2 && row.iter().all(|l| l.kind == BlockKind::Table && l.measure.units <= MAX_CELL_UNITS);
+    if data_row {
+        let text = row.iter().map(|l| l.text.trim()).collect::<Vec<_>>().join(" | ");
+        let links: usize = row.iter().map(|l| l.link_units).sum();
+        let chrome = row.iter().any(|l| l.chrome) || links * 2 > units(&text);
+        return vec![RawLine { text, kind: BlockKind::Table, zone, title_candidate: false, link_heavy: chrome }];
+    }
+    row.into_iter()
+        .map(|l| {
+            let kind = if l.kind == BlockKind::Table { BlockKind::Paragraph } else { l.kind };
+            let linky = l.link_units * 2 > l.measure.units && !l.title_candidate;
+            RawLine { link_heavy: l.chrome || linky, text: l.text, kind, zone, title_candidate: l.title_candidate }
+        })
+        .collect()
+}

@@ -1,0 +1,307 @@
+//! One pass over the parsed page: visible lines, the element tree they sit in, the `<head>`'s metadata, links.
+
+use ego_tree::iter::Edge;
+use scraper::{ElementRef, Html, Node};
+
+use super::doc::{Attrs, Doc, DomLine, Elem, Hint, RawLink};
+use super::hints::Hinter;
+use crate::model::BlockKind;
+use crate::text::{measure, units};
+
+/// Elements whose content is never visible text.
+fn is_skipped(name: &str) -> bool {
+    matches!(
+        name,
+        "script"
+            | "style"
+            | "noscript"
+            | "template"
+            | "svg"
+            | "math"
+            | "select"
+            | "option"
+            | "button"
+            | "textarea"
+            | "iframe"
+            | "object"
+            | "embed"
+            | "canvas"
+            | "audio"
+            | "video"
+            | "map"
+            | "input"
+            | "head"
+    )
+}
+
+/// Elements that start a new line.
+fn is_block(name: &str) -> bool {
+    matches!(
+        name,
+        "p" | "div"
+            | "li"
+            | "ul"
+            | "ol"
+            | "dl"
+            | "dt"
+            | "dd"
+            | "tr"
+            | "td"
+            | "th"
+            | "table"
+            | "tbody"
+            | "thead"
+            | "h1"
+            | "h2"
+            | "h3"
+            | "h4"
+            | "h5"
+            | "h6"
+            | "section"
+            | "article"
+            | "header"
+            | "footer"
+            | "nav"
+            | "aside"
+            | "main"
+            | "blockquote"
+            | "pre"
+            | "figure"
+            | "figcaption"
+            | "caption"
+            | "form"
+            | "fieldset"
+            | "address"
+            | "center"
+            | "hr"
+            | "body"
+            | "html"
+            | "title"
+    )
+}
+
+#[derive(Debug, Clone, Copy, Default)]
+struct Frame {
+    elem: usize,
+    block: usize,
+    row: Option<usize>,
+    skip: bool,
+    link: bool,
+    /// The link (in `Doc::links`) whose text is being read.
+    anchor: Option<usize>,
+    kind: Option<BlockKind>,
+    title_candidate: bool,
+    capture: Capture,
+}
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+enum Capture {
+    #[default]
+    None,
+    Title,
+    JsonLd,
+}
+
+struct Walker {
+    doc: Doc,
+    stack: Vec<Frame>,
+    line: String,
+    link_units: usize,
+    captured: String,
+    /// The first line of the block being read, and its link size so far.
+    group: Option<usize>,
+    hinter: Hinter,
+    group_links: usize,
+    /// Collect `<a href>`s.
+    links: bool,
+}
+
+/// Walks the tree once, without recursion, so any nesting depth is safe.
+/// With `links`, the page's `<a href>` and `<area href>` are collected too.
+pub(crate) fn walk(html: &Html, links: bool) -> Doc {
+    let mut w = Walker {
+        doc: Doc::default(),
+        stack: Vec::new(),
+        line: String::new(),
+        link_units: 0,
+        captured: String::new(),
+        group: None,
+        hinter: Hinter::default(),
+        group_links: 0,
+        links,
+    };
+    w.doc.elems.push(Elem::new(None, Hint::None));
+    w.stack.push(Frame::default());
+    for edge in html.tree.root().traverse() {
+        match edge {
+            Edge::Open(node) => match node.value() {
+                Node::Element(_) => {
+                    if let Some(el) = ElementRef::wrap(node) {
+                        w.open(el);
+                    }
+                }
+                Node::Text(t) => w.text(t),
+                _ => {}
+            },
+            Edge::Close(node) => {
+                if let Some(el) = ElementRef::wrap(node) {
+                    w.close(el.value().name());
+                }
+            }
+        }
+    }
+    w.end_block(Frame::default());
+    w.doc
+}
+
+impl Walker {
+    fn top(&self) -> Frame {
+        self.stack.last().copied().unwrap_or_default()
+    }
+
+    fn open(&mut self, el: ElementRef) {
+        let name = el.value().name();
+        let a = Attrs::of(el);
+        let parent = self.top();
+        if is_block(name) {
+            self.end_block(parent);
+        }
+        let mut f = Frame { capture: Capture::None, ..parent };
+        match name {
+            "title" if self.doc.head.title.is_none() => f.capture = Capture::Title,
+            "meta" => self.meta(el),
+            "script" if a.kind.is_some_and(|t| t.contains("ld+json")) => f.capture = Capture::JsonLd,
+            "a" | "area" if self.links => f.anchor = self.link(a.href),
+            "base" if self.links && self.doc.base.is_none() => self.doc.base = a.href.map(str::to_string),
+            _ => {}
+        }
+        f.skip = parent.skip || is_skipped(name) || a.hidden || a.style.is_some_and(is_invisible);
+        let hint = self.hinter.hint(name, &a);
+        self.doc.elems.push(Elem::new(Some(parent.elem), hint));
+        f.elem = self.doc.elems.len() - 1;
+        if is_block(name) {
+            f.block = f.elem;
+        }
+        f.link |= name == "a";
+        f.title_candidate |= matches!(name, "h1" | "h2" | "h3") || hint == Hint::Title;
+        f.kind = block_kind(name, hint).or(parent.kind);
+        if name == "tr" {
+            f.row = Some(f.elem);
+        }
+        self.stack.push(f);
+        if name == "br" || name == "hr" {
+            self.end_line(f);
+        }
+    }
+
+    fn close(&mut self, name: &str) {
+        let f = self.stack.pop().unwrap_or_default();
+        match f.capture {
+            Capture::Title => self.doc.head.title = Some(std::mem::take(&mut self.captured)),
+            Capture::JsonLd => self.doc.head.json_ld.push(std::mem::take(&mut self.captured)),
+            Capture::None => {}
+        }
+        if is_block(name) {
+            self.end_block(f);
+        }
+    }
+
+    fn text(&mut self, t: &str) {
+        let f = self.top();
+        if f.capture != Capture::None {
+            self.captured.push_str(t);
+            return;
+        }
+        if let Some(link) = f.anchor.and_then(|k| self.doc.links.get_mut(k)) {
+            link.text.push_str(t);
+        }
+        if f.skip {
+            return;
+        }
+        if f.link {
+            self.link_units += units(t);
+        }
+        self.line.push_str(t);
+    }
+
+    /// Starts a link; its text is read as the walk goes on.
+    fn link(&mut self, href: Option<&str>) -> Option<usize> {
+        let href = href?;
+        self.doc.links.push(RawLink { href: href.to_string(), text: String::new() });
+        Some(self.doc.links.len() - 1)
+    }
+
+    fn meta(&mut self, el: ElementRef) {
+        let key = el.attr("property").or_else(|| el.attr("name")).or_else(|| el.attr("itemprop"));
+        if let (Some(k), Some(v)) = (key, el.attr("content")) {
+            self.doc.head.metas.push((k.trim().to_ascii_lowercase(), v.trim().to_string()));
+        }
+    }
+
+    /// Ends the current line and the block it is in; the block's lines
+    /// (split by `<br>`) are scored together, as one paragraph.
+    fn end_block(&mut self, f: Frame) {
+        self.end_line(f);
+        let Some(first) = self.group.take() else { return };
+        let links = std::mem::take(&mut self.group_links);
+        let group = self.doc.lines.get(first..).unwrap_or_default();
+        let Some(head) = group.first() else { return };
+        let m = group.iter().skip(1).fold(head.measure, |m, l| m.then(l.measure));
+        if let Some(l) = self.doc.lines.get_mut(first) {
+            l.block = Some((m, links));
+        }
+    }
+
+    /// Ends the current line (at a `<br>` or a block boundary).
+    fn end_line(&mut self, f: Frame) {
+        let link_units = std::mem::take(&mut self.link_units);
+        if self.line.trim().is_empty() {
+            self.line.clear();
+            return;
+        }
+        // One allocation of the line's size; the buffer keeps its capacity for the next line,
+        // where taking it would regrow a new one by doubling for every line.
+        let text = self.line.as_str().to_owned();
+        self.line.clear();
+        let measure = measure(&text);
+        if self.group.is_none() {
+            self.group = Some(self.doc.lines.len());
+        }
+        self.group_links += link_units;
+        self.doc.lines.push(DomLine {
+            text,
+            kind: f.kind.unwrap_or(BlockKind::Paragraph),
+            elem: f.block,
+            row: f.row,
+            link_units,
+            measure,
+            title_candidate: f.title_candidate,
+            block: None,
+            chrome: false,
+        });
+    }
+}
+
+fn block_kind(name: &str, hint: Hint) -> Option<BlockKind> {
+    match name {
+        "h1" | "h2" | "h3" | "h4" | "h5" | "h6" => Some(BlockKind::Heading),
+        "li" | "dd" => Some(BlockKind::ListItem),
+        "figcaption" | "caption" => Some(BlockKind::Caption),
+        "blockquote" => Some(BlockKind::Quote),
+        "td" | "th" => Some(BlockKind::Table),
+        "p" | "div" if hint == Hint::Caption => Some(BlockKind::Caption),
+        _ => None,
+    }
+}
+
+fn is_invisible(style: &str) -> bool {
+    let s = style.to_ascii_lowercase();
+    // `display : none` with any white space around the colon.
+    let says = |prop: &str, value: &str| {
+        s.match_indices(prop).any(|(i, _)| {
+            let rest = s.get(i + prop.len()..).unwrap_or_default().trim_start();
+            rest.strip_prefix(':').is_some_and(|r| r.trim_start().starts_with(value))
+        })
+    };
+    says("display", "none") || says("visibility", "hidden")
+}

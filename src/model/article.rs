@@ -1,0 +1,162 @@
+//! The extracted article and the pieces it is made of.
+
+use serde::{Deserialize, Serialize};
+
+use super::date::Published;
+
+/// A clean, dated article: what a careful editor keeps of a page.
+///
+/// ```
+/// let article = report_scraper::clean_text("标题示例\n发布时间:2025-02-20 21:14\n正文第一段,内容。\n")?;
+/// assert_eq!(article.title.as_deref(), Some("标题示例"));
+/// assert_eq!(article.text(), "正文第一段,内容。");
+/// # Ok::<(), report_scraper::Error>(())
+/// ```
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct Article {
+    /// The headline.
+    pub title: Option<String>,
+    /// A lead line printed above the headline (newspapers' 引题).
+    pub kicker: Option<String>,
+    /// A line printed below the headline (副题).
+    pub subtitle: Option<String>,
+    /// When the page says it was published, as precisely as the page says it.
+    pub published: Option<Published>,
+    /// Where the text comes from (信息来源 / 来源 / 本文来源).
+    pub source: Option<String>,
+    /// Who wrote it (作者 / 记者 / 通讯员 / 文).
+    pub author: Option<String>,
+    /// Editing credits as printed (编辑 / 责任编辑 / 校审 / 审核 / 策划).
+    pub editors: Vec<String>,
+    /// The body, in reading order.
+    pub blocks: Vec<Block>,
+    /// Set when the page shows only part of this article (a paywall stub in its stretch of the page).
+    pub truncated: Option<Truncation>,
+}
+
+impl Article {
+    /// The body as plain text: one block a line.
+    ///
+    /// ```
+    /// let a = report_scraper::clean_text("第一段,这是内容。\n第二段,也是内容。")?;
+    /// assert_eq!(a.text(), "第一段,这是内容。\n第二段,也是内容。");
+    /// # Ok::<(), report_scraper::Error>(())
+    /// ```
+    pub fn text(&self) -> String {
+        let mut out = String::new();
+        for block in &self.blocks {
+            if !out.is_empty() {
+                out.push('\n');
+            }
+            out.push_str(&block.text);
+        }
+        out
+    }
+
+    /// True when the body holds no text at all.
+    ///
+    /// ```
+    /// assert!(report_scraper::Article::default().is_empty());
+    /// ```
+    pub fn is_empty(&self) -> bool {
+        self.blocks.iter().all(|b| b.text.trim().is_empty())
+    }
+}
+
+/// One unit of the body.
+///
+/// ```
+/// use report_scraper::{Block, BlockKind};
+/// let b = Block::new(BlockKind::Heading, "一、坚持系统思维");
+/// assert_eq!(b.kind, BlockKind::Heading);
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct Block {
+    /// What the block is.
+    pub kind: BlockKind,
+    /// Its text; a table's rows are separated by newlines, cells by ` | `.
+    pub text: String,
+}
+
+impl Block {
+    /// Makes a block.
+    ///
+    /// ```
+    /// let b = report_scraper::Block::new(report_scraper::BlockKind::Paragraph, "正文。");
+    /// assert_eq!(b.text, "正文。");
+    /// ```
+    pub fn new(kind: BlockKind, text: impl Into<String>) -> Self {
+        Self { kind, text: text.into() }
+    }
+}
+
+/// The kinds of body block.
+///
+/// ```
+/// assert_eq!(serde_json::to_string(&report_scraper::BlockKind::ListItem).unwrap(), "\"list_item\"");
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum BlockKind {
+    /// A section heading inside the article.
+    Heading,
+    /// A paragraph of running text.
+    Paragraph,
+    /// An item of a list.
+    ListItem,
+    /// A data table (rows on lines, cells separated by ` | `).
+    Table,
+    /// An image caption.
+    Caption,
+    /// A quotation.
+    Quote,
+}
+
+/// What a paywall stub said about the part that is not shown.
+///
+/// ```
+/// let a = report_scraper::clean_text("开头。……(未完,全文共4443字,当前只显示2468字)")?;
+/// let t = a.truncated.unwrap();
+/// assert_eq!((t.shown_chars, t.total_chars), (Some(2468), Some(4443)));
+/// # Ok::<(), report_scraper::Error>(())
+/// ```
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct Truncation {
+    /// Characters shown, when the stub says.
+    pub shown_chars: Option<u32>,
+    /// Characters of the whole article, when the stub says.
+    pub total_chars: Option<u32>,
+    /// Characters left out, summed over every stub that says.
+    pub omitted_chars: Option<u32>,
+    /// The stubs' text, as found.
+    pub stubs: Vec<String>,
+}
+
+/// One removal made by the cleaner: which rule took out which text.
+///
+/// ```
+/// use report_scraper::{Extractor, Input};
+/// let page = Extractor::new().page(Input::text("正文第一段,内容。\n扫一扫在手机打开当前页"))?;
+/// let r = page.removed.iter().find(|r| r.text == "扫一扫在手机打开当前页").unwrap();
+/// assert_eq!(r.rule, "mobile-qr");
+/// # Ok::<(), report_scraper::Error>(())
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct Removal {
+    /// The rule's name (see [`crate::Rule::names`]).
+    pub rule: String,
+    /// The text it removed.
+    pub text: String,
+}
+
+impl Removal {
+    pub(crate) fn new(rule: impl Into<String>, text: impl Into<String>) -> Self {
+        Self { rule: rule.into(), text: text.into() }
+    }
+}

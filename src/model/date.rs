@@ -1,0 +1,202 @@
+//! Publish dates as the page gave them: a date-time with its offset, a day, or only a month and day.
+
+use std::fmt;
+
+use jiff::civil::{Date, Time};
+use jiff::tz::Offset;
+use serde::{Deserialize, Serialize};
+
+use crate::error::{Error, ErrorKind};
+
+/// A publish date as precise as the page gave it.
+///
+/// ```
+/// use report_scraper::PubDate;
+/// let d = PubDate::parse("发布日期: 2023- 03- 07 16: 31").unwrap();
+/// assert_eq!(d.to_string(), "2023-03-07T16:31:00+08:00");
+/// let md = PubDate::parse("2月17日,会议在广州召开").unwrap();
+/// assert_eq!(md.to_string(), "--02-17"); // no invented year
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(into = "String", try_from = "String")]
+#[non_exhaustive]
+pub enum PubDate {
+    /// Date and time of day with its UTC offset (+08:00 unless the page says otherwise).
+    DateTime {
+        /// The calendar day.
+        date: Date,
+        /// The time of day.
+        time: Time,
+        /// The offset from UTC.
+        offset: Offset,
+    },
+    /// A calendar day with no time.
+    Date(Date),
+    /// Month and day only: the page gave no year.
+    MonthDay {
+        /// 1 to 12.
+        month: i8,
+        /// 1 to 31.
+        day: i8,
+    },
+}
+
+/// Where a publish date was found.
+///
+/// ```
+/// assert_eq!(serde_json::to_string(&report_scraper::DateOrigin::Url).unwrap(), "\"url\"");
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum DateOrigin {
+    /// A `<meta>` tag such as `PubDate` or `article:published_time`.
+    Meta,
+    /// JSON-LD `datePublished`.
+    JsonLd,
+    /// The line under the headline (发布日期 / 发布时间 / 时间).
+    Byline,
+    /// The page's address.
+    Url,
+    /// The article's first sentence.
+    Body,
+}
+
+/// A publish date with the text it was read from and where that text was.
+///
+/// ```
+/// let a = report_scraper::clean_text("标题\n发布时间:2025-02-20 21:14\n正文,内容。")?;
+/// let p = a.published.unwrap();
+/// assert_eq!(p.raw, "2025-02-20 21:14");
+/// assert_eq!(p.found_in, report_scraper::DateOrigin::Byline);
+/// # Ok::<(), report_scraper::Error>(())
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct Published {
+    /// The date.
+    pub value: PubDate,
+    /// The text as the page printed it.
+    pub raw: String,
+    /// Where it was found.
+    pub found_in: DateOrigin,
+}
+
+impl Published {
+    pub(crate) fn new(value: PubDate, raw: &str, found_in: DateOrigin) -> Self {
+        Self { value, raw: raw.trim().to_string(), found_in }
+    }
+}
+
+impl PubDate {
+    /// The calendar day, when the year is known.
+    ///
+    /// ```
+    /// let d = report_scraper::PubDate::parse("2025年2月20日").unwrap();
+    /// assert_eq!(d.date().unwrap().to_string(), "2025-02-20");
+    /// ```
+    pub fn date(&self) -> Option<Date> {
+        match self {
+            PubDate::DateTime { date, .. } | PubDate::Date(date) => Some(*date),
+            PubDate::MonthDay { .. } => None,
+        }
+    }
+}
+
+impl fmt::Display for PubDate {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            PubDate::DateTime { date, time, offset } => {
+                let secs = offset.seconds();
+                let sign = if secs < 0 { '-' } else { '+' };
+                let secs = secs.abs();
+                write!(
+                    f,
+                    "{date}T{:02}:{:02}:{:02}{sign}{:02}:{:02}",
+                    time.hour(),
+                    time.minute(),
+                    time.second(),
+                    secs / 3600,
+                    secs % 3600 / 60
+                )
+            }
+            PubDate::Date(date) => write!(f, "{date}"),
+            PubDate::MonthDay { month, day } => write!(f, "--{month:02}-{day:02}"),
+        }
+    }
+}
+
+impl From<PubDate> for String {
+    fn from(d: PubDate) -> String {
+        d.to_string()
+    }
+}
+
+/// Reads back exactly what [`Display`](fmt::Display) writes: `2023-03-07T16:31:00+08:00`,
+/// `2023-03-07` or `--03-07`. Dates as pages print them go through [`PubDate::parse`].
+///
+/// ```
+/// use report_scraper::PubDate;
+/// let d: PubDate = "2023-03-07T16:31:00+08:00".parse()?;
+/// assert_eq!(d.to_string(), "2023-03-07T16:31:00+08:00");
+/// assert!("2023年3月7日".parse::<PubDate>().is_err());
+/// # Ok::<(), report_scraper::Error>(())
+/// ```
+impl std::str::FromStr for PubDate {
+    type Err = Error;
+
+    fn from_str(s: &str) -> Result<PubDate, Error> {
+        let bad = || Error::new(ErrorKind::Invalid { what: "date", value: s.to_string() });
+        if let Some(md) = s.strip_prefix("--") {
+            let (m, d) = md.split_once('-').ok_or_else(bad)?;
+            let (month, day): (i8, i8) = (m.parse().map_err(|_| bad())?, d.parse().map_err(|_| bad())?);
+            // 2000 is a leap year, so --02-29 is accepted.
+            Date::new(2000, month, day).map_err(|_| bad())?;
+            return Ok(PubDate::MonthDay { month, day });
+        }
+        let (day, rest) = match s.split_once('T') {
+            Some((day, rest)) => (day, Some(rest)),
+            None => (s, None),
+        };
+        let date: Date = day.parse().map_err(|_| bad())?;
+        let Some(rest) = rest else { return Ok(PubDate::Date(date)) };
+        let split = rest.rfind(['+', '-']).ok_or_else(bad)?;
+        let time: Time = rest[..split].parse().map_err(|_| bad())?;
+        let (hours, minutes) = rest[split + 1..].split_once(':').ok_or_else(bad)?;
+        let (hours, minutes): (i32, i32) = (hours.parse().map_err(|_| bad())?, minutes.parse().map_err(|_| bad())?);
+        let sign = if rest[split..].starts_with('-') { -1 } else { 1 };
+        let offset = Offset::from_seconds(sign * (hours * 3600 + minutes * 60)).map_err(|_| bad())?;
+        Ok(PubDate::DateTime { date, time, offset })
+    }
+}
+
+impl TryFrom<String> for PubDate {
+    type Error = Error;
+
+    fn try_from(s: String) -> Result<Self, Error> {
+        s.parse()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn display_round_trips() {
+        for s in ["2023-03-07T16:31:00+08:00", "2023-03-07T16:31:05-05:30", "2023-03-07", "--11-08", "--02-29"] {
+            assert_eq!(s.parse::<PubDate>().unwrap().to_string(), s);
+        }
+        for bad in ["", "2023-13-07", "--02-30", "2023-03-07T16:31", "2023-03-07T25:00:00+08:00", "昨天"] {
+            assert!(bad.parse::<PubDate>().is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn round_trips_through_serde() {
+        let d = PubDate::Date(jiff::civil::date(2023, 3, 7));
+        let json = serde_json::to_string(&d).unwrap();
+        assert_eq!(json, "\"2023-03-07\"");
+        assert_eq!(serde_json::from_str::<PubDate>(&json).unwrap(), d);
+    }
+}

@@ -1,0 +1,10 @@
+//! The page model: what extraction returns, with no logic of its own
+//! beyond reading it back (`Page::text`, `PubDate`'s `Display` and `FromStr`).
+
+mod article;
+mod date;
+mod page;
+
+pub use article::{Article, Block, BlockKind, Removal, Truncation};
+pub use date::{DateOrigin, PubDate, Published};
+pub use page::{Link, Page};
