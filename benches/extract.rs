@@ -11,7 +11,7 @@
 //!
 //! - `pages/small|medium|large|gbk`: pages under 30 KB, up to 300 KB, over
 //!   300 KB, and GBK-encoded ones; `extract_html` (our whole job on decoded
-//!   text: `Extractor::page` on its UTF-8 bytes) beside `parse_only`
+//!   text: `Extractor::page` on `Input::html_str`) beside `parse_only`
 //!   (scraper's parse of the same text: the floor);
 //! - `decode`: bytes to text alone; `date`: date parsing alone;
 //! - `clean_text`: text mode on the seed documents;
@@ -71,9 +71,9 @@ fn load_pages() -> Vec<Page> {
         .collect()
 }
 
-/// A decoded page as extraction's input (valid UTF-8 is read without a copy).
+/// A decoded page as extraction's input.
 fn input<'a>(text: &'a str, url: Option<&'a str>) -> Input<'a> {
-    let input = Input::html(text.as_bytes());
+    let input = Input::html_str(text);
     url.map_or(input, |u| input.url(u))
 }
 
@@ -171,7 +171,7 @@ fn pathological(c: &mut Criterion) {
     g.sample_size(10);
     for (name, page) in &cases {
         g.throughput(Throughput::Bytes(page.len() as u64));
-        g.bench_function(*name, |b| b.iter(|| ex.page(Input::html(page.as_bytes())).map(|p| p.articles.len())));
+        g.bench_function(*name, |b| b.iter(|| ex.page(Input::html_str(page)).map(|p| p.articles.len())));
     }
     g.finish();
 }

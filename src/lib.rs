@@ -100,6 +100,11 @@ pub use crate::crawl::{
 #[cfg(feature = "fetch")]
 pub use crate::fetch::{is_public_address, FetchConfig, Fetched, Fetcher, FetcherBuilder};
 
+/// The code in README.md, compiled and run as doc tests so it cannot rot.
+#[cfg(all(doctest, feature = "crawl"))]
+#[doc = include_str!("../README.md")]
+struct ReadmeDoctests;
+
 /// The article of a page's raw bytes, with the default [`Extractor`].
 ///
 /// ```

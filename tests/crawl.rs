@@ -22,7 +22,7 @@ use axum::extract::{Request, State};
 use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Router;
-use report_scraper::{CrawlEvent, CrawlState, Crawler, ErrorCode, Fetcher, Summary};
+use report_scraper::{CrawlEvent, CrawlState, CrawledArticle, Crawler, ErrorCode, Fetcher, JsonlSink, Summary};
 use serde_json::Value;
 
 /// Pause between two requests to the host in these tests.
@@ -350,6 +350,45 @@ async fn depth_and_page_limits_hold_and_a_second_run_continues() {
     let more = Crawler::builder().seed(&format!("{base}/")).max_pages(9).build(fetcher(true)).unwrap();
     crawl(&more, &state).await;
     assert_eq!(state.counts().unwrap().done(), 9, "the limit counts pages across runs");
+}
+
+/// A crawl written through the library's sink: the articles the file held
+/// when opened, and the summary.
+async fn crawl_into(crawler: &Crawler, out: &Path, state: CrawlState) -> (usize, Summary) {
+    let mut sink = JsonlSink::open(out, &state).unwrap();
+    let resumed = sink.resumed();
+    let summary = crawler.run(&state, &AtomicBool::new(false), |e| sink.record(&e)).await.unwrap();
+    (resumed, summary)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_lost_state_with_its_output_kept_writes_nothing_twice() {
+    let (site, base) = serve().await;
+    let dir = std::env::temp_dir().join(format!("rs-sink-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let out = dir.join("articles.jsonl");
+    let _ = std::fs::remove_file(&out);
+    let crawler = Crawler::builder().seed(&format!("{base}/")).workers(4).build(fetcher(true)).unwrap();
+    let (resumed, first) = crawl_into(&crawler, &out, CrawlState::in_memory().unwrap()).await;
+    assert_eq!(resumed, 0);
+    assert!(first.articles > 10, "{first:?}");
+    let written: Vec<CrawledArticle> =
+        std::fs::read_to_string(&out).unwrap().lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    assert_eq!(written.len() as u64, first.articles);
+
+    // The state is lost (a new one), the output kept: what it holds is neither fetched nor written again.
+    site.log.lock().unwrap().clear();
+    let (resumed, second) = crawl_into(&crawler, &out, CrawlState::in_memory().unwrap()).await;
+    assert_eq!(resumed as u64, first.articles);
+    assert_eq!(second.articles, 0, "{second:?}");
+    let paths: Vec<String> = written.iter().map(|r| r.url.path().to_string()).collect();
+    let requests = site.requests();
+    // moved.html was a duplicate, not an article: fetched again, its redirect chain ends at final.html.
+    let redirected = |p: &String| p == "/news/final.html" && requests.contains(&"/news/hop.html".to_string());
+    let refetched: Vec<&String> = requests.iter().filter(|p| paths.contains(p) && !redirected(p)).collect();
+    assert!(refetched.is_empty(), "written pages fetched again: {refetched:?}");
+    assert_eq!(std::fs::read_to_string(&out).unwrap().lines().count() as u64, first.articles);
+    std::fs::remove_dir_all(&dir).ok();
 }
 
 // ---- the example binary, killed and resumed ------------------------------

@@ -28,7 +28,10 @@ pub struct Input<'a> {
 
 #[derive(Debug, Clone, Copy)]
 pub(crate) enum Body<'a> {
+    /// Raw bytes, to be decoded.
     Html(&'a [u8]),
+    /// HTML decoded already.
+    HtmlStr(&'a str),
     Text(&'a str),
 }
 
@@ -43,6 +46,19 @@ impl<'a> Input<'a> {
     /// ```
     pub fn html(bytes: &'a [u8]) -> Input<'a> {
         Input { body: Body::Html(bytes), url: None, content_type: None, now: None, links: false }
+    }
+
+    /// A page's HTML decoded already (from an HTTP client's text, say):
+    /// read as HTML without decoding again.
+    ///
+    /// ```
+    /// let html = String::from("<p>会议在广州召开,部署全年任务。</p>");
+    /// let page = report_scraper::Extractor::new().page(report_scraper::Input::html_str(&html))?;
+    /// assert_eq!(page.text(), "会议在广州召开,部署全年任务。");
+    /// # Ok::<(), report_scraper::Error>(())
+    /// ```
+    pub fn html_str(html: &'a str) -> Input<'a> {
+        Input { body: Body::HtmlStr(html), url: None, content_type: None, now: None, links: false }
     }
 
     /// Text already pulled out of a page, one block a line: the same rules,
@@ -133,7 +149,7 @@ impl<'a> Input<'a> {
     pub(crate) fn len(&self) -> usize {
         match self.body {
             Body::Html(b) => b.len(),
-            Body::Text(t) => t.len(),
+            Body::HtmlStr(t) | Body::Text(t) => t.len(),
         }
     }
 }

@@ -135,6 +135,14 @@ impl ExtractorBuilder {
     }
 }
 
+/// The HTML front end's reading of a decoded page.
+fn read_html(text: &str, input: &Input<'_>) -> Result<html::Front, Error> {
+    if text.trim().is_empty() {
+        return Err(Error::new(ErrorKind::Empty));
+    }
+    Ok(html::read(text, input.url, input.links))
+}
+
 static DEFAULT: LazyLock<Extractor> =
     LazyLock::new(|| Extractor::builder().build().expect("the default configuration is valid"));
 
@@ -202,10 +210,11 @@ impl Extractor {
         let (lines, mut ctx, links) = match input.body {
             Body::Html(bytes) => {
                 let text = decode::decode_cow(bytes, input.content_type)?;
-                if text.trim().is_empty() {
-                    return Err(Error::new(ErrorKind::Empty));
-                }
-                let front = html::read(&text, input.url, input.links);
+                let front = read_html(&text, &input)?;
+                (front.lines, front.ctx, front.links)
+            }
+            Body::HtmlStr(text) => {
+                let front = read_html(text, &input)?;
                 (front.lines, front.ctx, front.links)
             }
             Body::Text(text) => {

@@ -108,7 +108,7 @@ impl FetchConfig {
     }
 }
 
-/// Configures a [`Fetcher`]; every setting can be read back from
+/// Configures a [`Fetcher`](crate::Fetcher); every setting can be read back from
 /// [`Fetcher::config`](crate::Fetcher::config).
 ///
 /// ```

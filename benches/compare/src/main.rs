@@ -35,7 +35,7 @@ const ENGINES: &[(&str, Engine)] = &[
 static EXTRACTOR: LazyLock<report_scraper::Extractor> = LazyLock::new(report_scraper::Extractor::new);
 
 fn ours(p: &Page) -> Value {
-    let input = report_scraper::Input::html(p.html.as_bytes());
+    let input = report_scraper::Input::html_str(&p.html);
     match EXTRACTOR.page(p.url.as_deref().map_or(input, |u| input.url(u))) {
         Ok(page) => {
             let a = page.article();

@@ -107,4 +107,82 @@ mod tests {
         assert_eq!((&open.first, &open.last, open.max_len), (&None, &None, None));
         assert!(open.admits("任何一行都可以含有广告", Some('任'), Some('告')));
     }
+
+    proptest::proptest! {
+        /// A gate never turns away a line its rule matches: built-in rule
+        /// samples wrapped in arbitrary text, tried against every rule.
+        #[test]
+        fn gates_never_hide_a_match(
+            pre in "[ a-z0-9计生协:：>|.（(]{0,3}",
+            pick in 0usize..SAMPLES.len(),
+            post in "[ a-z0-9计生协:：<|.）)]{0,3}",
+        ) {
+            let line = format!("{pre}{}{post}", SAMPLES[pick]);
+            let (first, last) = (line.chars().next(), line.chars().next_back());
+            for rule in crate::clean::rules::Rule::builtin() {
+                if rule.regex.is_match(&line) {
+                    proptest::prop_assert!(rule.gate.admits(&line, first, last), "{} hides {line:?}", rule.name);
+                }
+            }
+        }
+    }
+
+    /// Lines some built-in rule matches, and near misses.
+    const SAMPLES: &[&str] = &[
+        "首页",
+        "English",
+        "当前位置: 首页 > 新闻",
+        "首页 > 工作动态 > 正文",
+        "字体:[大 中 小]",
+        "打印本页 关闭窗口",
+        "【纠错】",
+        "浏览次数: 120",
+        "点击上方蓝字关注我们",
+        "微信订阅",
+        "Click to see more",
+        "阅读原文",
+        "扫一扫在手机打开当前页",
+        "下载人民日报客户端",
+        "温馨提示:请收藏",
+        "版权所有 © 2023",
+        "京ICP备12345号",
+        "未经授权不得转载",
+        "加载中",
+        "原标题:文章",
+        "IP属地:广东",
+        "发布人:a IP: 1.2.3.4",
+        "IP: 124.223.189.1 来自",
+        "举报/删稿",
+        "点赞 12 转发 3",
+        "我来说两句",
+        "全文……【详细】",
+        "1.5x",
+        "00:12 / 03:40",
+        "彩票开户送",
+        "<div class=\"a\">",
+        "style=\"width:10px\" />",
+        "var a = 1;",
+        "photo 1.JPG",
+        "IMG_001.jpeg",
+        "03",
+        "PART 2",
+        "A",
+        "阅读全文",
+        "编辑推荐",
+        "上一篇:新闻",
+        "相关新闻",
+        "分享到:",
+        "上一页 1 2 下一页",
+        "Advertisement",
+        "Photo: Reuters",
+        "Sign up for our newsletter",
+        "Related stories",
+        "(厦门市计划生育协会)",
+        "来源:新华社",
+        "作者:张三",
+        "责任编辑:李四",
+        "标题:工作要点",
+        "The quick brown fox.",
+        "会议指出,要加强领导。",
+    ];
 }
