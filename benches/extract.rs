@@ -15,8 +15,8 @@
 //!   (scraper's parse of the same text: the floor);
 //! - `decode`: bytes to text alone; `date`: date parsing alone;
 //! - `clean_text`: text mode on the seed documents;
-//! - `pathological`: 100,000 paragraphs, 10,000-deep nesting, a 5 MB text
-//!   node, 100,000 links.
+//! - `pathological`: 100,000 paragraphs, 10,000- and 100,000-deep nesting,
+//!   a tag of 1,000,000 attributes, a 5 MB text node, 100,000 links.
 use std::path::{Path, PathBuf};
 
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, Throughput};
@@ -160,6 +160,14 @@ fn pathological(c: &mut Criterion) {
             "10k_deep_nesting",
             format!("{}<p>深处的正文,内容在这里。</p>{}", "<div>".repeat(10_000), "</div>".repeat(10_000)),
         ),
+        (
+            "100k_deep_nesting",
+            format!("{}<p>深处的正文,内容在这里。</p>{}", "<div>".repeat(100_000), "</div>".repeat(100_000)),
+        ),
+        ("1m_attributes", {
+            let attrs: String = (0..1_000_000).map(|i| format!(" a{i}=\"{i}\"")).collect();
+            format!("<div{attrs}><p>洪水之后的正文,内容在这里。</p></div>")
+        }),
         ("5mb_text_node", format!("<p>{}</p>", "很长的一段文字,没有换行。".repeat(5 * 1024 * 1024 / 39))),
         ("100k_links", {
             let links: String = (0..100_000).map(|i| format!("<a href=/{i}>链接{i}</a> ")).collect();

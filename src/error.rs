@@ -36,10 +36,19 @@ pub enum ErrorKind {
     Empty,
     /// The input is larger than the configured cap.
     TooLarge {
+        /// The page's address, when known.
+        url: Option<String>,
         /// The input's size in bytes (at least this much, for a body cut off while streaming).
         size: usize,
         /// The cap in bytes.
         limit: usize,
+    },
+    /// Extraction took longer than the input's [time budget](crate::Input::time_budget).
+    ExtractTimeout {
+        /// The page's address, when known.
+        url: Option<String>,
+        /// The budget.
+        budget: std::time::Duration,
     },
     /// The input is not a text page (an image, a PDF, an archive…).
     NotHtml {
@@ -158,6 +167,8 @@ pub enum ErrorCode {
     Empty,
     /// [`ErrorKind::TooLarge`]
     TooLarge,
+    /// [`ErrorKind::ExtractTimeout`]
+    ExtractTimeout,
     /// [`ErrorKind::NotHtml`]
     NotHtml,
     /// [`ErrorKind::NoContent`]
@@ -198,6 +209,7 @@ pub enum ErrorCode {
 const CODES: &[(ErrorCode, &str)] = &[
     (ErrorCode::Empty, "empty"),
     (ErrorCode::TooLarge, "too-large"),
+    (ErrorCode::ExtractTimeout, "extract-timeout"),
     (ErrorCode::NotHtml, "not-html"),
     (ErrorCode::NoContent, "no-content"),
     (ErrorCode::BadUrl, "bad-url"),
@@ -258,6 +270,7 @@ impl ErrorKind {
         match self {
             ErrorKind::Empty => ErrorCode::Empty,
             ErrorKind::TooLarge { .. } => ErrorCode::TooLarge,
+            ErrorKind::ExtractTimeout { .. } => ErrorCode::ExtractTimeout,
             ErrorKind::NotHtml { .. } => ErrorCode::NotHtml,
             ErrorKind::NoContent => ErrorCode::NoContent,
             ErrorKind::BadUrl { .. } => ErrorCode::BadUrl,
@@ -309,8 +322,11 @@ impl fmt::Display for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match &*self.0 {
             ErrorKind::Empty => write!(f, "the page is empty"),
-            ErrorKind::TooLarge { size, limit } => {
-                write!(f, "the page has {size} bytes, more than the limit of {limit}")
+            ErrorKind::TooLarge { url, size, limit } => {
+                write!(f, "{}the page has {size} bytes, more than the limit of {limit}", at(url))
+            }
+            ErrorKind::ExtractTimeout { url, budget } => {
+                write!(f, "{}extraction took longer than its budget of {budget:?}", at(url))
             }
             ErrorKind::NotHtml { looks_like } => write!(f, "not a text page: it looks like {looks_like}"),
             ErrorKind::NoContent => write!(f, "no article text found on the page"),
@@ -337,6 +353,11 @@ impl fmt::Display for Error {
             ErrorKind::Invalid { what, value } => write!(f, "not a valid {what}: {value:?}"),
         }
     }
+}
+
+/// `"URL: "`, or nothing when the address is not known.
+fn at(url: &Option<String>) -> String {
+    url.as_deref().map_or(String::new(), |u| format!("{u}: "))
 }
 
 impl std::error::Error for Error {

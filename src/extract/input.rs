@@ -1,6 +1,8 @@
 //! What extraction is given: a page's bytes or text already pulled out of
 //! one, and what is known about it.
 
+use std::time::Duration;
+
 use jiff::Timestamp;
 
 /// A page to extract, and what the caller knows about it. Build one with
@@ -24,6 +26,7 @@ pub struct Input<'a> {
     pub(crate) content_type: Option<&'a str>,
     pub(crate) now: Option<Timestamp>,
     pub(crate) links: bool,
+    pub(crate) budget: Option<Duration>,
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -45,7 +48,7 @@ impl<'a> Input<'a> {
     /// # Ok::<(), report_scraper::Error>(())
     /// ```
     pub fn html(bytes: &'a [u8]) -> Input<'a> {
-        Input { body: Body::Html(bytes), url: None, content_type: None, now: None, links: false }
+        Input { body: Body::Html(bytes), url: None, content_type: None, now: None, links: false, budget: None }
     }
 
     /// A page's HTML decoded already (from an HTTP client's text, say):
@@ -58,7 +61,7 @@ impl<'a> Input<'a> {
     /// # Ok::<(), report_scraper::Error>(())
     /// ```
     pub fn html_str(html: &'a str) -> Input<'a> {
-        Input { body: Body::HtmlStr(html), url: None, content_type: None, now: None, links: false }
+        Input { body: Body::HtmlStr(html), url: None, content_type: None, now: None, links: false, budget: None }
     }
 
     /// Text already pulled out of a page, one block a line: the same rules,
@@ -74,7 +77,7 @@ impl<'a> Input<'a> {
     /// # Ok::<(), report_scraper::Error>(())
     /// ```
     pub fn text(text: &'a str) -> Input<'a> {
-        Input { body: Body::Text(text), url: None, content_type: None, now: None, links: false }
+        Input { body: Body::Text(text), url: None, content_type: None, now: None, links: false, budget: None }
     }
 
     /// The page's address: links are resolved against it, and a date in it
@@ -142,6 +145,23 @@ impl<'a> Input<'a> {
     /// ```
     pub fn with_links(mut self) -> Input<'a> {
         self.links = true;
+        self
+    }
+
+    /// Gives up with [`ExtractTimeout`](crate::ErrorKind::ExtractTimeout)
+    /// when extraction takes longer. Work is linear in the page's size
+    /// (nesting and attribute floods are bounded), so this is a guard for
+    /// a crawler's workers, not a limit ordinary pages meet.
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// use report_scraper::{ErrorKind, Extractor, Input};
+    /// let page = "<p>段落,内容。</p>".repeat(100_000);
+    /// let err = Extractor::new().page(Input::html(page.as_bytes()).time_budget(Duration::ZERO)).unwrap_err();
+    /// assert!(matches!(err.kind(), ErrorKind::ExtractTimeout { .. }));
+    /// ```
+    pub fn time_budget(mut self, budget: Duration) -> Input<'a> {
+        self.budget = Some(budget);
         self
     }
 

@@ -5,6 +5,7 @@
 mod input;
 
 use std::sync::LazyLock;
+use std::time::Instant;
 
 pub use input::Input;
 
@@ -135,12 +136,15 @@ impl ExtractorBuilder {
     }
 }
 
-/// The HTML front end's reading of a decoded page.
-fn read_html(text: &str, input: &Input<'_>) -> Result<html::Front, Error> {
+/// The HTML front end's reading of a decoded page, within the input's time budget.
+fn read_html(text: &str, input: &Input<'_>, deadline: Option<Instant>) -> Result<html::Front, Error> {
     if text.trim().is_empty() {
         return Err(Error::new(ErrorKind::Empty));
     }
-    Ok(html::read(text, input.url, input.links))
+    html::read(text, input.url, input.links, deadline).ok_or_else(|| {
+        let (url, budget) = (input.url.map(str::to_string), input.budget.unwrap_or_default());
+        Error::new(ErrorKind::ExtractTimeout { url, budget })
+    })
 }
 
 static DEFAULT: LazyLock<Extractor> =
@@ -204,17 +208,19 @@ impl Extractor {
     /// [`ErrorKind::Empty`] for no text, [`ErrorKind::TooLarge`] over the
     /// size cap, [`ErrorKind::NotHtml`] for images, PDFs and other binary data.
     pub fn page(&self, input: Input<'_>) -> Result<Page, Error> {
+        let url = || input.url.map(str::to_string);
         if input.len() > self.max_bytes {
-            return Err(Error::new(ErrorKind::TooLarge { size: input.len(), limit: self.max_bytes }));
+            return Err(Error::new(ErrorKind::TooLarge { url: url(), size: input.len(), limit: self.max_bytes }));
         }
+        let deadline = input.budget.map(|b| Instant::now() + b);
         let (lines, mut ctx, links) = match input.body {
             Body::Html(bytes) => {
                 let text = decode::decode_cow(bytes, input.content_type)?;
-                let front = read_html(&text, &input)?;
+                let front = read_html(&text, &input, deadline)?;
                 (front.lines, front.ctx, front.links)
             }
             Body::HtmlStr(text) => {
-                let front = read_html(text, &input)?;
+                let front = read_html(text, &input, deadline)?;
                 (front.lines, front.ctx, front.links)
             }
             Body::Text(text) => {

@@ -232,7 +232,7 @@ impl Fetcher {
 
     async fn read_body(&self, url: &Url, mut response: reqwest::Response) -> Result<Fetched, Error> {
         let limit = self.config.max_bytes;
-        let too_large = |size| err(ErrorKind::TooLarge { size, limit });
+        let too_large = |size| err(ErrorKind::TooLarge { url: Some(url.to_string()), size, limit });
         if let Some(len) = response.content_length().filter(|&l| l > limit as u64) {
             return Err(too_large(usize::try_from(len).unwrap_or(usize::MAX)));
         }

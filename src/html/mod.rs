@@ -20,6 +20,8 @@ pub(crate) mod parse;
 pub(crate) mod rows;
 pub(crate) mod walk;
 
+use std::time::Instant;
+
 use crate::clean::line::{Context, Layout, RawLine};
 use crate::clean::title;
 use crate::model::Link;
@@ -32,12 +34,19 @@ pub(crate) struct Front {
     pub links: Vec<Link>,
 }
 
-/// Reads a decoded page. The tree is dropped as soon as it has been walked,
-/// so a big page's nodes and lines are not held together.
-pub(crate) fn read(html: &str, url: Option<&str>, want_links: bool) -> Front {
-    let parsed = parse::parse(html);
-    let mut doc = walk::walk(&parsed, want_links);
+/// Reads a decoded page; `None` when the deadline passed first. The tree is
+/// dropped as soon as it has been walked, so a big page's nodes and lines
+/// are not held together.
+pub(crate) fn read(html: &str, url: Option<&str>, want_links: bool, deadline: Option<Instant>) -> Option<Front> {
+    let parsed = parse::parse(html, deadline);
+    if parsed.timed_out {
+        return None;
+    }
+    let mut doc = walk::walk(&parsed.html, want_links);
     drop(parsed);
+    if deadline.is_some_and(|d| Instant::now() > d) {
+        return None;
+    }
     let titles = head::titles(&doc.head);
     let candidates = doc.lines.iter().filter(|l| l.title_candidate).map(|l| (l.elem, l.text.as_str()));
     let title_elem = title::best_line(candidates, &titles);
@@ -48,5 +57,5 @@ pub(crate) fn read(html: &str, url: Option<&str>, want_links: bool) -> Front {
     ctx.url = url.map(str::to_string);
     let in_main: Vec<bool> = doc.lines.iter().map(|l| doc.elems.get(l.elem).is_some_and(|e| e.in_main)).collect();
     let links = if want_links { links::resolve(doc.links, doc.base.as_deref(), url) } else { Vec::new() };
-    Front { lines: rows::zoned(doc.lines, &in_main), ctx, links }
+    Some(Front { lines: rows::zoned(doc.lines, &in_main), ctx, links })
 }
