@@ -8,7 +8,7 @@
 //!   --sitemap URL       a sitemap or sitemap index to start from (repeatable)
 //!   --host HOST         a host that may be crawled (repeatable; default: the seeds' hosts)
 //!   --max-depth N       links followed from a seed (default 3; "next page" links are free)
-//!   --max-pages N       addresses fetched in all, across resumed runs (default 1000)
+//!   --max-pages N       addresses fetched by a run, across its resumptions (default 1000)
 //!   --out FILE          JSON Lines output, appended to (default articles.jsonl)
 //!   --state FILE        SQLite crawl state (default crawl.db); run again with it to resume
 //!   --delay MS          pause between requests to one host (default 1000)
@@ -16,14 +16,22 @@
 //!   --timeout S         per request (default 30)   --retries N (default 3)
 //!   --max-mb N          body size cap in MB (default 20)
 //!   --user-agent UA     the User-Agent, also matched in robots.txt
-//!   --allow-private     allow loopback and private addresses (local test sites)
-//!   --serve DIR         serve DIR on 127.0.0.1 and crawl it (implies --allow-private)
+//!   --allow-private     allow every loopback and private address (local test sites)
+//!   --allow RANGE       allow one non-public range, e.g. 127.0.0.1/32 (repeatable)
+//!   --revisit SECS      read list pages again only when older than this (default 0)
+//!   --max-attempts N    tries of an address that fails with an error that can heal (default 3)
+//!   --continue-anyway   take over a state file that records another crawl
+//!   --no-robots-sitemaps  do not read the sitemaps robots.txt names
+//!   --serve DIR         serve DIR on 127.0.0.1 and crawl it (allows 127.0.0.1)
 //!   --port N            the port --serve listens on (default 8017; 0 picks a free one)
 //! ```
 //!
 //! Killing the crawl at any moment loses nothing: the state file holds the
 //! frontier and the seen set, and on start the output file is read back so
-//! that an article written just before the kill is not written again.
+//! that an article written just before the kill is not written again (and
+//! one the state says was written but the file lacks is fetched again).
+//! Running the same command after a crawl that finished reads the list
+//! pages again, conditionally, and writes only the new articles.
 //! Ctrl-C stops after the requests in flight; a second Ctrl-C quits at once.
 use std::error::Error as _;
 use std::io::IsTerminal;
@@ -50,13 +58,19 @@ struct Args {
     max_mb: usize,
     user_agent: Option<String>,
     allow_private: bool,
+    allow: Vec<String>,
+    revisit_s: u64,
+    max_attempts: u32,
+    continue_anyway: bool,
+    robots_sitemaps: bool,
     serve: Option<PathBuf>,
     port: u16,
 }
 
 const USAGE: &str = "usage: crawl [--seeds FILE] [--sitemap URL] [--host HOST] [--max-depth N] [--max-pages N] \
 [--out FILE] [--state FILE] [--delay MS] [--workers N] [--timeout S] [--retries N] [--max-mb N] [--user-agent UA] \
-[--allow-private] [--serve DIR [--port N]] SEED_URL...";
+[--allow-private] [--allow RANGE] [--revisit SECS] [--max-attempts N] [--continue-anyway] \
+[--no-robots-sitemaps] [--serve DIR [--port N]] SEED_URL...";
 
 fn parse_args() -> Result<Args, lexopt::Error> {
     use lexopt::prelude::*;
@@ -75,6 +89,11 @@ fn parse_args() -> Result<Args, lexopt::Error> {
         max_mb: 20,
         user_agent: None,
         allow_private: false,
+        allow: Vec::new(),
+        revisit_s: 0,
+        max_attempts: 3,
+        continue_anyway: false,
+        robots_sitemaps: true,
         serve: None,
         port: 8017,
     };
@@ -95,6 +114,11 @@ fn parse_args() -> Result<Args, lexopt::Error> {
             Long("max-mb") => a.max_mb = p.value()?.parse()?,
             Long("user-agent") => a.user_agent = Some(p.value()?.string()?),
             Long("allow-private") => a.allow_private = true,
+            Long("allow") => a.allow.push(p.value()?.string()?),
+            Long("revisit") => a.revisit_s = p.value()?.parse()?,
+            Long("max-attempts") => a.max_attempts = p.value()?.parse()?,
+            Long("continue-anyway") => a.continue_anyway = true,
+            Long("no-robots-sitemaps") => a.robots_sitemaps = false,
             Long("serve") => a.serve = Some(p.value()?.into()),
             Long("port") => a.port = p.value()?.parse()?,
             Short('h') | Long("help") => {
@@ -129,9 +153,9 @@ async fn main() {
         match serve(&dir, args.port).await {
             Ok(base) => {
                 eprintln!("serving {} at {base}", dir.display());
+                // Its robots.txt names the sitemap.
                 args.seeds.push(base.clone());
-                args.sitemaps.push(format!("{base}sitemap.xml"));
-                args.allow_private = true;
+                args.allow.push("127.0.0.1/32".into());
             }
             Err(e) => fail(&format!("cannot serve {}: {e}", dir.display())),
         }
@@ -165,6 +189,13 @@ async fn crawl(args: &Args) -> Result<Summary, String> {
     if out.resumed() > 0 {
         eprintln!("resuming: {} articles already in {}", out.resumed(), args.out.display());
     }
+    if out.requeued() > 0 {
+        eprintln!(
+            "{} articles the state had written are missing from {}: fetching them again",
+            out.requeued(),
+            args.out.display()
+        );
+    }
     let mut fetcher = Fetcher::builder()
         .politeness_delay(Duration::from_millis(args.delay_ms))
         .timeout(Duration::from_secs(args.timeout_s))
@@ -172,10 +203,21 @@ async fn crawl(args: &Args) -> Result<Summary, String> {
         .max_bytes(args.max_mb.saturating_mul(1024 * 1024))
         .max_concurrency(args.workers)
         .allow_private_addresses(args.allow_private);
+    for range in &args.allow {
+        let net = range.parse().map_err(|e| format!("--allow {range}: {e}"))?;
+        fetcher = fetcher.allow_range(net);
+    }
     if let Some(ua) = &args.user_agent {
         fetcher = fetcher.user_agent(ua);
     }
-    let mut crawler = Crawler::builder().max_depth(args.max_depth).max_pages(args.max_pages).workers(args.workers);
+    let mut crawler = Crawler::builder()
+        .max_depth(args.max_depth)
+        .max_pages(args.max_pages)
+        .workers(args.workers)
+        .revisit_after(Duration::from_secs(args.revisit_s))
+        .max_attempts(args.max_attempts)
+        .adopt_state(args.continue_anyway)
+        .robots_sitemaps(args.robots_sitemaps);
     for seed in &args.seeds {
         crawler = crawler.seed(seed);
     }
@@ -251,10 +293,13 @@ impl Progress {
             CrawlEvent::List { url, new_links } => format!("list    {url} (+{new_links} links)"),
             CrawlEvent::Robots { url } => format!("robots  {url}"),
             CrawlEvent::Duplicate { url, final_url } => format!("dup     {url} -> {final_url}"),
-            CrawlEvent::Failed { error, .. } => {
+            CrawlEvent::Failed { error, attempt, .. } => {
                 self.failed += 1;
-                format!("failed  {}", chain(error))
+                let again =
+                    if error.kind().code().is_transient() { format!(" (attempt {attempt})") } else { String::new() };
+                format!("failed  {}{again}", chain(error))
             }
+            CrawlEvent::Unchanged { url } => format!("same    {url} (304)"),
             _ => format!("{event:?}"),
         };
         match &self.bar {
@@ -276,13 +321,15 @@ impl Progress {
 fn report(s: &Summary) {
     let secs = s.elapsed.as_secs_f64().max(1e-9);
     eprintln!(
-        "{}: {} fetched ({:.1} pages/s, {:.1} MB), {} articles, {} lists, {} skipped by robots.txt, {} duplicates, {} failed{}",
+        "{}: {} fetched ({:.1} pages/s, {:.1} MB), {} articles, {} lists, {} unchanged, {} skipped by robots.txt, \
+         {} duplicates, {} failed{}",
         if s.stopped { "stopped" } else { "done" },
         s.fetched,
         s.fetched as f64 / secs,
         s.bytes as f64 / 1e6,
         s.articles,
         s.lists,
+        s.unchanged,
         s.robots,
         s.duplicates,
         s.failed(),
@@ -320,13 +367,19 @@ async fn serve(dir: &Path, port: u16) -> std::io::Result<String> {
     let listener = tokio::net::TcpListener::bind(("127.0.0.1", port)).await?;
     let base = format!("http://{}/", listener.local_addr()?);
     let site_base = base.clone();
-    let app =
-        axum::Router::new().fallback(move |uri: axum::http::Uri| static_file(root.clone(), site_base.clone(), uri));
+    let app = axum::Router::new().fallback(move |uri: axum::http::Uri, headers: axum::http::HeaderMap| {
+        static_file(root.clone(), site_base.clone(), uri, headers)
+    });
     tokio::spawn(async move { axum::serve(listener, app).await });
     Ok(base)
 }
 
-async fn static_file(root: PathBuf, base: String, uri: axum::http::Uri) -> axum::response::Response {
+async fn static_file(
+    root: PathBuf,
+    base: String,
+    uri: axum::http::Uri,
+    headers: axum::http::HeaderMap,
+) -> axum::response::Response {
     use axum::http::{header, StatusCode};
     use axum::response::IntoResponse;
     let rel = uri.path().trim_start_matches('/');
@@ -341,7 +394,17 @@ async fn static_file(root: PathBuf, base: String, uri: axum::http::Uri) -> axum:
         }
         path = path.join("index.html");
     }
-    match tokio::fs::read(&path).await {
+    // A validator as a web server gives one: size and modification time.
+    let etag = tokio::fs::metadata(&path).await.ok().and_then(|m| {
+        let mtime = m.modified().ok()?.duration_since(std::time::UNIX_EPOCH).ok()?;
+        Some(format!("\"{:x}-{:x}\"", m.len(), mtime.as_secs()))
+    });
+    if let Some(tag) = &etag {
+        if headers.get(header::IF_NONE_MATCH).is_some_and(|v| v.as_bytes() == tag.as_bytes()) {
+            return StatusCode::NOT_MODIFIED.into_response();
+        }
+    }
+    let response = match tokio::fs::read(&path).await {
         Ok(bytes) => {
             // Pages say their charset (or don't) themselves: the header names none.
             match path.extension().and_then(|e| e.to_str()) {
@@ -350,11 +413,18 @@ async fn static_file(root: PathBuf, base: String, uri: axum::http::Uri) -> axum:
                     let xml = String::from_utf8_lossy(&bytes).replace("{base}", &base);
                     ([(header::CONTENT_TYPE, "application/xml")], xml).into_response()
                 }
-                Some("txt") => ([(header::CONTENT_TYPE, "text/plain")], bytes).into_response(),
+                Some("txt") => {
+                    let text = String::from_utf8_lossy(&bytes).replace("{base}", &base);
+                    ([(header::CONTENT_TYPE, "text/plain")], text).into_response()
+                }
                 _ => ([(header::CONTENT_TYPE, "text/html")], bytes).into_response(),
             }
         }
-        _ => StatusCode::NOT_FOUND.into_response(),
+        _ => return StatusCode::NOT_FOUND.into_response(),
+    };
+    match etag.and_then(|t| axum::http::HeaderValue::from_str(&t).ok()) {
+        Some(tag) => ([(header::ETAG, tag)], response).into_response(),
+        None => response,
     }
 }
 

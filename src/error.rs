@@ -77,6 +77,21 @@ pub enum ErrorKind {
         /// The address.
         url: String,
     },
+    /// robots.txt could not be read (a server error, a timeout): the host is
+    /// not crawled for now, and asked again later. The cause is the source.
+    RobotsUnavailable {
+        /// The address asked for.
+        url: String,
+        /// Why robots.txt could not be read.
+        source: Cause,
+    },
+    /// A redirect led out of the crawl's scope: recorded, not followed.
+    RedirectOutOfScope {
+        /// The address asked for.
+        url: String,
+        /// Where the redirect pointed.
+        location: String,
+    },
     /// The server did not answer in time.
     Timeout {
         /// The address.
@@ -105,6 +120,13 @@ pub enum ErrorKind {
     BadSitemap {
         /// The XML or gzip reader's error.
         source: Cause,
+    },
+    /// The crawl state belongs to another crawl (other seeds or hosts).
+    StateMismatch {
+        /// The crawl the state file records.
+        recorded: String,
+        /// The crawl asked for.
+        asked: String,
     },
     /// The crawl state file failed; SQLite's error is the source.
     State {
@@ -179,6 +201,12 @@ pub enum ErrorCode {
     BlockedAddress,
     /// [`ErrorKind::RobotsDisallowed`]
     RobotsDisallowed,
+    /// [`ErrorKind::RobotsUnavailable`]
+    RobotsUnavailable,
+    /// [`ErrorKind::RedirectOutOfScope`]
+    RedirectOutOfScope,
+    /// [`ErrorKind::StateMismatch`]
+    StateMismatch,
     /// [`ErrorKind::Timeout`]
     Timeout,
     /// [`ErrorKind::HttpStatus`], with the status.
@@ -215,6 +243,9 @@ const CODES: &[(ErrorCode, &str)] = &[
     (ErrorCode::BadUrl, "bad-url"),
     (ErrorCode::BlockedAddress, "blocked-address"),
     (ErrorCode::RobotsDisallowed, "robots-disallowed"),
+    (ErrorCode::RobotsUnavailable, "robots-unavailable"),
+    (ErrorCode::RedirectOutOfScope, "redirect-out-of-scope"),
+    (ErrorCode::StateMismatch, "state-mismatch"),
     (ErrorCode::Timeout, "timeout"),
     (ErrorCode::Network, "network"),
     (ErrorCode::Client, "client"),
@@ -252,6 +283,24 @@ impl std::str::FromStr for ErrorCode {
     }
 }
 
+impl ErrorCode {
+    /// Whether a failure of this kind can heal by itself (a timeout, a
+    /// server error, a busy server, a network failure): worth trying again later.
+    ///
+    /// ```
+    /// use report_scraper::ErrorCode;
+    /// assert!(ErrorCode::Http(503).is_transient() && ErrorCode::Timeout.is_transient());
+    /// assert!(!ErrorCode::Http(404).is_transient() && !ErrorCode::TooLarge.is_transient());
+    /// ```
+    pub fn is_transient(self) -> bool {
+        match self {
+            ErrorCode::Http(status) => status == 429 || (500..600).contains(&status),
+            ErrorCode::Timeout | ErrorCode::Network | ErrorCode::RobotsUnavailable | ErrorCode::ExtractTimeout => true,
+            _ => false,
+        }
+    }
+}
+
 impl serde::Serialize for ErrorCode {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.collect_str(self)
@@ -276,6 +325,9 @@ impl ErrorKind {
             ErrorKind::BadUrl { .. } => ErrorCode::BadUrl,
             ErrorKind::BlockedAddress { .. } => ErrorCode::BlockedAddress,
             ErrorKind::RobotsDisallowed { .. } => ErrorCode::RobotsDisallowed,
+            ErrorKind::RobotsUnavailable { .. } => ErrorCode::RobotsUnavailable,
+            ErrorKind::RedirectOutOfScope { .. } => ErrorCode::RedirectOutOfScope,
+            ErrorKind::StateMismatch { .. } => ErrorCode::StateMismatch,
             ErrorKind::Timeout { .. } => ErrorCode::Timeout,
             ErrorKind::HttpStatus { status, .. } => ErrorCode::Http(*status),
             ErrorKind::Network { .. } => ErrorCode::Network,
@@ -335,6 +387,17 @@ impl fmt::Display for Error {
                 write!(f, "{url}: refused to connect to non-public address {address}")
             }
             ErrorKind::RobotsDisallowed { url } => write!(f, "{url}: disallowed by robots.txt"),
+            ErrorKind::RobotsUnavailable { url, .. } => {
+                write!(f, "{url}: robots.txt could not be read (asked again later)")
+            }
+            ErrorKind::RedirectOutOfScope { url, location } => {
+                write!(f, "{url}: redirects out of the crawl's scope, to {location} (not followed)")
+            }
+            ErrorKind::StateMismatch { recorded, asked } => write!(
+                f,
+                "the crawl state belongs to another crawl (it records {recorded}; this crawl is {asked}); \
+                 use another state file, or continue anyway"
+            ),
             ErrorKind::Timeout { url } => write!(f, "{url}: timed out"),
             ErrorKind::HttpStatus { url, status } => write!(f, "{url}: HTTP status {status}"),
             ErrorKind::Network { url, .. } => write!(f, "{url}: the request failed"),
@@ -364,6 +427,7 @@ impl std::error::Error for Error {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
         match &*self.0 {
             ErrorKind::Network { source, .. }
+            | ErrorKind::RobotsUnavailable { source, .. }
             | ErrorKind::Client { source }
             | ErrorKind::BadSitemap { source }
             | ErrorKind::State { source } => Some(source.as_ref()),

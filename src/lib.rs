@@ -90,7 +90,9 @@ pub use crate::clean::rules::{Action, Rule};
 pub use crate::error::{Cause, Error, ErrorCode, ErrorKind};
 pub use crate::extract::{Extractor, ExtractorBuilder, Input, DEFAULT_MAX_BYTES};
 pub use crate::html::decode::{decode, CharsetSource, Decoded};
-pub use crate::model::{Article, Block, BlockKind, DateOrigin, Link, Page, PubDate, Published, Removal, Truncation};
+pub use crate::model::{
+    Article, Block, BlockKind, DateOrigin, Link, LinkKind, Page, PubDate, Published, Removal, Truncation,
+};
 
 #[cfg(feature = "crawl")]
 pub use crate::crawl::{
@@ -98,7 +100,7 @@ pub use crate::crawl::{
     Crawler, CrawlerBuilder, JsonlSink, Outcome, Sitemap, Summary,
 };
 #[cfg(feature = "fetch")]
-pub use crate::fetch::{is_public_address, FetchConfig, Fetched, Fetcher, FetcherBuilder};
+pub use crate::fetch::{is_public_address, FetchConfig, FetchRequest, Fetched, Fetcher, FetcherBuilder};
 
 /// The code in README.md, compiled and run as doc tests so it cannot rot.
 #[cfg(all(doctest, feature = "crawl"))]

@@ -20,6 +20,8 @@ struct Site {
     log: Arc<Mutex<Vec<(String, Instant)>>>,
     flaky: Arc<AtomicUsize>,
     busy: Arc<AtomicUsize>,
+    /// Another server's base, for redirects that leave this one.
+    other: Arc<Mutex<String>>,
 }
 
 impl Site {
@@ -65,6 +67,17 @@ async fn handle(State(site): State<Site>, req: Request) -> Response {
             html(ARTICLE, "text/html; charset=utf-8")
         }
         "/big" => html(vec![b'a'; 2 * 1024 * 1024], "text/html"),
+        "/busy-until" if site.busy.fetch_add(1, Ordering::SeqCst) == 0 => {
+            let at = jiff::Timestamp::now() + jiff::SignedDuration::from_secs(2);
+            let date = jiff::fmt::rfc2822::DateTimePrinter::new().timestamp_to_rfc9110_string(&at).unwrap();
+            (StatusCode::SERVICE_UNAVAILABLE, [(header::RETRY_AFTER, date)]).into_response()
+        }
+        "/busy-until" => html(ARTICLE, "text/html; charset=utf-8"),
+        "/to-other-port" => {
+            let other = site.other.lock().unwrap().clone();
+            (StatusCode::FOUND, [(header::LOCATION, format!("{other}/landing"))]).into_response()
+        }
+        "/to-refused-address" => (StatusCode::FOUND, [(header::LOCATION, "http://127.0.0.2:9/x")]).into_response(),
         _ => StatusCode::NOT_FOUND.into_response(),
     }
 }
@@ -81,7 +94,7 @@ async fn serve() -> (Site, String) {
 
 fn local() -> report_scraper::FetcherBuilder {
     Fetcher::builder()
-        .allow_private_addresses(true)
+        .allow_range("127.0.0.1/32".parse().unwrap())
         .politeness_delay(Duration::ZERO)
         .backoff(Duration::from_millis(50))
         .timeout(Duration::from_secs(1))
@@ -207,4 +220,85 @@ async fn only_http_and_https_are_fetched() {
         let e = f.fetch(url).await.unwrap_err();
         assert!(matches!(e.kind(), ErrorKind::BadUrl { .. }), "{url}: {e}");
     }
+}
+
+#[tokio::test]
+async fn retry_after_as_an_http_date_is_honoured() {
+    let (site, base) = serve().await;
+    let f = local().address_budget(Duration::from_secs(10)).build().unwrap();
+    let page = f.fetch(&format!("{base}/busy-until")).await.unwrap();
+    assert_eq!(page.status, 200);
+    let t = site.times("/busy-until");
+    assert_eq!(t.len(), 2);
+    // An HTTP date has whole seconds: the wait is at least the one second left of them.
+    assert!(t[1] - t[0] >= Duration::from_millis(900), "{:?}", t[1] - t[0]);
+}
+
+#[tokio::test]
+async fn one_address_costs_its_budget_not_retries_times_the_timeout() {
+    let (site, base) = serve().await;
+    // Without a budget: (5 + 1) × 1 s. With 1.5 s: the first attempt and one more at most.
+    let f = local().retries(5).backoff(Duration::from_millis(10)).address_budget(Duration::from_millis(1500));
+    let e = f.build().unwrap().fetch(&format!("{base}/slow")).await.unwrap_err();
+    assert!(matches!(e.kind(), ErrorKind::Timeout { .. }), "{e}");
+    let tries = site.times("/slow").len();
+    assert!((1..=2).contains(&tries), "{tries} requests within a budget of 1.5 s");
+}
+
+#[tokio::test]
+async fn a_host_that_refuses_connections_is_a_network_error_not_a_robots_refusal() {
+    // A port nothing listens on: bound, then closed.
+    let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    let f = local().retries(0).build().unwrap();
+    let e = f.fetch(&format!("http://127.0.0.1:{port}/page.html")).await.unwrap_err();
+    assert!(matches!(e.kind(), ErrorKind::Network { .. }), "{e}");
+    assert!(std::error::Error::source(&e).is_some(), "the cause is kept");
+}
+
+#[tokio::test]
+async fn a_robots_txt_over_the_body_cap_is_read_from_its_start() {
+    let big_robots = format!("User-agent: *\nDisallow: /private/\n{}", "# padding\n".repeat(300_000));
+    let app = Router::new()
+        .route("/robots.txt", axum::routing::get(move || async move { big_robots.clone() }))
+        .route("/private/x", axum::routing::get(|| async { "secret" }))
+        .route("/open", axum::routing::get(|| async { html(ARTICLE, "text/html; charset=utf-8") }));
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let base = format!("http://{}", listener.local_addr().unwrap());
+    tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
+    // The fetcher's own cap (1 MB) is under robots.txt's 3 MB: the first 512 KiB are read, not refused.
+    let f = local().max_bytes(1024 * 1024).build().unwrap();
+    assert!(f.fetch(&format!("{base}/open")).await.is_ok());
+    let e = f.fetch(&format!("{base}/private/x")).await.unwrap_err();
+    assert!(matches!(e.kind(), ErrorKind::RobotsDisallowed { .. }), "{e}");
+}
+
+#[tokio::test]
+async fn a_redirect_out_of_scope_is_reported_not_followed() {
+    let (site, base) = serve().await;
+    let (other_site, other) = serve().await;
+    *site.other.lock().unwrap() = other.clone();
+    let f = local().build().unwrap();
+    let in_scope = |u: &url::Url| u.as_str().starts_with(&base);
+    let url = format!("{base}/to-other-port");
+    let e = f.get(&url).within(&in_scope).send().await.unwrap_err();
+    assert!(matches!(e.kind(), ErrorKind::RedirectOutOfScope { .. }), "{e}");
+    assert!(other_site.requests().is_empty(), "{:?}", other_site.requests());
+    // Without a scope the redirect is followed (the guard allows this loopback address).
+    let page = f.fetch(&url).await.unwrap_err();
+    assert!(matches!(page.kind(), ErrorKind::HttpStatus { status: 404, .. }), "{page}");
+    assert_eq!(other_site.requests(), ["/robots.txt", "/landing"]);
+}
+
+#[tokio::test]
+async fn a_redirect_to_an_address_outside_the_allowed_range_is_refused() {
+    let (_site, base) = serve().await;
+    let f = Fetcher::builder()
+        .allow_range("127.0.0.1/32".parse().unwrap())
+        .politeness_delay(Duration::ZERO)
+        .timeout(Duration::from_secs(1))
+        .build()
+        .unwrap();
+    let e = f.fetch(&format!("{base}/to-refused-address")).await.unwrap_err();
+    assert!(matches!(e.kind(), ErrorKind::BlockedAddress { .. }), "{e}");
+    assert!(f.fetch(&format!("{base}/article")).await.is_ok(), "the allowed address itself is fetched");
 }

@@ -1,5 +1,7 @@
 //! The crawler's configuration: set on a builder, readable after build.
 
+use std::time::Duration;
+
 use crate::extract::Extractor;
 
 /// What a [`Crawler`](crate::Crawler) crawls and how; fixed when it is built, read with
@@ -23,6 +25,11 @@ pub struct CrawlConfig {
     max_pages: u64,
     workers: usize,
     extractor: Extractor,
+    extract_budget: Duration,
+    robots_sitemaps: bool,
+    revisit_after: Duration,
+    max_attempts: u32,
+    adopt_state: bool,
 }
 
 impl Default for CrawlConfig {
@@ -35,6 +42,11 @@ impl Default for CrawlConfig {
             max_pages: 10_000,
             workers: 8,
             extractor: Extractor::default(),
+            extract_budget: Duration::from_secs(10),
+            robots_sitemaps: true,
+            revisit_after: Duration::ZERO,
+            max_attempts: 3,
+            adopt_state: false,
         }
     }
 }
@@ -73,6 +85,31 @@ impl CrawlConfig {
     /// The extractor crawled pages go through (default: the built-in rules).
     pub fn extractor(&self) -> &Extractor {
         &self.extractor
+    }
+
+    /// The time one page's extraction may take (default 10 s).
+    pub fn extract_budget(&self) -> Duration {
+        self.extract_budget
+    }
+
+    /// Whether the sitemaps named in the seeds' robots.txt are read (default true).
+    pub fn robots_sitemaps(&self) -> bool {
+        self.robots_sitemaps
+    }
+
+    /// How old a list page read by an earlier run must be to be read again (default 0: every one).
+    pub fn revisit_after(&self) -> Duration {
+        self.revisit_after
+    }
+
+    /// Attempts at an address that fails with an error that can heal, across runs (default 3).
+    pub fn max_attempts(&self) -> u32 {
+        self.max_attempts
+    }
+
+    /// Whether a state file of another crawl is taken over (default false: refused).
+    pub fn adopts_state(&self) -> bool {
+        self.adopt_state
     }
 }
 
@@ -127,8 +164,10 @@ impl CrawlerBuilder {
         self
     }
 
-    /// A host whose pages may be fetched. Without any, the seeds' and
-    /// sitemaps' hosts are allowed.
+    /// A host whose pages may be fetched, over http and https on their
+    /// default ports, or an origin (`http://127.0.0.1:8017`). Without any,
+    /// the seeds' and sitemaps' origins are allowed (with the other scheme
+    /// on its default port: a site moved to https stays in scope).
     ///
     /// ```
     /// let c = report_scraper::Crawler::builder().seed("http://www.example.cn/").allow_host("news.example.cn")
@@ -155,7 +194,8 @@ impl CrawlerBuilder {
         self
     }
 
-    /// Addresses fetched in all, counted across resumed runs (default 10,000).
+    /// Addresses fetched by one run, counted across its resumptions
+    /// (default 10,000); it bounds the addresses queued as well.
     ///
     /// ```
     /// let c = report_scraper::Crawler::builder().max_pages(100).build(report_scraper::Fetcher::builder().build()?)?;
@@ -177,6 +217,76 @@ impl CrawlerBuilder {
     /// ```
     pub fn workers(mut self, workers: usize) -> Self {
         self.config.workers = workers.max(1);
+        self
+    }
+
+    /// Extraction of one page may take this long before it is recorded as
+    /// failed with `extract-timeout` (default 10 s; work is linear in the
+    /// page's size, so this guards the workers, and ordinary pages never meet it).
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// let c = report_scraper::Crawler::builder().extract_budget(Duration::from_secs(2)).build(report_scraper::Fetcher::builder().build()?)?;
+    /// assert_eq!(c.config().extract_budget(), Duration::from_secs(2));
+    /// # Ok::<(), report_scraper::Error>(())
+    /// ```
+    pub fn extract_budget(mut self, budget: Duration) -> Self {
+        self.config.extract_budget = budget;
+        self
+    }
+
+    /// Read the sitemaps that the seeds' robots.txt names (`Sitemap:` lines; default true).
+    ///
+    /// ```
+    /// let c = report_scraper::Crawler::builder().robots_sitemaps(false).build(report_scraper::Fetcher::builder().build()?)?;
+    /// assert!(!c.config().robots_sitemaps());
+    /// # Ok::<(), report_scraper::Error>(())
+    /// ```
+    pub fn robots_sitemaps(mut self, read: bool) -> Self {
+        self.config.robots_sitemaps = read;
+        self
+    }
+
+    /// A run after one that finished reads again the list pages (seeds,
+    /// columns) and sitemaps read by earlier runs — conditionally, with
+    /// their `ETag` and `Last-Modified`, so an unchanged page costs a
+    /// `304` — and fetches only the articles it has not written. This sets
+    /// how old such a page must be to be read again (default 0: all of them).
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// let c = report_scraper::Crawler::builder().revisit_after(Duration::from_secs(6 * 3600)).build(report_scraper::Fetcher::builder().build()?)?;
+    /// assert_eq!(c.config().revisit_after().as_secs(), 6 * 3600);
+    /// # Ok::<(), report_scraper::Error>(())
+    /// ```
+    pub fn revisit_after(mut self, age: Duration) -> Self {
+        self.config.revisit_after = age;
+        self
+    }
+
+    /// How many times, across runs, an address that fails with an error
+    /// that can heal (a timeout, a 5xx, robots.txt unavailable…) is tried (default 3).
+    ///
+    /// ```
+    /// let c = report_scraper::Crawler::builder().max_attempts(5).build(report_scraper::Fetcher::builder().build()?)?;
+    /// assert_eq!(c.config().max_attempts(), 5);
+    /// # Ok::<(), report_scraper::Error>(())
+    /// ```
+    pub fn max_attempts(mut self, attempts: u32) -> Self {
+        self.config.max_attempts = attempts.max(1);
+        self
+    }
+
+    /// Take over a state file that records another crawl (other seeds,
+    /// sitemaps or hosts) instead of refusing it (default false).
+    ///
+    /// ```
+    /// let c = report_scraper::Crawler::builder().adopt_state(true).build(report_scraper::Fetcher::builder().build()?)?;
+    /// assert!(c.config().adopts_state());
+    /// # Ok::<(), report_scraper::Error>(())
+    /// ```
+    pub fn adopt_state(mut self, adopt: bool) -> Self {
+        self.config.adopt_state = adopt;
         self
     }
 

@@ -3,22 +3,27 @@
 //! links, record the articles and follow the links that stay in scope.
 //!
 //! - [`config`]: what to crawl and how;
+//! - [`scope`]: which origins the crawl may reach, and its identity;
 //! - [`state`]: the frontier and the seen set in SQLite, resumable after a kill;
+//! - [`sitemaps`]: reading the sitemaps (given, and named in robots.txt);
+//! - [`visit`]: one address, fetched and read on a worker;
 //! - [`record`]: what the crawl hands out (records, events, the summary);
 //! - [`sink`]: the JSON Lines output, reconciled with the state on open;
-//! - [`sitemap`] and [`urls`]: sitemaps, canonical addresses, file types.
+//! - [`sitemap`] and [`urls`]: sitemap parsing, canonical addresses, file types.
 
 mod config;
 mod record;
+mod scope;
 mod sink;
 mod sitemap;
+mod sitemaps;
 mod state;
 mod urls;
+mod visit;
 
-use std::collections::HashSet;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 use tokio::task::JoinSet;
 use url::Url;
@@ -30,19 +35,20 @@ pub use sitemap::{parse_sitemap, Sitemap};
 pub use state::{Counts, CrawlState, Outcome};
 pub use urls::canonical_url;
 
-use crate::error::{Error, ErrorKind};
+use self::scope::Scope;
+use self::state::RunStart;
+use self::visit::{Visit, Visited};
+use crate::error::{Error, ErrorCode, ErrorKind};
 use crate::extract::Extractor;
-use crate::fetch::{Fetched, Fetcher};
-use crate::model::{Article, Link};
-
-/// Sitemaps read at most per run (an index may point at more).
-const MAX_SITEMAPS: usize = 1000;
+use crate::fetch::Fetcher;
+use crate::model::Link;
 
 /// Crawls sites: takes addresses from a [`CrawlState`], fetches them with a
 /// [`Fetcher`] (robots.txt, politeness, retries), records the pages that
-/// [look like articles](looks_like_article) and follows links that stay on
-/// the allowed hosts. Everything it learns goes into the state at once, so a
-/// killed crawl resumes where it stopped.
+/// [look like articles](looks_like_article) and follows links that stay in
+/// scope. Everything it learns goes into the state at once, so a killed
+/// crawl resumes where it stopped; a crawl run again after one that
+/// finished reads the list pages again and fetches only what is new.
 ///
 /// ```no_run
 /// use std::sync::atomic::AtomicBool;
@@ -65,25 +71,7 @@ pub struct Crawler {
     /// The configuration's extractor, shared with the blocking threads.
     extractor: Arc<Extractor>,
     config: CrawlConfig,
-    hosts: HashSet<String>,
-}
-
-/// The result of one address, made on a worker.
-struct Visit {
-    url: Url,
-    depth: u32,
-    result: Result<Visited, Error>,
-}
-
-/// A fetched page, read.
-struct Visited {
-    final_url: Url,
-    fetched_at: jiff::Timestamp,
-    /// The articles worth recording.
-    articles: Vec<Article>,
-    links: Vec<Link>,
-    extracting: Duration,
-    bytes: u64,
+    scope: Arc<Scope>,
 }
 
 impl CrawlerBuilder {
@@ -96,26 +84,26 @@ impl CrawlerBuilder {
     /// ```
     ///
     /// # Errors
-    /// [`ErrorKind::BadUrl`](crate::ErrorKind::BadUrl) when a seed or sitemap is not an http(s) address.
+    /// [`ErrorKind::BadUrl`] when a seed, a sitemap or a host is not an http(s) address.
     pub fn build(self, fetcher: Fetcher) -> Result<Crawler, Error> {
         let config = self.config;
-        let mut hosts: HashSet<String> = config.hosts.iter().cloned().collect();
-        for url in config.seeds.iter().chain(&config.sitemaps) {
-            let url = canonical_url(url)?;
-            if config.hosts.is_empty() {
-                hosts.extend(url.host_str().map(str::to_string));
-            }
-        }
-        Ok(Crawler::new(fetcher, config, hosts))
+        let scope = Scope::new(&config)?;
+        let extractor = Arc::new(config.extractor().clone());
+        Ok(Crawler { fetcher: Arc::new(fetcher), extractor, config, scope: Arc::new(scope) })
     }
 }
 
-impl Crawler {
-    fn new(fetcher: Fetcher, config: CrawlConfig, hosts: HashSet<String>) -> Crawler {
-        let extractor = Arc::new(config.extractor().clone());
-        Crawler { fetcher: Arc::new(fetcher), extractor, config, hosts }
-    }
+/// How a run goes: its number, what it may still queue, its tally.
+pub(crate) struct Run {
+    number: i64,
+    /// Addresses the run may still queue (the page limit bounds the queue too).
+    room: u64,
+    /// Some addresses found did not fit under the limit: the run is not finished.
+    capped: bool,
+    summary: Summary,
+}
 
+impl Crawler {
     /// Starts a configuration.
     ///
     /// ```
@@ -138,29 +126,36 @@ impl Crawler {
         &self.config
     }
 
-    /// True when `url` may be fetched: an allowed host and not a file type
-    /// that is never a page.
+    /// True when `url` may be fetched: its origin (scheme, host and port) is
+    /// in the crawl's scope, and it is not a file type that is never a page.
     ///
     /// ```
     /// let c = report_scraper::Crawler::builder().seed("http://www.example.cn/").build(report_scraper::Fetcher::builder().build()?)?;
     /// assert!(c.in_scope(&"http://www.example.cn/a/1.html".parse().unwrap()));
+    /// assert!(c.in_scope(&"https://www.example.cn/a/1.html".parse().unwrap()), "the same site over https");
+    /// assert!(!c.in_scope(&"http://www.example.cn:8080/a/1.html".parse().unwrap()), "another port");
     /// assert!(!c.in_scope(&"http://www.example.cn/a/1.pdf".parse().unwrap()));
     /// assert!(!c.in_scope(&"http://other.example.cn/a/1.html".parse().unwrap()));
     /// # Ok::<(), report_scraper::Error>(())
     /// ```
     pub fn in_scope(&self, url: &Url) -> bool {
-        url.host_str().is_some_and(|h| self.hosts.contains(h)) && !urls::is_file(url)
+        self.scope.admits(url)
     }
 
     /// Crawls until the frontier is empty, the page limit is reached or
-    /// `stop` is set. Seeds and sitemaps are (re)read first; addresses seen
-    /// in an earlier run are not queued again. `sink` sees each address's
-    /// event once, before the state records it as done: an article whose
-    /// sink call did not return is fetched again by the next run.
-    /// Setting `stop` lets the requests in flight finish and be recorded.
+    /// `stop` is set. The state must belong to this crawl (same seeds,
+    /// sitemaps and hosts) unless told to [adopt](CrawlerBuilder::adopt_state)
+    /// it. A run cut short is resumed; after one that finished, the list
+    /// pages and sitemaps are read again (conditionally) and only new
+    /// articles fetched. Failures that can heal are tried again, up to
+    /// [`max_attempts`](CrawlerBuilder::max_attempts). `sink` sees each
+    /// address's event once, before the state records it as done: an
+    /// article whose sink call did not return is fetched again by the next
+    /// run. Setting `stop` lets the requests in flight finish and be recorded.
     /// A [`JsonlSink`]'s [`record`](JsonlSink::record) is a ready sink.
     ///
     /// # Errors
+    /// [`ErrorKind::StateMismatch`] for another crawl's state,
     /// [`ErrorKind::State`] when the state file fails, [`ErrorKind::Output`]
     /// when the sink fails. Failures of single pages are events, not errors.
     pub async fn run<F>(&self, state: &CrawlState, stop: &AtomicBool, mut sink: F) -> Result<Summary, Error>
@@ -168,40 +163,93 @@ impl Crawler {
         F: FnMut(CrawlEvent<'_>) -> std::io::Result<()>,
     {
         let started = Instant::now();
-        let mut summary = Summary::default();
-        for seed in self.config.seeds() {
-            state.enqueue(&canonical_url(seed)?, 0)?;
+        self.claim_state(state)?;
+        let (start, number) = state.start_run()?;
+        if start == RunStart::New {
+            state.revisit_lists(number, self.config.revisit_after().as_secs())?;
         }
-        self.read_sitemaps(state, &mut summary, &mut sink).await?;
-        let mut done = state.done()?;
+        let transient: Vec<ErrorCode> = TRANSIENT.to_vec();
+        state.retry_failed(&transient, self.config.max_attempts())?;
+        state.requeue_capped()?;
+        let counts = state.counts()?;
+        let done_in_run = state.done_in_run(number)?;
+        let room = self.config.max_pages().saturating_sub(done_in_run + counts.queued);
+        let mut run = Run { number, room, capped: false, summary: Summary::default() };
+        let seeds: Vec<(Url, u32)> =
+            self.config.seeds().iter().filter_map(|s| Url::parse(s).ok()).map(|u| (u, 0)).collect();
+        self.queue(state, &mut run, seeds)?;
+        self.read_sitemaps(state, &mut run, start, &mut sink).await?;
+        let mut done = done_in_run;
         let mut workers: JoinSet<Visit> = JoinSet::new();
         loop {
-            let room = self.config.workers().saturating_sub(workers.len());
+            let slots = self.config.workers().saturating_sub(workers.len());
             let budget = self.config.max_pages().saturating_sub(done + workers.len() as u64);
-            if !stop.load(Ordering::Relaxed) && room > 0 && budget > 0 {
-                for (url, depth) in state.take(room.min(usize::try_from(budget).unwrap_or(usize::MAX)))? {
-                    workers.spawn(visit(self.fetcher.clone(), self.extractor.clone(), url, depth));
+            if !stop.load(Ordering::Relaxed) && slots > 0 && budget > 0 {
+                for taken in state.take(slots.min(usize::try_from(budget).unwrap_or(usize::MAX)))? {
+                    let job = visit::Job {
+                        fetcher: self.fetcher.clone(),
+                        extractor: self.extractor.clone(),
+                        scope: self.scope.clone(),
+                        budget: self.config.extract_budget(),
+                    };
+                    workers.spawn(job.run(taken));
                 }
             }
             let Some(joined) = workers.join_next().await else { break };
             let visit = joined.map_err(|e| Error::new(ErrorKind::State { source: Box::new(e) }))?;
-            self.record(state, visit, &mut summary, &mut sink)?;
+            self.record(state, &mut run, visit, &mut sink)?;
             done += 1;
         }
+        let mut summary = run.summary;
         summary.stopped = stop.load(Ordering::Relaxed);
         summary.queued = state.counts()?.queued;
+        if !summary.stopped && summary.queued == 0 && !run.capped {
+            state.finish_run()?;
+        }
         summary.elapsed = started.elapsed();
         Ok(summary)
     }
 
+    /// Records this crawl's identity in the state, or refuses a state of another crawl.
+    fn claim_state(&self, state: &CrawlState) -> Result<(), Error> {
+        let asked = self.scope.identity();
+        match state.identity()? {
+            Some(recorded) if recorded != asked && !self.config.adopts_state() => {
+                Err(Error::new(ErrorKind::StateMismatch { recorded, asked }))
+            }
+            Some(recorded) if recorded == asked => Ok(()),
+            _ => state.set_identity(&asked),
+        }
+    }
+
+    /// Queues new addresses in scope, as many as the run has room for; true
+    /// in the second place when some did not fit.
+    fn queue(&self, state: &CrawlState, run: &mut Run, urls: Vec<(Url, u32)>) -> Result<(usize, bool), Error> {
+        let room = usize::try_from(run.room).unwrap_or(usize::MAX);
+        let mut admitted: Vec<(Url, u32)> = urls.into_iter().filter(|(u, _)| self.in_scope(u)).collect();
+        let cut = admitted.len() > room;
+        admitted.truncate(room);
+        let new = state.enqueue_many(admitted)?;
+        run.room = run.room.saturating_sub(new as u64);
+        run.capped |= cut;
+        Ok((new, cut))
+    }
+
     /// Applies one visit to the state, after handing it to the sink.
-    fn record<F>(&self, state: &CrawlState, visit: Visit, summary: &mut Summary, sink: &mut F) -> Result<(), Error>
+    fn record<F>(&self, state: &CrawlState, run: &mut Run, visit: Visit, sink: &mut F) -> Result<(), Error>
     where
         F: FnMut(CrawlEvent<'_>) -> std::io::Result<()>,
     {
-        let Visit { url, depth, result } = visit;
+        let Visit { taken, result } = visit;
+        let url = taken.url;
+        let summary = &mut run.summary;
         let page = match result {
-            Ok(page) => page,
+            Ok(Visited::Unchanged) => {
+                summary.unchanged += 1;
+                emit(sink, CrawlEvent::Unchanged { url: &url })?;
+                return state.finish_list(&url, run.number, None, None);
+            }
+            Ok(Visited::Page(page)) => page,
             Err(error) if matches!(error.kind(), ErrorKind::RobotsDisallowed { .. }) => {
                 summary.robots += 1;
                 emit(sink, CrawlEvent::Robots { url: &url })?;
@@ -210,125 +258,77 @@ impl Crawler {
             Err(error) => {
                 let code = error.kind().code();
                 *summary.errors.entry(code).or_default() += 1;
-                emit(sink, CrawlEvent::Failed { url: &url, error: &error })?;
+                emit(sink, CrawlEvent::Failed { url: &url, error: &error, attempt: taken.attempts + 1 })?;
                 return state.finish(&url, Outcome::Failed(code));
             }
         };
         summary.fetched += 1;
         summary.bytes += page.bytes;
         summary.extracting += page.extracting;
-        let final_url = canonical_url(page.final_url.as_str()).unwrap_or_else(|_| page.final_url.clone());
-        let redirected = final_url != url;
-        if redirected && !state.claim(&final_url, depth)? {
+        let redirected = canonical_url(page.final_url.as_str()).ok() != canonical_url(url.as_str()).ok();
+        if redirected && !state.claim(&page.final_url, taken.depth)? {
             summary.duplicates += 1;
-            emit(sink, CrawlEvent::Duplicate { url: &url, final_url: &final_url })?;
+            emit(sink, CrawlEvent::Duplicate { url: &url, final_url: &page.final_url })?;
             return state.finish(&url, Outcome::Duplicate);
         }
-        let new_links = self.follow(state, &page.links, depth)?;
-        let outcome = if page.articles.is_empty() {
+        let (new_links, cut) = self.follow(state, run, &page.links, taken.depth)?;
+        let summary = &mut run.summary;
+        if page.articles.is_empty() {
             emit(sink, CrawlEvent::List { url: &url, new_links })?;
             summary.lists += 1;
-            Outcome::List
-        } else {
-            let parts = u32::try_from(page.articles.len()).unwrap_or(u32::MAX);
-            let records: Vec<CrawledArticle> = (0..)
-                .zip(page.articles)
-                .map(|(part, article)| CrawledArticle {
-                    url: url.clone(),
-                    final_url: final_url.clone(),
-                    fetched_at: page.fetched_at,
-                    depth,
-                    part,
-                    parts,
-                    article,
-                })
-                .collect();
-            emit(sink, CrawlEvent::Articles(&records))?;
-            summary.articles += records.len() as u64;
-            Outcome::Article
-        };
+            for at in [&url, &page.final_url].into_iter().take(1 + usize::from(redirected)) {
+                state.finish_list(at, run.number, page.etag.as_deref(), page.last_modified.as_deref())?;
+                if cut {
+                    state.mark_capped(at)?;
+                }
+            }
+            return Ok(());
+        }
+        let parts = u32::try_from(page.articles.len()).unwrap_or(u32::MAX);
+        let records: Vec<CrawledArticle> = (0..)
+            .zip(page.articles)
+            .map(|(part, article)| CrawledArticle {
+                url: url.clone(),
+                final_url: page.final_url.clone(),
+                fetched_at: page.fetched_at,
+                depth: taken.depth,
+                part,
+                parts,
+                article,
+            })
+            .collect();
+        emit(sink, CrawlEvent::Articles(&records))?;
+        summary.articles += records.len() as u64;
         if redirected {
-            state.finish(&final_url, outcome)?;
+            state.finish(&page.final_url, Outcome::Article)?;
         }
-        state.finish(&url, outcome)
+        // An article is never fetched again, even when its links did not all fit:
+        // the lists that lead to them are read again instead.
+        state.finish(&url, Outcome::Article)
     }
 
-    /// Queues a page's links that are in scope and within the depth limit.
-    fn follow(&self, state: &CrawlState, links: &[Link], depth: u32) -> Result<usize, Error> {
-        let mut new = 0;
-        for link in links {
-            let Ok(url) = canonical_url(link.url.as_str()) else { continue };
-            let next = if link.next_page { depth } else { depth + 1 };
-            if self.in_scope(&url) && next <= self.config.max_depth() && state.enqueue(&url, next)? {
-                new += 1;
-            }
-        }
-        Ok(new)
-    }
-
-    /// Fetches the sitemaps (and the sitemaps they list) and queues their pages.
-    async fn read_sitemaps<F>(&self, state: &CrawlState, summary: &mut Summary, sink: &mut F) -> Result<(), Error>
-    where
-        F: FnMut(CrawlEvent<'_>) -> std::io::Result<()>,
-    {
-        let mut todo: Vec<String> = self.config.sitemaps().to_vec();
-        let mut seen = HashSet::new();
-        while let Some(address) = todo.pop() {
-            if seen.len() >= MAX_SITEMAPS || !seen.insert(address.clone()) {
-                continue;
-            }
-            let url = canonical_url(&address)?;
-            let listed = match self.fetcher.fetch(url.as_str()).await {
-                Ok(page) => parse_sitemap(&page.body),
-                Err(e) => Err(e),
-            };
-            match listed {
-                Ok(map) => {
-                    for page in map.pages.iter().filter_map(|p| canonical_url(p).ok()).filter(|u| self.in_scope(u)) {
-                        state.enqueue(&page, 0)?;
-                    }
-                    todo.extend(map.sitemaps);
-                }
-                Err(error) => {
-                    *summary.errors.entry(error.kind().code()).or_default() += 1;
-                    emit(sink, CrawlEvent::Failed { url: &url, error: &error })?;
-                }
-            }
-        }
-        Ok(())
+    /// Queues a page's links that are in scope and within the depth limit;
+    /// frames, refreshes and further pages of a list stay at the page's depth.
+    fn follow(&self, state: &CrawlState, run: &mut Run, links: &[Link], depth: u32) -> Result<(usize, bool), Error> {
+        let next = |l: &Link| if l.next_page || !l.kind.goes_deeper() { depth } else { depth + 1 };
+        let wanted: Vec<(Url, u32)> =
+            links.iter().map(|l| (l.url.clone(), next(l))).filter(|(_, d)| *d <= self.config.max_depth()).collect();
+        self.queue(state, run, wanted)
     }
 }
+
+/// Failures that can heal, tried again on a later run (with any 5xx).
+const TRANSIENT: &[ErrorCode] = &[
+    ErrorCode::Timeout,
+    ErrorCode::Network,
+    ErrorCode::Http(429),
+    ErrorCode::RobotsUnavailable,
+    ErrorCode::ExtractTimeout,
+];
 
 fn emit<F>(sink: &mut F, event: CrawlEvent<'_>) -> Result<(), Error>
 where
     F: FnMut(CrawlEvent<'_>) -> std::io::Result<()>,
 {
     sink(event).map_err(|source| Error::new(ErrorKind::Output { source }))
-}
-
-/// Fetches one address, then decodes, extracts and finds links off the async threads.
-async fn visit(fetcher: Arc<Fetcher>, extractor: Arc<Extractor>, url: Url, depth: u32) -> Visit {
-    let result = match fetcher.fetch(url.as_str()).await {
-        Ok(fetched) => tokio::task::spawn_blocking(move || read(&fetched, &extractor))
-            .await
-            .unwrap_or_else(|e| Err(Error::new(ErrorKind::Internal { url: url.to_string(), message: e.to_string() }))),
-        Err(e) => Err(e),
-    };
-    Visit { url, depth, result }
-}
-
-/// One pass over the page serves both its articles and its links, through
-/// the extractor's one entry (size cap and all); a page that cannot be
-/// read is a failure, not a list.
-fn read(fetched: &Fetched, extractor: &Extractor) -> Result<Visited, Error> {
-    let started = Instant::now();
-    let page = extractor.page(fetched.input().with_links())?;
-    Ok(Visited {
-        final_url: fetched.final_url.clone(),
-        fetched_at: fetched.fetched_at,
-        articles: page.articles.into_iter().filter(looks_like_article).collect(),
-        links: page.links,
-        extracting: started.elapsed(),
-        bytes: fetched.body.len() as u64,
-    })
 }

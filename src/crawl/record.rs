@@ -89,6 +89,11 @@ impl Serialize for CrawledArticle {
 pub enum CrawlEvent<'a> {
     /// The page's articles (most pages hold one): write them out, together.
     Articles(&'a [CrawledArticle]),
+    /// A list page read before, unchanged since (`304 Not Modified`).
+    Unchanged {
+        /// Its address.
+        url: &'a Url,
+    },
     /// A list or index page, followed and not recorded.
     List {
         /// Its address.
@@ -114,6 +119,9 @@ pub enum CrawlEvent<'a> {
         url: &'a Url,
         /// What went wrong.
         error: &'a Error,
+        /// Which attempt this was, across runs (a failure that can heal is
+        /// tried again by later runs, up to the crawl's `max_attempts`).
+        attempt: u32,
     },
 }
 
@@ -127,6 +135,8 @@ pub struct Summary {
     pub articles: u64,
     /// List pages followed.
     pub lists: u64,
+    /// List pages read again and found unchanged (`304 Not Modified`).
+    pub unchanged: u64,
     /// Addresses refused by robots.txt.
     pub robots: u64,
     /// Redirects to a page seen already.

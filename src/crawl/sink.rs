@@ -7,8 +7,9 @@ use std::io::{BufRead, BufReader, BufWriter, Write};
 use std::path::Path;
 
 use super::record::{CrawlEvent, CrawledArticle};
+use url::Url;
+
 use super::state::CrawlState;
-use super::urls::canonical_url;
 use crate::error::{Error, ErrorKind};
 
 /// Appends a crawl's articles to a JSON Lines file, one
@@ -19,7 +20,9 @@ use crate::error::{Error, ErrorKind};
 /// page cut short by a kill (a partial line, or fewer lines than the page's
 /// `parts`) are truncated away, and every page the file holds whole is
 /// marked written in the state, so it is neither fetched nor written again
-/// — even with a state file that was lost and started afresh.
+/// — even with a state file that was lost and started afresh; and every
+/// article the state says was written that the file lacks is queued again
+/// ([`requeued`](Self::requeued)), so a lost or cut output is made whole.
 ///
 /// ```
 /// use report_scraper::{CrawlState, JsonlSink, Outcome};
@@ -40,6 +43,7 @@ use crate::error::{Error, ErrorKind};
 pub struct JsonlSink {
     out: BufWriter<File>,
     resumed: usize,
+    requeued: u64,
 }
 
 /// One page's lines in the file: where they start, and whether all its parts are there.
@@ -60,25 +64,30 @@ impl JsonlSink {
     pub fn open(path: &Path, state: &CrawlState) -> Result<JsonlSink, Error> {
         let io = |source| Error::new(ErrorKind::Output { source });
         let mut resumed = 0;
+        let mut kept = Vec::new();
         if let Ok(file) = File::open(path) {
             let (keep, whole) = read_back(BufReader::new(file)).map_err(io)?;
             for group in &whole {
-                for url in [&group.url, &group.final_url] {
-                    if let Ok(url) = canonical_url(url) {
-                        state.mark_written(&url)?;
-                    }
-                }
+                kept.extend([&group.url, &group.final_url].into_iter().filter_map(|u| Url::parse(u).ok()));
                 resumed += group.parts as usize;
             }
             OpenOptions::new().write(true).open(path).and_then(|f| f.set_len(keep)).map_err(io)?;
         }
+        let requeued = state.reconcile(kept)?;
         let file = OpenOptions::new().create(true).append(true).open(path).map_err(io)?;
-        Ok(JsonlSink { out: BufWriter::new(file), resumed })
+        Ok(JsonlSink { out: BufWriter::new(file), resumed, requeued })
     }
 
     /// Articles the file held whole when it was opened.
     pub fn resumed(&self) -> usize {
         self.resumed
+    }
+
+    /// Articles the state recorded as written that the file did not hold
+    /// when opened (a file deleted or cut behind the state's back): queued
+    /// again, so the crawl writes them again instead of losing them.
+    pub fn requeued(&self) -> u64 {
+        self.requeued
     }
 
     /// Writes one page's articles and flushes them to the OS.

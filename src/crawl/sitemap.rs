@@ -1,18 +1,25 @@
-//! Sitemaps and sitemap indexes, gzip-compressed or not.
+//! Sitemaps and sitemap indexes, gzip-compressed or not, read as a stream:
+//! each address is handed on as soon as it is read, so a sitemap of a
+//! million addresses is never held whole, and one that breaks off (a
+//! truncated file, a gzip bomb stopped at the bound) keeps what came before.
 
-use std::io::Read;
+use std::io::{BufRead, BufReader, Read};
 
 use quick_xml::events::Event;
 
 use crate::error::{Error, ErrorKind};
+
+/// Uncompressed bytes read from one sitemap at most (the protocol allows 50 MB).
+pub(crate) const MAX_SITEMAP_BYTES: u64 = 100 * 1024 * 1024;
 
 /// What a sitemap lists.
 ///
 /// ```
 /// let xml = br#"<?xml version="1.0"?><urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">
 ///   <url><loc>http://a.cn/1.html</loc></url><url><loc> http://a.cn/2.html </loc></url></urlset>"#;
-/// let s = report_scraper::parse_sitemap(xml).unwrap();
+/// let s = report_scraper::parse_sitemap(xml)?;
 /// assert_eq!(s.pages, ["http://a.cn/1.html", "http://a.cn/2.html"]);
+/// # Ok::<(), report_scraper::Error>(())
 /// ```
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 #[non_exhaustive]
@@ -23,32 +30,56 @@ pub struct Sitemap {
     pub sitemaps: Vec<String>,
 }
 
+/// One address a sitemap lists.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum Entry {
+    Page(String),
+    Sitemap(String),
+}
+
 /// Reads a sitemap or sitemap index, gzip-compressed or not.
 ///
 /// # Errors
-/// [`ErrorKind::BadSitemap`] when the XML (or gzip) is broken.
+/// [`ErrorKind::BadSitemap`] when the XML or the gzip is broken, or the
+/// sitemap is cut short or larger than 100 MB uncompressed.
 pub fn parse_sitemap(bytes: &[u8]) -> Result<Sitemap, Error> {
-    let bad = |source: Box<dyn std::error::Error + Send + Sync>| Error::new(ErrorKind::BadSitemap { source });
-    let unzipped;
-    let xml = if bytes.starts_with(b"\x1f\x8b") {
-        let mut out = Vec::new();
-        // Bound the output: a tiny gzip bomb must not fill memory.
-        flate2::read::GzDecoder::new(bytes)
-            .take(100 * 1024 * 1024)
-            .read_to_end(&mut out)
-            .map_err(|e| bad(Box::new(e)))?;
-        unzipped = out;
-        &unzipped[..]
-    } else {
-        bytes
-    };
-    let mut reader = quick_xml::Reader::from_reader(xml);
     let mut out = Sitemap::default();
+    read_sitemap(bytes, |entry| match entry {
+        Entry::Page(p) => out.pages.push(p),
+        Entry::Sitemap(s) => out.sitemaps.push(s),
+    })?;
+    Ok(out)
+}
+
+/// Hands each address of a sitemap to `on` as it is read.
+///
+/// # Errors
+/// As for [`parse_sitemap`]; the addresses read before the error were handed on.
+pub(crate) fn read_sitemap(bytes: &[u8], on: impl FnMut(Entry)) -> Result<(), Error> {
+    if bytes.starts_with(b"\x1f\x8b") {
+        let gz = flate2::read::GzDecoder::new(bytes).take(MAX_SITEMAP_BYTES + 1);
+        read_xml(BufReader::new(gz), on)
+    } else {
+        read_xml(bytes.take(MAX_SITEMAP_BYTES + 1), on)
+    }
+}
+
+fn bad(message: impl Into<String>) -> Error {
+    let message: String = message.into();
+    Error::new(ErrorKind::BadSitemap { source: message.into() })
+}
+
+fn read_xml(input: impl BufRead, mut on: impl FnMut(Entry)) -> Result<(), Error> {
+    let mut reader = quick_xml::Reader::from_reader(Counted { inner: input, read: 0 });
     let mut parents: Vec<Vec<u8>> = Vec::new();
     let mut loc: Option<String> = None;
     let mut buf = Vec::new();
     loop {
-        match reader.read_event_into(&mut buf).map_err(|e| bad(Box::new(e)))? {
+        let event = reader.read_event_into(&mut buf);
+        if reader.get_ref().read > MAX_SITEMAP_BYTES {
+            return Err(bad("the sitemap is larger than 100 MB uncompressed: read up to there"));
+        }
+        match event.map_err(|e| Error::new(ErrorKind::BadSitemap { source: Box::new(e) }))? {
             Event::Start(e) => {
                 let name = e.local_name().as_ref().to_vec();
                 if name == b"loc" {
@@ -59,10 +90,11 @@ pub fn parse_sitemap(bytes: &[u8]) -> Result<Sitemap, Error> {
             Event::End(_) => {
                 parents.pop();
                 if let Some(text) = loc.take() {
+                    let text = text.trim().to_string();
                     // `<sitemap><loc>` names another sitemap; `<url><loc>` a page.
                     match parents.last().map(Vec::as_slice) {
-                        Some(b"sitemap") => out.sitemaps.push(text.trim().to_string()),
-                        _ => out.pages.push(text.trim().to_string()),
+                        Some(b"sitemap") => on(Entry::Sitemap(text)),
+                        _ => on(Entry::Page(text)),
                     }
                 }
             }
@@ -88,17 +120,48 @@ pub fn parse_sitemap(bytes: &[u8]) -> Result<Sitemap, Error> {
                     }
                 }
             }
-            Event::Eof => break,
+            Event::Eof if !parents.is_empty() => return Err(bad("the sitemap is cut short: read up to there")),
+            Event::Eof => return Ok(()),
             _ => {}
         }
         buf.clear();
     }
-    Ok(out)
+}
+
+/// A reader that counts the bytes it gives (to tell a sitemap stopped at the bound).
+struct Counted<R> {
+    inner: R,
+    read: u64,
+}
+
+impl<R: BufRead> Read for Counted<R> {
+    fn read(&mut self, out: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.inner.read(out)?;
+        self.read += n as u64;
+        Ok(n)
+    }
+}
+
+impl<R: BufRead> BufRead for Counted<R> {
+    fn fill_buf(&mut self) -> std::io::Result<&[u8]> {
+        self.inner.fill_buf()
+    }
+
+    fn consume(&mut self, n: usize) {
+        self.read += n as u64;
+        self.inner.consume(n);
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn gzip(bytes: &[u8]) -> Vec<u8> {
+        let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+        std::io::Write::write_all(&mut gz, bytes).unwrap();
+        gz.finish().unwrap()
+    }
 
     #[test]
     fn sitemap_entities_are_decoded() {
@@ -110,10 +173,30 @@ mod tests {
     fn sitemap_index_and_gzip() {
         let xml = br#"<sitemapindex><sitemap><loc>http://a.cn/s1.xml</loc></sitemap></sitemapindex>"#;
         assert_eq!(parse_sitemap(xml).unwrap().sitemaps, ["http://a.cn/s1.xml"]);
-        let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
-        std::io::Write::write_all(&mut gz, b"<urlset><url><loc>http://a.cn/1.html</loc></url></urlset>").unwrap();
-        let bytes = gz.finish().unwrap();
+        let bytes = gzip(b"<urlset><url><loc>http://a.cn/1.html</loc></url></urlset>");
         assert_eq!(parse_sitemap(&bytes).unwrap().pages, ["http://a.cn/1.html"]);
         assert!(parse_sitemap(b"<urlset><url><loc>x</url>").is_err());
+    }
+
+    #[test]
+    fn a_cut_sitemap_keeps_what_was_read_and_says_so() {
+        let xml = b"<urlset><url><loc>http://a.cn/1.html</loc></url><url><loc>http://a.cn/2.html</loc></url><url><lo";
+        let mut got = Vec::new();
+        let err = read_sitemap(xml, |e| got.push(e)).unwrap_err();
+        assert!(err.to_string().contains("bad sitemap"), "{err}");
+        assert_eq!(got.len(), 2);
+    }
+
+    #[test]
+    fn a_gzip_bomb_stops_at_the_bound_with_what_it_listed() {
+        // 150 MB of white space after one address, compressed to a few hundred kilobytes.
+        let mut xml = b"<urlset><url><loc>http://a.cn/1.html</loc></url>".to_vec();
+        xml.resize(xml.len() + 150 * 1024 * 1024, b' ');
+        let bomb = gzip(&xml);
+        assert!(bomb.len() < 1024 * 1024, "{}", bomb.len());
+        let mut got = Vec::new();
+        let err = read_sitemap(&bomb, |e| got.push(e)).unwrap_err();
+        assert!(std::error::Error::source(&err).unwrap().to_string().contains("100 MB"), "{err}");
+        assert_eq!(got, [Entry::Page("http://a.cn/1.html".into())]);
     }
 }

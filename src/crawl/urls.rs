@@ -5,35 +5,39 @@ use url::Url;
 
 use crate::error::{Error, ErrorKind};
 
-/// Query parameters that only track where a click came from.
+/// Query parameters that only track where a click came from (with every
+/// `utm_*`). Parameters that can select content (`mod`, `loc`, `id`,
+/// `sign`, `tid`, `from`…) are kept: a parameter is dropped only when it is
+/// known to track.
 const TRACKING: &[&str] = &[
     "spm",
-    "from",
     "fbclid",
     "gclid",
+    "dclid",
+    "msclkid",
+    "yclid",
+    "igshid",
+    "mc_cid",
+    "mc_eid",
+    "_hsenc",
+    "_hsmi",
     "share_token",
-    "share",
-    "scene",
     "isappinstalled",
     "wxfrom",
     "sharer_shareid",
     "sharer_sharetime",
-    "mod",
-    "loc",
-    "rfunc",
-    "cre",
-    "doct",
-    "tj_url",
-    "hsid",
-    "sign",
+    "scene",
     "refer_scene",
 ];
 
 /// Index file names that stand for their folder.
 const INDEX_FILES: &[&str] = &["index.html", "index.htm", "index.shtml", "default.html", "default.htm"];
 
-/// The one spelling of an address: no fragment, no tracking parameters,
-/// no `index.html`, sorted query, lower-case host, no default port.
+/// The one spelling of an address, the key of the crawl's seen set: no
+/// fragment, no tracking parameters, no `index.html`, sorted query,
+/// lower-case host, no default port. The crawl fetches the address as the
+/// page gives it (a server that answers `/xwzx/index.html` may not answer
+/// `/xwzx/`); this form only tells two spellings of one page apart.
 ///
 /// ```
 /// use report_scraper::canonical_url;
@@ -90,6 +94,14 @@ mod tests {
         let c = |s| canonical_url(s).unwrap().to_string();
         assert_eq!(c("https://a.cn/x/index.htm"), "https://a.cn/x/");
         assert_eq!(c("https://a.cn/x.html?spm=1.2&id=5#p"), "https://a.cn/x.html?id=5");
+        assert_eq!(
+            c("http://a.cn/list.jsp?utm_medium=x&mod=3&loc=2&sign=ab&tid=9&from=1"),
+            "http://a.cn/list.jsp?from=1&loc=2&mod=3&sign=ab&tid=9"
+        );
+        assert_eq!(
+            c("http://a.cn/list.jsp?utm_medium=x&mod=3&loc=2&sign=ab&tid=9"),
+            "http://a.cn/list.jsp?loc=2&mod=3&sign=ab&tid=9"
+        );
         assert_eq!(c("https://a.cn:443/x"), "https://a.cn/x");
         assert!(canonical_url("ftp://a.cn/x").is_err());
     }

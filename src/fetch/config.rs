@@ -2,6 +2,10 @@
 
 use std::time::Duration;
 
+use ipnet::IpNet;
+
+use super::guard::Allowed;
+
 /// How a [`Fetcher`](crate::Fetcher) behaves; fixed when it is built, read with
 /// [`Fetcher::config`](crate::Fetcher::config).
 ///
@@ -24,8 +28,9 @@ pub struct FetchConfig {
     pub(crate) max_backoff: Duration,
     pub(crate) politeness_delay: Duration,
     pub(crate) max_concurrency: usize,
-    pub(crate) allow_private: bool,
+    pub(crate) allowed: Allowed,
     pub(crate) obey_robots: bool,
+    pub(crate) address_budget: Option<Duration>,
 }
 
 impl Default for FetchConfig {
@@ -41,8 +46,9 @@ impl Default for FetchConfig {
             max_backoff: Duration::from_secs(30),
             politeness_delay: Duration::from_secs(1),
             max_concurrency: 8,
-            allow_private: false,
+            allowed: Allowed::default(),
             obey_robots: true,
+            address_budget: None,
         }
     }
 }
@@ -96,7 +102,7 @@ impl FetchConfig {
         &self.user_agent
     }
 
-    /// Whether loopback, private and other special-purpose addresses may be fetched (default false).
+    /// Whether every loopback, private and other special-purpose address may be fetched (default false).
     ///
     /// ```
     /// let f = report_scraper::Fetcher::builder().build()?;
@@ -104,7 +110,25 @@ impl FetchConfig {
     /// # Ok::<(), report_scraper::Error>(())
     /// ```
     pub fn private_addresses_allowed(&self) -> bool {
-        self.allow_private
+        self.allowed.all_private
+    }
+
+    /// The non-public ranges allowed one by one ([`FetcherBuilder::allow_range`]).
+    pub fn allowed_ranges(&self) -> &[IpNet] {
+        &self.allowed.ranges
+    }
+
+    /// The most one address may take, redirects and retries included
+    /// (default: twice the [`timeout`](Self::timeout)).
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// let f = report_scraper::Fetcher::builder().timeout(Duration::from_secs(10)).build()?;
+    /// assert_eq!(f.config().address_budget(), Duration::from_secs(20));
+    /// # Ok::<(), report_scraper::Error>(())
+    /// ```
+    pub fn address_budget(&self) -> Duration {
+        self.address_budget.unwrap_or(self.timeout.saturating_mul(2))
     }
 }
 
@@ -167,7 +191,8 @@ setters! {
     /// # Ok::<(), report_scraper::Error>(())
     /// ```
     max_bytes: usize;
-    /// Redirects followed before giving up (default 5).
+    /// Redirects followed before giving up (default 5); each hop is checked
+    /// by the address guard and, for a crawl, against its scope.
     ///
     /// ```
     /// let f = report_scraper::Fetcher::builder().max_redirects(2).build()?;
@@ -240,9 +265,10 @@ impl FetcherBuilder {
         self
     }
 
-    /// Allow loopback, private, link-local and other special-purpose
-    /// addresses (default: refused, so a hostile page cannot steer the
-    /// fetcher into an internal network). Tests against a local server need it.
+    /// Allow every loopback, private, link-local and other special-purpose
+    /// address (default: refused, so a hostile page cannot steer the fetcher
+    /// into an internal network). [`allow_range`](Self::allow_range)
+    /// allows only what a local site needs.
     ///
     /// ```
     /// let f = report_scraper::Fetcher::builder().allow_private_addresses(true).build()?;
@@ -250,7 +276,36 @@ impl FetcherBuilder {
     /// # Ok::<(), report_scraper::Error>(())
     /// ```
     pub fn allow_private_addresses(mut self, allow: bool) -> Self {
-        self.config.allow_private = allow;
+        self.config.allowed.all_private = allow;
+        self
+    }
+
+    /// Allow one non-public range (or address, as a `/32` or `/128`), the
+    /// others staying refused: a crawl of a site on loopback allows
+    /// `127.0.0.1/32`, and nothing else private.
+    ///
+    /// ```
+    /// let f = report_scraper::Fetcher::builder().allow_range("127.0.0.1/32".parse().unwrap()).build()?;
+    /// assert_eq!(f.config().allowed_ranges()[0].to_string(), "127.0.0.1/32");
+    /// assert!(!f.config().private_addresses_allowed());
+    /// # Ok::<(), report_scraper::Error>(())
+    /// ```
+    pub fn allow_range(mut self, range: IpNet) -> Self {
+        self.config.allowed.ranges.push(range);
+        self
+    }
+
+    /// The most one address may take, redirects and retries included
+    /// (default: twice the timeout): a slow server costs this, not
+    /// `(retries + 1) × timeout`.
+    ///
+    /// ```
+    /// let f = report_scraper::Fetcher::builder().address_budget(std::time::Duration::from_secs(15)).build()?;
+    /// assert_eq!(f.config().address_budget().as_secs(), 15);
+    /// # Ok::<(), report_scraper::Error>(())
+    /// ```
+    pub fn address_budget(mut self, budget: std::time::Duration) -> Self {
+        self.config.address_budget = Some(budget);
         self
     }
 }

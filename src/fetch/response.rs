@@ -41,6 +41,22 @@ impl Fetched {
         self.headers.iter().find(|(n, _)| n.eq_ignore_ascii_case(name)).map(|(_, v)| v.as_str())
     }
 
+    /// True for a `304 Not Modified` answer to a conditional request: the
+    /// page is as it was, and no body came.
+    pub fn not_modified(&self) -> bool {
+        self.status == 304
+    }
+
+    /// The response's `ETag`, to send back as `If-None-Match`.
+    pub fn etag(&self) -> Option<&str> {
+        self.header("etag")
+    }
+
+    /// The response's `Last-Modified`, to send back as `If-Modified-Since`.
+    pub fn last_modified(&self) -> Option<&str> {
+        self.header("last-modified")
+    }
+
     /// The page as extraction's input: its body, final address and
     /// `Content-Type`, and as the reference for relative dates the server's
     /// `Date` header (else the time it arrived).

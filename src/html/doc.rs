@@ -3,7 +3,7 @@
 
 use scraper::ElementRef;
 
-use crate::model::BlockKind;
+use crate::model::{BlockKind, LinkKind};
 use crate::text::Measure;
 
 /// What an element's tag, class and id say about it.
@@ -64,10 +64,11 @@ pub(crate) struct HeadInfo {
 }
 
 /// A link as the page writes it: not yet resolved against the page's address.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 pub(crate) struct RawLink {
     pub href: String,
     pub text: String,
+    pub kind: LinkKind,
 }
 
 #[derive(Debug, Default)]
@@ -75,7 +76,7 @@ pub(crate) struct Doc {
     pub elems: Vec<Elem>,
     pub lines: Vec<DomLine>,
     pub head: HeadInfo,
-    /// `<a href>` and `<area href>`, when asked for.
+    /// Links (anchors, frames, refreshes, script-written pages), when asked for.
     pub links: Vec<RawLink>,
     /// The first `<base href>`.
     pub base: Option<String>,

@@ -1,13 +1,19 @@
 //! The page's links, resolved against its address (or its `<base href>`),
-//! with pagination links of list pages told apart.
+//! with pagination links of list pages told apart — including the pages a
+//! pagination script writes, which no anchor carries.
 
 use std::collections::HashSet;
+use std::sync::LazyLock;
 
+use regex::Regex;
 use url::Url;
 
 use super::doc::RawLink;
-use crate::model::Link;
+use crate::model::{Link, LinkKind};
 use crate::text::squash_space;
+
+/// Pages a pagination script may write, at most.
+const MAX_SCRIPT_PAGES: u32 = 2000;
 
 /// Link texts of "next page" links on list pages.
 const NEXT_TEXTS: &[&str] = &["下一页", "下页", "后页", "next", "next page", "›", "»", ">", ">>"];
@@ -41,8 +47,8 @@ pub(crate) fn resolve(raw: Vec<RawLink>, base: Option<&str>, page: Option<&str>)
             continue;
         }
         let text = squash_space(&link.text);
-        let next_page = is_next_page(&text, &url);
-        out.push(Link { url, text, next_page });
+        let next_page = link.kind == LinkKind::Script || link.kind == LinkKind::Anchor && is_next_page(&text, &url);
+        out.push(Link { url, text, next_page, kind: link.kind });
     }
     out
 }
@@ -62,12 +68,101 @@ fn is_next_page(text: &str, url: &Url) -> bool {
     numbered_index || page_param
 }
 
+/// The address a `<meta http-equiv="refresh" content="0; url=…">` sends to.
+pub(crate) fn refresh_target(content: &str) -> Option<&str> {
+    let (_, rest) = content.split_once([';', ','])?;
+    let rest = rest.trim_start();
+    let value = match rest.get(..3) {
+        Some(u) if u.eq_ignore_ascii_case("url") => rest.get(3..)?.trim_start().strip_prefix('=')?.trim(),
+        _ => rest.trim(),
+    };
+    let value = value.trim_matches(|c| c == '\'' || c == '"').trim();
+    (!value.is_empty()).then_some(value)
+}
+
+/// `createPageHTML(…)` calls, as TRS and the CMSs that copied it print them.
+static PAGE_CALL: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"createPageHTML\s*\(([^)]{0,200})\)").expect("valid pagination pattern"));
+
+/// `var countPage = 5`, `countPage=5`: a number given to a variable.
+static ASSIGNMENT: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"(?:var\s+)?([A-Za-z_$][\w$]*)\s*=\s*(\d{1,6})\b").expect("valid assignment pattern"));
+
+/// The pages of a list that a pagination script writes (relative addresses,
+/// the first page included): `createPageHTML(countPage, currentPage,
+/// "index", "html")` with the numbers given or assigned in the script, and
+/// a bare `var countPage = 5`, which TRS pages print for the same
+/// `index_N.html` pages.
+pub(crate) fn script_pages(script: &str) -> Vec<String> {
+    if !script.contains("createPageHTML") && !script.contains("countPage") {
+        return Vec::new();
+    }
+    let vars: Vec<(&str, u32)> = ASSIGNMENT
+        .captures_iter(script)
+        .filter_map(|c| Some((c.get(1)?.as_str(), c.get(2)?.as_str().parse().ok()?)))
+        .collect();
+    let value = |arg: &str| arg.parse::<u32>().ok().or_else(|| vars.iter().rev().find(|(n, _)| *n == arg).map(|v| v.1));
+    let (count, name, ext) = match PAGE_CALL.captures(script) {
+        Some(call) => {
+            let args: Vec<&str> = call.get(1).map_or("", |m| m.as_str()).split(',').map(str::trim).collect();
+            let strings: Vec<&str> = args
+                .iter()
+                .filter(|a| a.starts_with(['"', '\'']))
+                .map(|a| a.trim_matches(|c| c == '"' || c == '\''))
+                .collect();
+            let numbers: Vec<u32> =
+                args.iter().filter(|a| !a.starts_with(['"', '\''])).filter_map(|a| value(a)).collect();
+            let [.., name, ext] = strings.as_slice() else { return Vec::new() };
+            let Some(&count) = numbers.first() else { return Vec::new() };
+            (count, *name, *ext)
+        }
+        None => match value("countPage") {
+            Some(count) => (count, "index", "html"),
+            None => return Vec::new(),
+        },
+    };
+    let safe = |s: &str| !s.is_empty() && s.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '-'));
+    if !safe(name) || !safe(ext) {
+        return Vec::new();
+    }
+    (0..count.min(MAX_SCRIPT_PAGES))
+        .map(|i| if i == 0 { format!("{name}.{ext}") } else { format!("{name}_{i}.{ext}") })
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
 
     fn raw(href: &str, text: &str) -> RawLink {
-        RawLink { href: href.into(), text: text.into() }
+        RawLink { href: href.into(), text: text.into(), kind: LinkKind::Anchor }
+    }
+
+    #[test]
+    fn refresh_targets() {
+        assert_eq!(refresh_target("0; url=/xwzx/index.html"), Some("/xwzx/index.html"));
+        assert_eq!(refresh_target("0;URL='http://a.cn/b/'"), Some("http://a.cn/b/"));
+        assert_eq!(refresh_target("5, /next.html"), Some("/next.html"));
+        assert_eq!(refresh_target("30"), None);
+    }
+
+    #[test]
+    fn pagination_scripts_write_their_pages() {
+        let trs = "var countPage = 4//共多少页\nvar currentPage = 0//当前页\ncreatePageHTML(countPage, currentPage, \"index\", \"html\");";
+        assert_eq!(script_pages(trs), ["index.html", "index_1.html", "index_2.html", "index_3.html"]);
+        assert_eq!(
+            script_pages("createPageHTML('page_div', 3, 1, 'list', 'shtml', 45);"),
+            ["list.shtml", "list_1.shtml", "list_2.shtml"]
+        );
+        assert_eq!(script_pages("var countPage = 2;"), ["index.html", "index_1.html"]);
+        assert!(
+            script_pages("var a = 1; createPageHTML(n, 0, 'index', 'html');").is_empty(),
+            "an unknown count writes nothing"
+        );
+        assert!(script_pages("createPageHTML(3, 0, '../x', 'html')").is_empty(), "names stay plain");
+        let bound = MAX_SCRIPT_PAGES as usize;
+        assert_eq!(script_pages("createPageHTML(99999999, 0, 'index', 'html')").len(), bound, "a count is bounded");
+        assert_eq!(script_pages("var countPage = 50000;").len(), bound);
     }
 
     #[test]

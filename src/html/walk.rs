@@ -5,7 +5,8 @@ use scraper::{ElementRef, Html, Node};
 
 use super::doc::{Attrs, Doc, DomLine, Elem, Hint, RawLink};
 use super::hints::Hinter;
-use crate::model::BlockKind;
+use super::links::{refresh_target, script_pages};
+use crate::model::{BlockKind, LinkKind};
 use crate::text::{measure, units};
 
 /// Elements whose content is never visible text.
@@ -100,7 +101,12 @@ enum Capture {
     None,
     Title,
     JsonLd,
+    /// A script whose text may write pagination links.
+    Script,
 }
+
+/// Script text read per script for pagination: the calls sit near the top.
+const SCRIPT_CAPTURE_BYTES: usize = 64 * 1024;
 
 struct Walker {
     doc: Doc,
@@ -171,7 +177,11 @@ impl Walker {
             "title" if self.doc.head.title.is_none() => f.capture = Capture::Title,
             "meta" => self.meta(el),
             "script" if a.kind.is_some_and(|t| t.contains("ld+json")) => f.capture = Capture::JsonLd,
-            "a" | "area" if self.links => f.anchor = self.link(a.href),
+            "script" if self.links => f.capture = Capture::Script,
+            "a" | "area" if self.links => f.anchor = self.link(a.href, LinkKind::Anchor),
+            "iframe" | "frame" if self.links => {
+                self.link(el.attr("src"), LinkKind::Frame);
+            }
             "base" if self.links && self.doc.base.is_none() => self.doc.base = a.href.map(str::to_string),
             _ => {}
         }
@@ -199,6 +209,12 @@ impl Walker {
         match f.capture {
             Capture::Title => self.doc.head.title = Some(std::mem::take(&mut self.captured)),
             Capture::JsonLd => self.doc.head.json_ld.push(std::mem::take(&mut self.captured)),
+            Capture::Script => {
+                for href in script_pages(&self.captured) {
+                    self.doc.links.push(RawLink { href, text: String::new(), kind: LinkKind::Script });
+                }
+                self.captured.clear();
+            }
             Capture::None => {}
         }
         if is_block(name) {
@@ -208,6 +224,12 @@ impl Walker {
 
     fn text(&mut self, t: &str) {
         let f = self.top();
+        if f.capture == Capture::Script {
+            if self.captured.len() < SCRIPT_CAPTURE_BYTES {
+                self.captured.push_str(t);
+            }
+            return;
+        }
         if f.capture != Capture::None {
             self.captured.push_str(t);
             return;
@@ -224,14 +246,19 @@ impl Walker {
         self.line.push_str(t);
     }
 
-    /// Starts a link; its text is read as the walk goes on.
-    fn link(&mut self, href: Option<&str>) -> Option<usize> {
+    /// Starts a link; an anchor's text is read as the walk goes on.
+    fn link(&mut self, href: Option<&str>, kind: LinkKind) -> Option<usize> {
         let href = href?;
-        self.doc.links.push(RawLink { href: href.to_string(), text: String::new() });
+        self.doc.links.push(RawLink { href: href.to_string(), text: String::new(), kind });
         Some(self.doc.links.len() - 1)
     }
 
     fn meta(&mut self, el: ElementRef) {
+        if self.links && el.attr("http-equiv").is_some_and(|h| h.trim().eq_ignore_ascii_case("refresh")) {
+            if let Some(target) = el.attr("content").and_then(refresh_target) {
+                self.doc.links.push(RawLink { href: target.to_string(), text: String::new(), kind: LinkKind::Refresh });
+            }
+        }
         let key = el.attr("property").or_else(|| el.attr("name")).or_else(|| el.attr("itemprop"));
         if let (Some(k), Some(v)) = (key, el.attr("content")) {
             self.doc.head.metas.push((k.trim().to_ascii_lowercase(), v.trim().to_string()));

@@ -7,4 +7,4 @@ mod page;
 
 pub use article::{Article, Block, BlockKind, Removal, Truncation};
 pub use date::{DateOrigin, PubDate, Published};
-pub use page::{Link, Page};
+pub use page::{Link, LinkKind, Page};

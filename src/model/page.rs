@@ -118,6 +118,47 @@ pub struct Link {
     pub url: Url,
     /// The link's text.
     pub text: String,
-    /// A pagination link of a list page (下一页, `index_2.html`, `?page=2`).
+    /// A pagination link of a list page (下一页, `index_2.html`, `?page=2`,
+    /// or a page a pagination script writes).
     pub next_page: bool,
+    /// How the page gives it.
+    pub kind: LinkKind,
+}
+
+/// How a page gives a link.
+///
+/// ```
+/// use report_scraper::{Extractor, Input, LinkKind};
+/// let html = r#"<meta http-equiv="refresh" content="0; url=/xwzx/index.html"><iframe src="/col/list.html"></iframe>
+///   <script>var countPage = 3; createPageHTML(countPage, 0, "index", "html");</script>"#;
+/// let page = Extractor::new().page(Input::html(html.as_bytes()).url("http://a.cn/xwzx/index.html").with_links())?;
+/// let kinds: Vec<(LinkKind, &str)> = page.links.iter().map(|l| (l.kind, l.url.path())).collect();
+/// assert_eq!(kinds, [
+///     (LinkKind::Refresh, "/xwzx/index.html"),
+///     (LinkKind::Frame, "/col/list.html"),
+///     (LinkKind::Script, "/xwzx/index_1.html"),
+///     (LinkKind::Script, "/xwzx/index_2.html"),
+/// ]);
+/// # Ok::<(), report_scraper::Error>(())
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum LinkKind {
+    /// `<a href>` or `<area href>`.
+    Anchor,
+    /// The source of an `<iframe>` or `<frame>`: part of the page, shown elsewhere.
+    Frame,
+    /// `<meta http-equiv="refresh">`: where the page sends the browser.
+    Refresh,
+    /// A page of a list that a pagination script writes (TRS `createPageHTML`…).
+    Script,
+}
+
+impl LinkKind {
+    /// Whether following the link goes a level deeper: an anchor does; a
+    /// frame, a refresh or a further page of the same list does not.
+    pub fn goes_deeper(self) -> bool {
+        self == LinkKind::Anchor
+    }
 }

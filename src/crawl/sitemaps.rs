@@ -1,0 +1,120 @@
+//! Reading a crawl's sitemaps: those given, those the seeds' robots.txt
+//! names, and those they list; each read once a run (a resumed run skips
+//! the ones read), conditionally when read before, its addresses queued in
+//! batches as they stream in.
+
+use std::collections::HashSet;
+
+use url::Url;
+
+use super::sitemap::{read_sitemap, Entry};
+use super::state::{CrawlState, RunStart};
+use super::{emit, CrawlEvent, Crawler, Run};
+use crate::error::Error;
+
+/// Sitemaps read at most per run (an index may point at more).
+const MAX_SITEMAPS: usize = 1000;
+/// Addresses queued per transaction.
+const BATCH: usize = 10_000;
+
+impl Crawler {
+    /// Fetches the sitemaps and queues the pages they list.
+    pub(crate) async fn read_sitemaps<F>(
+        &self,
+        state: &CrawlState,
+        run: &mut Run,
+        start: RunStart,
+        sink: &mut F,
+    ) -> Result<(), Error>
+    where
+        F: FnMut(CrawlEvent<'_>) -> std::io::Result<()>,
+    {
+        let mut todo: Vec<String> = self.config.sitemaps().to_vec();
+        if self.config.robots_sitemaps() {
+            for seed in self.config.seeds() {
+                todo.extend(self.fetcher.robots_sitemaps(seed).await.unwrap_or_default());
+            }
+        }
+        // Sitemaps listed by an index read in an earlier run are read again too.
+        todo.extend(state.known_sitemaps()?);
+        let mut seen = HashSet::new();
+        todo.reverse();
+        while let Some(address) = todo.pop() {
+            if seen.len() >= MAX_SITEMAPS || !seen.insert(address.clone()) {
+                continue;
+            }
+            let prior = state.sitemap(&address)?;
+            if start == RunStart::Resume && prior.as_ref().is_some_and(|p| p.run == run.number) {
+                continue;
+            }
+            let mut request = self.fetcher.get(&address);
+            if let Some(etag) = prior.as_ref().and_then(|p| p.etag.as_deref()) {
+                request = request.if_none_match(etag);
+            }
+            if let Some(modified) = prior.as_ref().and_then(|p| p.last_modified.as_deref()) {
+                request = request.if_modified_since(modified);
+            }
+            let fetched = match request.send().await {
+                Ok(f) => f,
+                Err(error) => {
+                    let url = Url::parse(&address).ok();
+                    *run.summary.errors.entry(error.kind().code()).or_default() += 1;
+                    if let Some(url) = &url {
+                        emit(sink, CrawlEvent::Failed { url, error: &error, attempt: 1 })?;
+                    }
+                    continue;
+                }
+            };
+            let mut cut = false;
+            if !fetched.not_modified() {
+                match self.queue_listed(state, run, &fetched.body, &mut todo) {
+                    Ok(capped) => cut = capped,
+                    Err(error) => {
+                        // What was read before the sitemap broke off is queued already.
+                        *run.summary.errors.entry(error.kind().code()).or_default() += 1;
+                        emit(sink, CrawlEvent::Failed { url: &fetched.final_url, error: &error, attempt: 1 })?;
+                    }
+                }
+            }
+            // A sitemap whose pages did not all fit under the limit is read again (in full) next run.
+            let (etag, modified) = if cut { (None, None) } else { (fetched.etag(), fetched.last_modified()) };
+            state.sitemap_read(&address, if cut { 0 } else { run.number }, etag, modified)?;
+        }
+        Ok(())
+    }
+
+    /// Queues, in batches, the pages a sitemap lists; the sitemaps it lists
+    /// go to `todo`. True when some did not fit under the page limit.
+    fn queue_listed(
+        &self,
+        state: &CrawlState,
+        run: &mut Run,
+        body: &[u8],
+        todo: &mut Vec<String>,
+    ) -> Result<bool, Error> {
+        let mut batch: Vec<(Url, u32)> = Vec::with_capacity(BATCH);
+        let mut failed: Option<Error> = None;
+        let mut cut = false;
+        let read = read_sitemap(body, |entry| match entry {
+            Entry::Sitemap(s) => todo.push(s),
+            // Once the run has no room, the rest is only read (for the sitemaps it may list).
+            Entry::Page(_) if cut => {}
+            Entry::Page(p) => {
+                if let Ok(url) = Url::parse(&p) {
+                    batch.push((url, 0));
+                }
+                if batch.len() >= BATCH && failed.is_none() {
+                    match self.queue(state, run, std::mem::take(&mut batch)) {
+                        Ok((_, capped)) => cut |= capped,
+                        Err(e) => failed = Some(e),
+                    }
+                }
+            }
+        });
+        cut |= self.queue(state, run, batch)?.1;
+        if let Some(e) = failed {
+            return Err(e);
+        }
+        read.map(|()| cut)
+    }
+}

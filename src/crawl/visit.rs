@@ -1,0 +1,104 @@
+//! One address on a worker: fetched (conditionally, when it was read
+//! before; within the crawl's scope), then read off the async threads
+//! through the extractor's one entry, within a time budget.
+
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use url::Url;
+
+use super::record::looks_like_article;
+use super::scope::Scope;
+use super::state::Taken;
+use crate::error::{Error, ErrorKind};
+use crate::extract::Extractor;
+use crate::fetch::{Fetched, Fetcher};
+use crate::model::{Article, Link};
+
+/// Time granted past the extraction's own budget before its task is given up on.
+const BUDGET_GRACE: Duration = Duration::from_secs(1);
+
+/// What a worker needs, shared with the crawl.
+pub(crate) struct Job {
+    pub fetcher: Arc<Fetcher>,
+    pub extractor: Arc<Extractor>,
+    pub scope: Arc<Scope>,
+    pub budget: Duration,
+}
+
+/// The result of one address.
+pub(crate) struct Visit {
+    pub taken: Taken,
+    pub result: Result<Visited, Error>,
+}
+
+/// A fetched address.
+pub(crate) enum Visited {
+    /// `304 Not Modified`: a page read before, as it was.
+    Unchanged,
+    Page(Box<Read>),
+}
+
+/// A fetched page, read.
+pub(crate) struct Read {
+    pub final_url: Url,
+    pub fetched_at: jiff::Timestamp,
+    /// The articles worth recording.
+    pub articles: Vec<Article>,
+    pub links: Vec<Link>,
+    pub extracting: Duration,
+    pub bytes: u64,
+    pub etag: Option<String>,
+    pub last_modified: Option<String>,
+}
+
+impl Job {
+    /// Fetches and reads one address.
+    pub(crate) async fn run(self, taken: Taken) -> Visit {
+        let result = self.fetch_and_read(&taken).await;
+        Visit { taken, result }
+    }
+
+    async fn fetch_and_read(self, taken: &Taken) -> Result<Visited, Error> {
+        let scope = self.scope.clone();
+        let in_scope = move |u: &Url| scope.admits(u);
+        let mut request = self.fetcher.get(taken.url.as_str()).within(&in_scope);
+        if let Some(etag) = &taken.etag {
+            request = request.if_none_match(etag);
+        }
+        if let Some(modified) = &taken.last_modified {
+            request = request.if_modified_since(modified);
+        }
+        let fetched = request.send().await?;
+        if fetched.not_modified() {
+            return Ok(Visited::Unchanged);
+        }
+        let (extractor, budget) = (self.extractor, self.budget);
+        let at = fetched.final_url.to_string();
+        let task = tokio::task::spawn_blocking(move || read(&fetched, &extractor, budget));
+        // The extraction watches its own budget; this is the backstop should it not.
+        match tokio::time::timeout(budget + BUDGET_GRACE, task).await {
+            Ok(Ok(read)) => read.map(|r| Visited::Page(Box::new(r))),
+            Ok(Err(panic)) => Err(Error::new(ErrorKind::Internal { url: at, message: panic.to_string() })),
+            Err(_) => Err(Error::new(ErrorKind::ExtractTimeout { url: Some(at), budget })),
+        }
+    }
+}
+
+/// One pass over the page serves both its articles and its links, through
+/// the extractor's one entry (size cap and all); a page that cannot be
+/// read is a failure, not a list.
+fn read(fetched: &Fetched, extractor: &Extractor, budget: Duration) -> Result<Read, Error> {
+    let started = Instant::now();
+    let page = extractor.page(fetched.input().with_links().time_budget(budget))?;
+    Ok(Read {
+        final_url: fetched.final_url.clone(),
+        fetched_at: fetched.fetched_at,
+        articles: page.articles.into_iter().filter(looks_like_article).collect(),
+        links: page.links,
+        extracting: started.elapsed(),
+        bytes: fetched.body.len() as u64,
+        etag: fetched.etag().map(str::to_string),
+        last_modified: fetched.last_modified().map(str::to_string),
+    })
+}

@@ -1,0 +1,278 @@
+//! One address, fetched hop by hop (redirects) and attempt by attempt
+//! (retries), within one time budget.
+
+use std::time::Duration;
+
+use backon::{BackoffBuilder, ExponentialBuilder};
+use tokio::time::Instant;
+use url::Url;
+
+use super::guard::{check_url, Blocked};
+use super::response::{http_date, Fetched};
+use super::{Fetcher, HostState};
+use crate::error::{Error, ErrorKind};
+
+/// robots.txt is read up to this size and parsed from what was read (RFC 9309 asks for at least 500 KiB).
+pub(crate) const ROBOTS_MAX_BYTES: usize = 512 * 1024;
+
+/// A request being set up: conditional headers, a scope for redirects.
+/// [`send`](Self::send) fetches it.
+#[must_use]
+pub struct FetchRequest<'a> {
+    fetcher: &'a Fetcher,
+    url: &'a str,
+    etag: Option<&'a str>,
+    last_modified: Option<&'a str>,
+    scope: Option<&'a (dyn Fn(&Url) -> bool + Sync)>,
+}
+
+impl std::fmt::Debug for FetchRequest<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("FetchRequest").field("url", &self.url).field("etag", &self.etag).finish_non_exhaustive()
+    }
+}
+
+/// What one hop came to: a page, or a redirect to follow.
+pub(crate) enum Reply {
+    Page(Fetched),
+    Redirect(Url),
+}
+
+/// The result of one attempt: final, or worth retrying (with a `Retry-After`).
+/// It lives for one request, so the size difference of its variants is moot.
+#[allow(clippy::large_enum_variant)]
+enum Attempt {
+    Done(Result<Reply, Error>),
+    Retry(Error, Option<Duration>),
+}
+
+/// How a body is read: up to a cap, refusing (pages) or cutting (robots.txt) what is over.
+#[derive(Clone, Copy)]
+pub(crate) enum Body {
+    Refuse(usize),
+    Truncate(usize),
+}
+
+impl<'a> FetchRequest<'a> {
+    pub(crate) fn new(fetcher: &'a Fetcher, url: &'a str) -> Self {
+        FetchRequest { fetcher, url, etag: None, last_modified: None, scope: None }
+    }
+
+    /// Sends `If-None-Match`: a server that still has this version answers
+    /// `304 Not Modified` ([`Fetched::not_modified`]), with no body.
+    pub fn if_none_match(mut self, etag: &'a str) -> Self {
+        self.etag = Some(etag);
+        self
+    }
+
+    /// Sends `If-Modified-Since` with the `Last-Modified` of an earlier response.
+    pub fn if_modified_since(mut self, last_modified: &'a str) -> Self {
+        self.last_modified = Some(last_modified);
+        self
+    }
+
+    /// Follows redirects only to addresses `in_scope` accepts; one leading
+    /// elsewhere is an [`ErrorKind::RedirectOutOfScope`], not followed.
+    pub fn within(mut self, in_scope: &'a (dyn Fn(&Url) -> bool + Sync)) -> Self {
+        self.scope = Some(in_scope);
+        self
+    }
+
+    /// Fetches it (see [`Fetcher::fetch`]).
+    ///
+    /// # Errors
+    /// As for [`Fetcher::fetch`].
+    pub async fn send(self) -> Result<Fetched, Error> {
+        let f = self.fetcher;
+        let url = Url::parse(self.url)
+            .map_err(|e| Error::new(ErrorKind::BadUrl { url: self.url.to_string(), message: e.to_string() }))?;
+        let deadline = Instant::now() + f.config.address_budget();
+        let headers = self.headers();
+        let mut at = url.clone();
+        for hop in 0..=f.config.max_redirects {
+            if hop > 0 && self.scope.is_some_and(|in_scope| !in_scope(&at)) {
+                let kind = ErrorKind::RedirectOutOfScope { url: url.to_string(), location: at.to_string() };
+                return Err(Error::new(kind));
+            }
+            check_url(&at, &f.config.allowed).map_err(|e| e.into_error(&at))?;
+            let host = f.host(&at);
+            if f.config.obey_robots {
+                host.robots.check(f, &host, &at).await?;
+            }
+            match f.with_retries(&host, &at, &headers, Body::Refuse(f.config.max_bytes), deadline).await? {
+                Reply::Page(mut page) => {
+                    page.url = url;
+                    return Ok(page);
+                }
+                Reply::Redirect(next) => at = next,
+            }
+        }
+        let message = format!("more than {} redirects", f.config.max_redirects);
+        Err(Error::new(ErrorKind::Network { url: url.to_string(), source: message.into() }))
+    }
+
+    fn headers(&self) -> Vec<(&'static str, String)> {
+        let mut headers = Vec::new();
+        headers.extend(self.etag.map(|e| ("if-none-match", e.to_string())));
+        headers.extend(self.last_modified.map(|m| ("if-modified-since", m.to_string())));
+        headers
+    }
+}
+
+impl Fetcher {
+    /// One hop of an address: attempts with backoff until one is final,
+    /// the retries run out or the deadline comes.
+    pub(crate) async fn with_retries(
+        &self,
+        host: &HostState,
+        url: &Url,
+        headers: &[(&'static str, String)],
+        body: Body,
+        deadline: Instant,
+    ) -> Result<Reply, Error> {
+        let mut delays = ExponentialBuilder::default()
+            .with_min_delay(self.config.backoff)
+            .with_max_delay(self.config.max_backoff)
+            .with_jitter()
+            .with_max_times(self.config.retries)
+            .build();
+        loop {
+            let left = deadline.saturating_duration_since(Instant::now());
+            if left.is_zero() {
+                return Err(Error::new(ErrorKind::Timeout { url: url.to_string() }));
+            }
+            let (error, after) = match self.polite_get(host, url, headers, body, left).await {
+                Attempt::Done(result) => return result,
+                Attempt::Retry(error, after) => (error, after),
+            };
+            let Some(backoff) = delays.next() else { return Err(error) };
+            let wait = after.unwrap_or(backoff).min(self.config.max_backoff);
+            // A retry that could not start before the deadline is not worth waiting for.
+            if Instant::now() + wait >= deadline {
+                return Err(error);
+            }
+            tokio::time::sleep(wait).await;
+        }
+    }
+
+    /// One GET in the host's turn, after its delay, within the global cap.
+    async fn polite_get(
+        &self,
+        host: &HostState,
+        url: &Url,
+        headers: &[(&'static str, String)],
+        body: Body,
+        timeout: Duration,
+    ) -> Attempt {
+        let mut turn = host.turn.lock().await;
+        let delay = self.delay_for(host);
+        if let Some(last) = *turn {
+            tokio::time::sleep_until(last + delay).await;
+        }
+        let outcome = match self.global.acquire().await {
+            Ok(_permit) => self.get_once(url, headers, body, timeout.min(self.config.timeout)).await,
+            Err(closed) => {
+                Attempt::Done(Err(Error::new(ErrorKind::Network { url: url.to_string(), source: Box::new(closed) })))
+            }
+        };
+        *turn = Some(Instant::now());
+        outcome
+    }
+
+    async fn get_once(&self, url: &Url, headers: &[(&'static str, String)], body: Body, timeout: Duration) -> Attempt {
+        let mut request = self.client.get(url.clone()).timeout(timeout);
+        for (name, value) in headers {
+            request = request.header(*name, value);
+        }
+        let response = match request.send().await {
+            Ok(r) => r,
+            Err(e) => return classify(url, e),
+        };
+        let status = response.status();
+        let code = status.as_u16();
+        if status.is_redirection() && code != 304 {
+            let location = response.headers().get("location").and_then(|l| l.to_str().ok());
+            return match location.and_then(|l| url.join(l.trim()).ok()) {
+                Some(mut next) => {
+                    next.set_fragment(None);
+                    Attempt::Done(Ok(Reply::Redirect(next)))
+                }
+                None => Attempt::Done(Err(Error::new(ErrorKind::HttpStatus { url: url.to_string(), status: code }))),
+            };
+        }
+        if code == 429 || status.is_server_error() {
+            let after = retry_after(&response);
+            return Attempt::Retry(Error::new(ErrorKind::HttpStatus { url: url.to_string(), status: code }), after);
+        }
+        if status.is_client_error() {
+            return Attempt::Done(Err(Error::new(ErrorKind::HttpStatus { url: url.to_string(), status: code })));
+        }
+        match read_body(url, response, body).await {
+            Ok(page) => Attempt::Done(Ok(Reply::Page(page))),
+            // A body cut off by the timeout can be tried again; one over the cap cannot.
+            Err(e) if e.kind().code().is_transient() => Attempt::Retry(e, None),
+            Err(e) => Attempt::Done(Err(e)),
+        }
+    }
+}
+
+async fn read_body(url: &Url, mut response: reqwest::Response, body: Body) -> Result<Fetched, Error> {
+    let (limit, truncate) = match body {
+        Body::Refuse(limit) => (limit, false),
+        Body::Truncate(limit) => (limit, true),
+    };
+    let too_large = |size| Error::new(ErrorKind::TooLarge { url: Some(url.to_string()), size, limit });
+    if let Some(len) = response.content_length().filter(|&l| l > limit as u64 && !truncate) {
+        return Err(too_large(usize::try_from(len).unwrap_or(usize::MAX)));
+    }
+    let final_url = response.url().clone();
+    let status = response.status().as_u16();
+    let headers = response
+        .headers()
+        .iter()
+        .map(|(k, v)| (k.as_str().to_string(), String::from_utf8_lossy(v.as_bytes()).into_owned()))
+        .collect();
+    let mut bytes = Vec::new();
+    loop {
+        match response.chunk().await {
+            Ok(Some(chunk)) if bytes.len() + chunk.len() > limit => {
+                if !truncate {
+                    return Err(too_large(bytes.len() + chunk.len()));
+                }
+                bytes.extend_from_slice(chunk.get(..limit - bytes.len()).unwrap_or_default());
+                break;
+            }
+            Ok(Some(chunk)) => bytes.extend_from_slice(&chunk),
+            Ok(None) => break,
+            Err(e) => return Err(network_error(url, e)),
+        }
+    }
+    let fetched_at = jiff::Timestamp::now();
+    Ok(Fetched { status, url: url.clone(), final_url, headers, body: bytes, fetched_at })
+}
+
+fn classify(url: &Url, e: reqwest::Error) -> Attempt {
+    if let Some(blocked) = Blocked::find(&e) {
+        return Attempt::Done(Err(blocked.into_error(url)));
+    }
+    Attempt::Retry(network_error(url, e), None)
+}
+
+/// The client's error as ours; the client's is kept as the source.
+fn network_error(url: &Url, e: reqwest::Error) -> Error {
+    if e.is_timeout() {
+        return Error::new(ErrorKind::Timeout { url: url.to_string() });
+    }
+    Error::new(ErrorKind::Network { url: url.to_string(), source: Box::new(e) })
+}
+
+/// `Retry-After` in seconds or as an HTTP date.
+fn retry_after(response: &reqwest::Response) -> Option<Duration> {
+    let value = response.headers().get("retry-after")?.to_str().ok()?.trim();
+    if let Ok(secs) = value.parse::<u64>() {
+        return Some(Duration::from_secs(secs));
+    }
+    let at = http_date(value)?;
+    let secs = at.as_second() - jiff::Timestamp::now().as_second();
+    Some(Duration::from_secs(u64::try_from(secs).unwrap_or(0)))
+}

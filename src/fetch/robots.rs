@@ -1,0 +1,149 @@
+//! robots.txt per host (RFC 9309): read once, from its first 512 KiB; a 4xx
+//! allows all; a server error or a timeout (after retries) refuses the host
+//! *for now* — it is asked again after [`ASK_AGAIN`], and the crawl records
+//! the refusal as one that can heal; a network failure is the page's own.
+
+use std::sync::Mutex;
+use std::time::Duration;
+
+use tokio::time::Instant;
+use url::Url;
+
+use super::request::{Body, Reply, ROBOTS_MAX_BYTES};
+use super::{Fetcher, HostState};
+use crate::error::{Error, ErrorKind};
+
+/// How long a robots.txt that could not be read keeps its host refused before it is asked again.
+const ASK_AGAIN: Duration = Duration::from_secs(60);
+
+/// Redirects followed for robots.txt (RFC 9309 asks for at least five).
+const ROBOTS_REDIRECTS: usize = 5;
+
+/// What a host's robots.txt says.
+#[derive(Debug)]
+enum Robots {
+    AllowAll,
+    Rules(Box<texting_robots::Robot>),
+    /// It could not be read (server error, timeout): refused for now.
+    Unavailable {
+        message: String,
+        since: Instant,
+    },
+    /// The host could not be reached at all.
+    Unreachable {
+        message: String,
+        since: Instant,
+    },
+    /// The host itself is refused by the address guard.
+    Blocked(String),
+}
+
+/// A host's robots.txt, read on first use; its `Crawl-delay` and `Sitemap:`
+/// lines kept apart for cheap reads.
+#[derive(Debug, Default)]
+pub(crate) struct RobotsSlot {
+    robots: tokio::sync::Mutex<Option<Robots>>,
+    crawl_delay: Mutex<Option<Duration>>,
+    sitemaps: Mutex<Vec<String>>,
+}
+
+impl RobotsSlot {
+    /// The host's `Crawl-delay`, once robots.txt was read.
+    pub(crate) fn crawl_delay(&self) -> Option<Duration> {
+        *self.crawl_delay.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// Whether `url` may be fetched.
+    ///
+    /// # Errors
+    /// [`ErrorKind::RobotsDisallowed`], [`ErrorKind::RobotsUnavailable`],
+    /// the network error that kept robots.txt from being read, or the
+    /// address guard's refusal of the host.
+    pub(crate) async fn check(&self, f: &Fetcher, host: &HostState, url: &Url) -> Result<(), Error> {
+        let mut slot = self.robots.lock().await;
+        let stale = match slot.as_ref() {
+            None => true,
+            Some(Robots::Unavailable { since, .. } | Robots::Unreachable { since, .. }) => since.elapsed() >= ASK_AGAIN,
+            Some(_) => false,
+        };
+        if stale {
+            let robots = self.read(f, host, url).await;
+            *slot = Some(robots);
+        }
+        let page = url.to_string();
+        match slot.as_ref() {
+            Some(Robots::Rules(r)) if !r.allowed(url.as_str()) => {
+                Err(Error::new(ErrorKind::RobotsDisallowed { url: page }))
+            }
+            Some(Robots::Unavailable { message, .. }) => {
+                Err(Error::new(ErrorKind::RobotsUnavailable { url: page, source: message.clone().into() }))
+            }
+            Some(Robots::Unreachable { message, .. }) => {
+                Err(Error::new(ErrorKind::Network { url: page, source: message.clone().into() }))
+            }
+            Some(Robots::Blocked(address)) => {
+                Err(Error::new(ErrorKind::BlockedAddress { url: page, address: address.clone() }))
+            }
+            _ => Ok(()),
+        }
+    }
+
+    /// The `Sitemap:` lines of the host's robots.txt, reading it if needed.
+    pub(crate) async fn sitemaps(&self, f: &Fetcher, host: &HostState, url: &Url) -> Vec<String> {
+        // Whatever the verdict for this address, the file has been read (or could not be).
+        let _ = self.check(f, host, url).await;
+        self.sitemaps.lock().unwrap_or_else(|e| e.into_inner()).clone()
+    }
+
+    /// Fetches and reads robots.txt, following its redirects.
+    async fn read(&self, f: &Fetcher, host: &HostState, url: &Url) -> Robots {
+        let Ok(mut at) = url.join("/robots.txt") else { return Robots::AllowAll };
+        let deadline = Instant::now() + f.config.address_budget();
+        for _ in 0..=ROBOTS_REDIRECTS {
+            // A robots.txt redirected to another host is fetched in that host's turn.
+            let hop = f.host(&at);
+            let hop = if hop.robots_is(self) { host } else { &hop };
+            let reply = match super::guard::check_url(&at, &f.config.allowed) {
+                Ok(()) => f.with_retries(hop, &at, &[], Body::Truncate(ROBOTS_MAX_BYTES), deadline).await,
+                Err(blocked) => Err(blocked.into_error(&at)),
+            };
+            match reply {
+                Ok(Reply::Redirect(next)) => at = next,
+                Ok(Reply::Page(page)) => return self.parse(&f.config.user_agent, &page.body),
+                Err(e) => return failure(e),
+            }
+        }
+        Robots::AllowAll
+    }
+
+    fn parse(&self, agent: &str, body: &[u8]) -> Robots {
+        match texting_robots::Robot::new(agent, body) {
+            Ok(r) => {
+                let delay = r.delay.map(|d| Duration::from_secs_f32(d.clamp(0.0, 120.0)));
+                *self.crawl_delay.lock().unwrap_or_else(|e| e.into_inner()) = delay;
+                self.sitemaps.lock().unwrap_or_else(|e| e.into_inner()).clone_from(&r.sitemaps);
+                Robots::Rules(Box::new(r))
+            }
+            // A file that is not robots.txt at all says nothing: allow.
+            Err(_) => Robots::AllowAll,
+        }
+    }
+}
+
+impl HostState {
+    /// Whether this host's robots slot is `slot` (a robots.txt redirected to another host is read there).
+    fn robots_is(&self, slot: &RobotsSlot) -> bool {
+        std::ptr::eq(&self.robots, slot)
+    }
+}
+
+/// What a failure to read robots.txt means for the host (RFC 9309, 2.3.1).
+fn failure(e: Error) -> Robots {
+    let message = e.to_string();
+    match e.into_kind() {
+        ErrorKind::HttpStatus { status, .. } if status < 500 && status != 429 => Robots::AllowAll,
+        ErrorKind::BlockedAddress { address, .. } => Robots::Blocked(address),
+        ErrorKind::Network { .. } | ErrorKind::BadUrl { .. } => Robots::Unreachable { message, since: Instant::now() },
+        _ => Robots::Unavailable { message, since: Instant::now() },
+    }
+}
