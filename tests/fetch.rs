@@ -302,3 +302,32 @@ async fn a_redirect_to_an_address_outside_the_allowed_range_is_refused() {
     assert!(matches!(e.kind(), ErrorKind::BlockedAddress { .. }), "{e}");
     assert!(f.fetch(&format!("{base}/article")).await.is_ok(), "the allowed address itself is fetched");
 }
+
+#[tokio::test]
+async fn a_robots_txt_that_fails_once_is_asked_again_not_taken_for_a_refusal() {
+    let calls = Arc::new(AtomicUsize::new(0));
+    let counted = calls.clone();
+    let app = Router::new()
+        .route(
+            "/robots.txt",
+            axum::routing::get(move || {
+                let n = counted.fetch_add(1, Ordering::SeqCst);
+                async move {
+                    if n == 0 {
+                        StatusCode::SERVICE_UNAVAILABLE.into_response()
+                    } else {
+                        "User-agent: *\nDisallow: /private/\n".into_response()
+                    }
+                }
+            }),
+        )
+        .route("/open", axum::routing::get(|| async { html(ARTICLE, "text/html; charset=utf-8") }));
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let base = format!("http://{}", listener.local_addr().unwrap());
+    tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
+    let f = local().build().unwrap();
+    assert!(f.fetch(&format!("{base}/open")).await.is_ok(), "the 503 was retried");
+    assert_eq!(calls.load(Ordering::SeqCst), 2);
+    let e = f.fetch(&format!("{base}/private/x")).await.unwrap_err();
+    assert!(matches!(e.kind(), ErrorKind::RobotsDisallowed { .. }), "{e}");
+}
