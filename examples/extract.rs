@@ -5,11 +5,11 @@
 //! cargo run --release --example extract -- - < page.html
 //! cargo run --release --example extract -- --text PAGE.txt      # text already pulled out of a page
 //! cargo run --release --example extract -- --all PAGE.html      # every article on the page
-//! cargo run --release --example extract -- --explain PAGE.html  # list what was removed, by rule
+//! cargo run --release --example extract -- --explain PAGE.html  # what was removed, by rule; the dates weighed
 //! ```
 use std::io::{Read, Write};
 
-use report_scraper::{Extractor, Input};
+use report_scraper::{Extractor, Input, Page};
 
 #[derive(Default)]
 struct Args {
@@ -78,7 +78,7 @@ fn run(args: &Args) -> Result<(), Box<dyn std::error::Error>> {
     let page = Extractor::new().page(args.url.as_deref().map_or(input, |u| input.url(u)))?;
     let mut out = std::io::stdout().lock();
     let written = if args.explain {
-        page.removed.iter().try_for_each(|r| writeln!(out, "[{}] {}", r.rule, r.text))
+        explain(&mut out, &page)
     } else if args.all {
         writeln!(out, "{}", serde_json::to_string_pretty(&page.articles)?)
     } else {
@@ -90,4 +90,21 @@ fn run(args: &Args) -> Result<(), Box<dyn std::error::Error>> {
         Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
         other => Ok(other?),
     }
+}
+
+/// What was removed, by rule; then every date the page carries, best first,
+/// with the evidence that scored it (the first, if any, is the publish date
+/// unless it scored under the floor).
+fn explain(out: &mut impl Write, page: &Page) -> std::io::Result<()> {
+    for r in &page.removed {
+        writeln!(out, "[{}] {}", r.rule, r.text)?;
+    }
+    writeln!(out, "dates, best first:")?;
+    for d in &page.dates {
+        let why: Vec<String> = d.evidence.iter().map(|(what, w)| format!("{what} {w:+}")).collect();
+        let raw: String = d.raw.chars().take(60).collect();
+        writeln!(out, "{:5}  {}  {:?}/{:?}  {raw:?}  [{}]", d.score, d.value, d.found_in, d.label, why.join(", "))?;
+    }
+    let chosen = page.article().and_then(|a| a.published.as_ref());
+    writeln!(out, "published: {}", chosen.map_or("none".to_string(), |p| format!("{} ({:?})", p.value, p.found_in)))
 }

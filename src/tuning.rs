@@ -92,6 +92,12 @@ pub(crate) const HEADING_ABOVE_WINDOW: usize = 15;
 pub(crate) const HEADING_OPENING_WINDOW: usize = 3;
 /// A repeat of the headline this close after it is not body text.
 pub(crate) const TITLE_REPEAT_WINDOW: usize = 10;
+/// A leading part of a title hint (before the site's name) is matched when at least this long.
+pub(crate) const SEGMENT_MIN_CHARS: usize = 6;
+/// A menu's item (a column's name) is at most this long.
+pub(crate) const MENU_ITEM_MAX_UNITS: usize = 12;
+/// The dated byline under an unmatched headline is looked for this many lines into the body.
+pub(crate) const BYLINE_HEADLINE_WINDOW: usize = 6;
 /// A line equal to a title hint scores this (plus its length)…
 pub(crate) const MATCH_EQUAL: usize = 10_000;
 /// …one inside the hint (the hint adds a site name) this…
@@ -111,14 +117,71 @@ pub(crate) const SITE_NAME_UNITS: usize = 15;
 pub(crate) const BYLINE_MAX_UNITS: usize = 70;
 /// Text outside a byline's labelled fields and date is at most this long.
 pub(crate) const BYLINE_LEFTOVER_UNITS: usize = 4;
-/// The dated byline is looked for from the headline to this many lines into the body…
-pub(crate) const BYLINE_BELOW_BODY_START: usize = 4;
-/// …in at most this many lines…
-pub(crate) const BYLINE_WINDOW: usize = 12;
-/// …then this many lines above the headline.
-pub(crate) const BYLINE_ABOVE_HEADLINE: usize = 3;
 /// A dateline (`11月8日上午,…`) opens the first paragraph within this many characters.
 pub(crate) const DATELINE_CHARS: usize = 16;
+
+// ---- choosing the publish date ----------------------------------------------------
+// A candidate's score is its origin's weight plus the weight of each piece of
+// evidence; the best wins if it reaches `DATE_FLOOR`.
+
+/// `<meta>` publish dates: machine-written, but sometimes a template's.
+pub(crate) const DATE_META: i32 = 50;
+/// JSON-LD `datePublished`.
+pub(crate) const DATE_JSON_LD: i32 = 50;
+/// The byline under the headline: what the reader sees as the date.
+pub(crate) const DATE_BYLINE: i32 = 60;
+/// `<time datetime>`, microdata and date attributes.
+pub(crate) const DATE_ELEMENT: i32 = 40;
+/// Script variables that CMSs print (`var ct`, `publishTime`).
+pub(crate) const DATE_SCRIPT: i32 = 45;
+/// A short dated line near the headline with no label.
+pub(crate) const DATE_HEADER: i32 = 35;
+/// The address: the day the CMS filed the page.
+pub(crate) const DATE_URL: i32 = 30;
+/// The article's own text (its first sentence).
+pub(crate) const DATE_BODY: i32 = 10;
+/// Published, posted, 发布, `datePublished`.
+pub(crate) const DATE_LABEL_PUBLISHED: i32 = 10;
+/// Updated, modified, 更新: the page's publish date only when nothing else is.
+pub(crate) const DATE_LABEL_UPDATED: i32 = -15;
+/// An event's, a deadline's or a copyright's date.
+pub(crate) const DATE_LABEL_OTHER: i32 = -60;
+/// A time of day: printed by a CMS, not a sentence.
+pub(crate) const DATE_WITH_TIME: i32 = 4;
+/// Month and day only.
+pub(crate) const DATE_MONTH_DAY: i32 = -30;
+/// A date on the headline's line or next to it gains this much…
+pub(crate) const DATE_NEAR_HEADLINE: i32 = 10;
+/// …less this much for each line between them (down to minus as much).
+pub(crate) const DATE_NEAR_STEP: i32 = 2;
+/// One of a list's dates (related items), not the article's.
+pub(crate) const DATE_IN_LIST: i32 = -40;
+/// Each other origin giving the same day adds this much…
+pub(crate) const DATE_AGREES: i32 = 8;
+/// …for at most this many origins.
+pub(crate) const DATE_AGREES_MAX: i32 = 3;
+/// A date the markup carries that no date printed near the headline agrees with.
+pub(crate) const DATE_CONTRADICTED: i32 = -15;
+/// A publish date scores at least this much; a page with none stays undated.
+pub(crate) const DATE_FLOOR: i32 = 25;
+/// No web page was published before this year.
+pub(crate) const EARLIEST_YEAR: i16 = 1994;
+/// 民國 years read as such (1991 to 2061)…
+pub(crate) const ROC_YEARS: RangeInclusive<i16> = 80..=150;
+/// …and what makes them Gregorian.
+pub(crate) const ROC_YEAR_OFFSET: i16 = 1911;
+/// Dates are looked for this many lines around the headline.
+pub(crate) const DATE_WINDOW_ABOVE: usize = 4;
+/// …and from the headline to this many lines into the body.
+pub(crate) const DATE_WINDOW_BELOW_BODY_START: usize = 4;
+/// A dated line with at least this many dated lines among its neighbours is one of a list.
+pub(crate) const DATE_LIST_NEIGHBOURS: usize = 2;
+/// Neighbours are the lines this far on either side.
+pub(crate) const DATE_LIST_REACH: usize = 2;
+/// A label printed in its own cell before a date (`成文日期：`) is at most this long.
+pub(crate) const LABEL_CELL_MAX_UNITS: usize = 8;
+/// A line holding a date and this much else at most is a header line, not a sentence.
+pub(crate) const DATE_LINE_MAX_UNITS: usize = 40;
 
 // ---- the body ------------------------------------------------------------------
 

@@ -2,15 +2,12 @@
 //! articles, each with its own title, date, credits and truncation.
 
 use super::byline;
-use super::date::find_date;
-use super::line::{Context, Fate, Field, Item, Line, MetaEvent, Zone};
+use super::dates::Reading;
+use super::line::{Fate, Field, Item, Line, MetaEvent, Zone};
 use super::paywall::{self, Stub};
 use super::title::Head;
-use crate::model::{Article, Block, BlockKind, DateOrigin, PubDate, Published};
-use crate::tuning::{
-    BYLINE_ABOVE_HEADLINE, BYLINE_BELOW_BODY_START, BYLINE_WINDOW, DATELINE_CHARS, META_AFTER_BODY,
-    META_BEFORE_HEADLINE,
-};
+use crate::model::{Article, Block, BlockKind, DateOrigin, Published};
+use crate::tuning::{DATELINE_CHARS, META_AFTER_BODY, META_BEFORE_HEADLINE};
 
 /// Metadata events from every line that is near the article: the header
 /// (from just above the headline on), the body, and the first lines after it.
@@ -41,28 +38,6 @@ pub(crate) fn meta_events(lines: &[Line], head: &Head) -> Vec<(usize, MetaEvent)
     events
 }
 
-/// The page's publish date: meta tags first (they are machine-written),
-/// then the byline near the headline, then the address.
-pub(crate) fn page_date(lines: &[Line], head: &Head, ctx: &Context) -> Option<Published> {
-    if let Some(d) = &ctx.date {
-        return Some(d.clone());
-    }
-    let body_start = lines.iter().position(|l| l.zone == Zone::Body).unwrap_or(0);
-    // The byline is usually just under the headline, sometimes just above it.
-    let title = head.line.unwrap_or(body_start);
-    let below = (title + 1..body_start.max(title + 1) + BYLINE_BELOW_BODY_START).take(BYLINE_WINDOW);
-    let above = (title.saturating_sub(BYLINE_ABOVE_HEADLINE)..title).rev();
-    let byline_date = below.chain(above).find_map(|i| match lines.get(i).map(|l| &l.fate) {
-        Some(Fate::Byline(b)) => b.date.clone(),
-        _ => None,
-    });
-    if let Some((d, raw)) = byline_date {
-        return Some(Published::new(d, &raw, DateOrigin::Byline));
-    }
-    let url = ctx.url.as_deref()?;
-    PubDate::from_url(url).map(|d| Published::new(d, url, DateOrigin::Url))
-}
-
 /// What the articles of a page are made of.
 pub(crate) struct Parts<'a> {
     pub items: Vec<Item>,
@@ -72,6 +47,7 @@ pub(crate) struct Parts<'a> {
     pub page_date: Option<Published>,
     pub head: &'a Head,
     pub stubs: &'a [Stub],
+    pub reading: &'a Reading,
 }
 
 impl Parts<'_> {
@@ -118,7 +94,7 @@ impl Parts<'_> {
         }
         if a.published.is_none() {
             let skip = usize::from(j > 0);
-            a.published = dateline(body.get(skip..).unwrap_or_default());
+            a.published = dateline(body.get(skip..).unwrap_or_default(), self.reading);
         }
         a.truncated = paywall::truncation(self.stubs.iter().filter(|s| (first..end).contains(&s.pos)));
         a
@@ -140,9 +116,9 @@ fn apply<'a>(a: &mut Article, events: impl Iterator<Item = &'a MetaEvent>) {
 }
 
 /// A date opening the first paragraph (`11月8日上午,…`), for articles with no dated byline.
-fn dateline(items: &[Item]) -> Option<Published> {
+fn dateline(items: &[Item], reading: &Reading) -> Option<Published> {
     let first = items.iter().find(|i| i.kind == BlockKind::Paragraph)?;
     let opening: String = first.text.chars().take(DATELINE_CHARS).collect();
-    let (d, raw) = find_date(&opening, true)?;
-    opening.starts_with(raw.trim()).then(|| Published::new(d, &raw, DateOrigin::Body))
+    let found = reading.find(&opening, true)?;
+    (found.start == 0).then(|| Published::new(found.value, &found.raw, DateOrigin::Body))
 }

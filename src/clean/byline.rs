@@ -4,9 +4,7 @@ use std::sync::LazyLock;
 
 use regex::Regex;
 
-use jiff::Timestamp;
-
-use super::date::find_date_at;
+use super::dates::Reading;
 use crate::model::PubDate;
 use crate::text::units_exceed;
 use crate::tuning::{BYLINE_LEFTOVER_UNITS, BYLINE_MAX_UNITS};
@@ -76,8 +74,9 @@ pub(crate) struct Byline {
 /// almost entirely of labelled fields and a date. Returns `None` for any
 /// other line, so article sentences that mention 来源 are never taken.
 ///
-/// Relative dates (`昨天 14:30`) are read only against `now`, when it is known.
-pub(crate) fn parse(line: &str, now: Option<Timestamp>) -> Option<Byline> {
+/// Dates are read with the page's `reading`: relative dates (`昨天 14:30`)
+/// only against its reference time, when it is known.
+pub(crate) fn parse(line: &str, reading: &Reading) -> Option<Byline> {
     // Cheap tests first: body paragraphs hold 。 and are long.
     // Sentences, and lines long in bytes or in units, are not bylines.
     if line.contains('。')
@@ -90,7 +89,8 @@ pub(crate) fn parse(line: &str, now: Option<Timestamp>) -> Option<Byline> {
     let labels: Vec<_> = LABEL.captures_iter(line).filter_map(|c| Some((c.get(0)?, c.get(1)?))).collect();
     let prefix_end = labels.first().map_or(line.len(), |(whole, _)| whole.start());
     let prefix = line.get(..prefix_end).unwrap_or_default();
-    let prefix_date = find_date_at(prefix, now);
+    let find = |text: &str| reading.find(text, false).map(|f| (f.value, f.raw));
+    let prefix_date = find(prefix);
     if labels.is_empty() && prefix_date.is_none() {
         return None;
     }
@@ -104,7 +104,7 @@ pub(crate) fn parse(line: &str, now: Option<Timestamp>) -> Option<Byline> {
         let value = line.get(label.end()..end).unwrap_or_default().trim_start_matches([':', '：', ' ']).trim();
         let field = LABELS.iter().find(|(l, _)| *l == label.as_str()).map(|(_, f)| *f);
         match field {
-            Some(Field::Date) if out.date.is_none() => out.date = find_date_at(value, now),
+            Some(Field::Date) if out.date.is_none() => out.date = find(value),
             Some(Field::Source) => out.source = out.source.or_else(|| first_token(value)),
             Some(Field::Author) => out.author = out.author.or_else(|| names(value)),
             Some(Field::Editor) => {
@@ -115,7 +115,7 @@ pub(crate) fn parse(line: &str, now: Option<Timestamp>) -> Option<Byline> {
     }
     if out.date.is_none() {
         // A date printed after another field: `来源：太原晚报 2021-11-25 16:26:07`.
-        out.date = find_date_at(line, now);
+        out.date = find(line);
     }
     Some(out)
 }
@@ -143,17 +143,17 @@ mod tests {
     use super::*;
 
     fn parse_now(line: &str) -> Option<Byline> {
-        parse(line, None)
+        parse(line, &Reading::default())
     }
 
     #[test]
     fn relative_dates_are_read_against_the_reference_time() {
-        let now: Timestamp = "2025-02-21T02:00:00Z".parse().unwrap();
-        let b = parse("发布时间:昨天 14:30 来源:市计生协", Some(now)).unwrap();
+        let reading = Reading { now: Some("2025-02-21T02:00:00Z".parse().unwrap()), ..Reading::default() };
+        let b = parse("发布时间:昨天 14:30 来源:市计生协", &reading).unwrap();
         assert_eq!(b.date.unwrap().0.to_string(), "2025-02-20T14:30:00+08:00");
         assert_eq!(b.source.as_deref(), Some("市计生协"));
-        assert!(parse("3小时前", Some(now)).unwrap().date.is_some());
-        assert!(parse("3小时前", None).is_none(), "no reference, no date, no byline");
+        assert!(parse("3小时前", &reading).unwrap().date.is_some());
+        assert!(parse_now("3小时前").is_none(), "no reference, no date, no byline");
     }
 
     #[test]

@@ -7,7 +7,7 @@
 use jiff::Timestamp;
 
 use super::byline::Byline;
-use crate::model::{BlockKind, PubDate, Published};
+use crate::model::{BlockKind, DateLabel, DateOrigin, PubDate};
 
 /// Where a line sits relative to the article's main region.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -15,6 +15,16 @@ pub(crate) enum Zone {
     Before,
     Body,
     After,
+}
+
+/// A machine-readable date the markup carries, not yet read: a `<time
+/// datetime>`, microdata, a date attribute, a `<meta>`, JSON-LD, a script
+/// variable. An empty `raw` means the date is the text of the line it rides on.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Stamp {
+    pub raw: String,
+    pub label: DateLabel,
+    pub origin: DateOrigin,
 }
 
 /// A line of the page as the front end (HTML or text) found it.
@@ -27,6 +37,8 @@ pub(crate) struct RawLine {
     pub title_candidate: bool,
     /// Mostly link text (menus, related-article lists).
     pub link_heavy: bool,
+    /// Dates the markup gives on or just before this line.
+    pub stamps: Vec<Stamp>,
 }
 
 impl RawLine {
@@ -38,6 +50,7 @@ impl RawLine {
             zone: Zone::Body,
             title_candidate: false,
             link_heavy: false,
+            stamps: Vec::new(),
         }
     }
 }
@@ -77,8 +90,10 @@ impl Layout {
 pub(crate) struct Context {
     /// Titles from `<title>`, `og:title` and the like, best first.
     pub titles: Vec<String>,
-    /// A date from `<meta>` or JSON-LD.
-    pub date: Option<Published>,
+    /// Dates from `<meta>`, JSON-LD and scripts: the page's, on no line.
+    pub stamps: Vec<Stamp>,
+    /// The page's language (`<html lang>`), which says how its dates are read.
+    pub lang: Option<String>,
     /// The page's address.
     pub url: Option<String>,
     /// When the page was fetched (or what the caller gave as "now"): the
@@ -89,7 +104,7 @@ pub(crate) struct Context {
 
 impl Context {
     pub(crate) fn new(layout: Layout) -> Context {
-        Context { titles: Vec::new(), date: None, url: None, now: None, layout }
+        Context { titles: Vec::new(), stamps: Vec::new(), lang: None, url: None, now: None, layout }
     }
 }
 
@@ -134,6 +149,7 @@ pub(crate) struct Line {
     pub zone: Zone,
     pub title_candidate: bool,
     pub fate: Fate,
+    pub stamps: Vec<Stamp>,
 }
 
 /// Metadata found on a line, kept with the line's position so that a page

@@ -1,9 +1,8 @@
 //! The first stage: white space normalised, pipe layouts unwrapped, paywall
 //! stubs cut out, and every line judged by the rules.
 
-use jiff::Timestamp;
-
 use super::byline;
+use super::dates::Reading;
 use super::line::{Fate, Field, Line, RawLine, Zone};
 use super::paywall::{self, Stub};
 use super::repair;
@@ -20,8 +19,8 @@ pub(crate) struct Prepared {
 }
 
 /// Normalises space, unwraps pipe layouts, cuts paywall stubs and judges
-/// every line; `now` is the reference for relative dates in bylines.
-pub(crate) fn prepare(raw: Vec<RawLine>, rules: &RuleSet, now: Option<Timestamp>) -> Prepared {
+/// every line; bylines' dates are read with the page's `reading`.
+pub(crate) fn prepare(raw: Vec<RawLine>, rules: &RuleSet, reading: &Reading) -> Prepared {
     let mut out = Prepared { lines: Vec::with_capacity(raw.len()), stubs: Vec::new(), removed: Vec::new() };
     // Lines far from a known body (HTML menus, footers) are never read by
     // the headline, byline or metadata steps, so no rule is run on them.
@@ -31,26 +30,31 @@ pub(crate) fn prepare(raw: Vec<RawLine>, rules: &RuleSet, now: Option<Timestamp>
     for (i, r) in raw.into_iter().enumerate() {
         if !near(i) && !r.title_candidate {
             let fate = Fate::Drop(OUTSIDE_ARTICLE.into());
-            out.lines.push(Line { fate, text: r.text, kind: r.kind, zone: r.zone, title_candidate: false });
+            let (text, kind, zone, stamps) = (r.text, r.kind, r.zone, r.stamps);
+            out.lines.push(Line { fate, text, kind, zone, title_candidate: false, stamps });
             continue;
         }
         let text = squash_space_owned(r.text);
         // Menus and link lists around the body: no rule can make them
         // article text, only a byline among them matters.
         if r.link_heavy && r.zone != Zone::Body && !r.title_candidate && rules.applies(LINK_LIST) {
-            let fate = byline::parse(&text, now).map_or_else(|| Fate::Drop(LINK_LIST.into()), Fate::Byline);
-            out.lines.push(Line { text, kind: r.kind, zone: r.zone, title_candidate: false, fate });
+            let fate = byline::parse(&text, reading).map_or_else(|| Fate::Drop(LINK_LIST.into()), Fate::Byline);
+            out.lines.push(Line { text, kind: r.kind, zone: r.zone, title_candidate: false, fate, stamps: r.stamps });
             continue;
         }
+        // The markup's dates ride on the first piece of the line.
+        let mut stamps = r.stamps;
         for cell in repair::unwrap_pipes(text) {
             for piece in paywall::cut(cell, rules.paywalls(), out.lines.len(), &mut out.stubs) {
                 let piece = squash_space_owned(piece);
                 if piece.is_empty() {
                     continue;
                 }
-                let judged = Judged { rules, now, link_heavy: r.link_heavy, zone: r.zone };
+                let judged = Judged { rules, reading, link_heavy: r.link_heavy, zone: r.zone };
                 let (text, fate) = judged.judge(piece, &mut out.removed);
-                out.lines.push(Line { text, kind: r.kind, zone: r.zone, title_candidate: r.title_candidate, fate });
+                let stamps = std::mem::take(&mut stamps);
+                let title_candidate = r.title_candidate;
+                out.lines.push(Line { text, kind: r.kind, zone: r.zone, title_candidate, fate, stamps });
             }
         }
     }
@@ -62,7 +66,7 @@ pub(crate) fn prepare(raw: Vec<RawLine>, rules: &RuleSet, now: Option<Timestamp>
 /// A line to judge, with what its judging depends on.
 struct Judged<'a> {
     rules: &'a RuleSet,
-    now: Option<Timestamp>,
+    reading: &'a Reading,
     link_heavy: bool,
     zone: Zone,
 }
@@ -84,7 +88,7 @@ impl Judged<'_> {
             Some((rule, capture)) => self.decided(rule, capture, &text),
             // Everything on the line was stripped (only a strip rule changes a line).
             None if text.is_empty() => v.stripped_by.map_or(Fate::Keep, |rule| Fate::Drop(rule.to_string())),
-            None => match byline::parse(&text, self.now) {
+            None => match byline::parse(&text, self.reading) {
                 Some(b) => Fate::Byline(b),
                 None if link_heavy && rules.applies(LINK_LIST) => Fate::Drop(LINK_LIST.to_string()),
                 None => Fate::Keep,
@@ -106,7 +110,7 @@ impl Judged<'_> {
             // Neither decides a line: strips are applied before, paywalls cut lines earlier still.
             Action::Strip | Action::Paywall => return Fate::Keep,
         };
-        match byline::parse(text, self.now) {
+        match byline::parse(text, self.reading) {
             // A credit line that also carries the date is read as a byline.
             Some(b) if b.date.is_some() && field != Field::Title => Fate::Byline(b),
             _ => Fate::Field(field, capture, name),

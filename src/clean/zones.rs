@@ -107,7 +107,14 @@ mod tests {
     use crate::model::BlockKind;
 
     fn line(text: &str, fate: Fate) -> Line {
-        Line { text: text.into(), kind: BlockKind::Paragraph, zone: Zone::Body, title_candidate: false, fate }
+        Line {
+            text: text.into(),
+            kind: BlockKind::Paragraph,
+            zone: Zone::Body,
+            title_candidate: false,
+            fate,
+            stamps: Vec::new(),
+        }
     }
 
     fn keep(text: &str) -> Line {

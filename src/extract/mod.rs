@@ -232,8 +232,8 @@ impl Extractor {
             }
         };
         ctx.now = input.now;
-        let (articles, removed) = clean::run(lines, &ctx, &self.rules);
-        Ok(Page { url: input.url.map(str::to_string), articles, removed, links })
+        let clean::Cleaned { articles, removed, dates } = clean::run(lines, &ctx, &self.rules);
+        Ok(Page { url: input.url.map(str::to_string), articles, removed, links, dates })
     }
 
     /// The article of a page's raw bytes, in any encoding: the page's first

@@ -3,6 +3,7 @@
 
 use scraper::ElementRef;
 
+use crate::clean::line::Stamp;
 use crate::model::{BlockKind, LinkKind};
 use crate::text::Measure;
 
@@ -52,6 +53,8 @@ pub(crate) struct DomLine {
     pub block: Option<(Measure, usize)>,
     /// Inside navigation, footers, share bars, comment widgets and the like.
     pub chrome: bool,
+    /// Dates the markup gives on or just before the line.
+    pub stamps: Vec<Stamp>,
 }
 
 /// What `<head>` and JSON-LD say.
@@ -61,6 +64,10 @@ pub(crate) struct HeadInfo {
     /// `(name or property, content)` of every `<meta>` with content.
     pub metas: Vec<(String, String)>,
     pub json_ld: Vec<String>,
+    /// `<html lang>`.
+    pub lang: Option<String>,
+    /// Dates from `<meta>`, JSON-LD and scripts, in document order.
+    pub stamps: Vec<Stamp>,
 }
 
 /// A link as the page writes it: not yet resolved against the page's address.
@@ -93,6 +100,12 @@ pub(crate) struct Attrs<'a> {
     pub kind: Option<&'a str>,
     pub href: Option<&'a str>,
     pub hidden: bool,
+    pub datetime: Option<&'a str>,
+    pub content: Option<&'a str>,
+    pub title: Option<&'a str>,
+    /// `data-date`, `data-published` and the like.
+    pub data_date: Option<&'a str>,
+    pub pubdate: bool,
 }
 
 impl<'a> Attrs<'a> {
@@ -107,6 +120,13 @@ impl<'a> Attrs<'a> {
                 "type" => a.kind = Some(value),
                 "href" => a.href = Some(value),
                 "hidden" => a.hidden = true,
+                "datetime" => a.datetime = Some(value),
+                "content" => a.content = Some(value),
+                "title" => a.title = Some(value),
+                "pubdate" => a.pubdate = true,
+                _ if name.starts_with("data-") && (name.contains("date") || name.contains("publish")) => {
+                    a.data_date = a.data_date.or(Some(value));
+                }
                 _ => {}
             }
         }

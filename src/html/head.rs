@@ -1,35 +1,8 @@
-//! What `<meta>`, JSON-LD and `<title>` say: title hints and a machine-written publish date.
+//! What `<meta>`, JSON-LD and `<title>` say of the headline: title hints, best first.
 
 use serde_json::Value;
 
 use super::doc::HeadInfo;
-use crate::clean::date::find_date;
-use crate::model::{DateOrigin, Published};
-
-/// `<meta>` keys of publish dates, most trusted first.
-const DATE_KEYS: &[&str] = &[
-    "article:published_time",
-    "pubdate",
-    "publishdate",
-    "publish_date",
-    "publish-date",
-    "publishtime",
-    "publish_time",
-    "firstpublishedtime",
-    "datepublished",
-    "og:published_time",
-    "og:release_date",
-    "og:time",
-    "article:create_at",
-    "weibo:article:create_at",
-    "weibo: article:create_at",
-    "article:published",
-    "sailthru.date",
-    "dc.date.issued",
-    "dc.date",
-    "dcterms.date",
-    "date",
-];
 
 /// `<meta>` keys of titles, most trusted first.
 const TITLE_KEYS: &[&str] = &["articletitle", "og:title", "twitter:title", "headline", "title"];
@@ -42,24 +15,22 @@ pub(crate) fn titles(head: &HeadInfo) -> Vec<String> {
         .collect();
     out.extend(head.json_ld.iter().filter_map(|j| json_ld_field(j, "headline")));
     out.extend(head.title.as_ref().map(|t| t.trim().to_string()));
+    let mut out: Vec<String> = out.into_iter().filter(|t| t.len() <= MAX_HINT_BYTES).map(|t| plain_text(&t)).collect();
     out.retain(|t| !t.is_empty());
     out
 }
 
-/// The publish date that metadata gives, if any.
-pub(crate) fn date(head: &HeadInfo) -> Option<Published> {
-    let from_meta = DATE_KEYS.iter().find_map(|k| {
-        let (_, v) = head.metas.iter().find(|(name, _)| name == k)?;
-        let (d, _) = find_date(v, false)?;
-        Some(Published::new(d, v, DateOrigin::Meta))
-    });
-    from_meta.or_else(|| {
-        head.json_ld.iter().find_map(|j| {
-            let v = json_ld_field(j, "datePublished")?;
-            let (d, _) = find_date(&v, false)?;
-            Some(Published::new(d, &v, DateOrigin::JsonLd))
-        })
-    })
+/// Hints longer than this are no headline (and are not parsed again).
+const MAX_HINT_BYTES: usize = 4096;
+
+/// A hint's text without markup: CMSs put tags into `og:title`
+/// (`标题<div>——副题</div>`), and entities come decoded from the attribute.
+fn plain_text(hint: &str) -> String {
+    if !hint.contains('<') {
+        return hint.trim().to_string();
+    }
+    let fragment = scraper::Html::parse_fragment(hint);
+    crate::text::squash_space_owned(fragment.root_element().text().collect())
 }
 
 /// The first string value of `key` anywhere in a JSON-LD block (objects, arrays, `@graph`).
@@ -91,8 +62,15 @@ mod tests {
     fn json_ld_in_a_graph() {
         let j = r#"{"@graph":[{"@type":"WebPage"},{"@type":"NewsArticle","headline":"标题","datePublished":"2024-05-20T09:37:00+08:00"}]}"#;
         assert_eq!(json_ld_field(j, "headline").as_deref(), Some("标题"));
-        let head = HeadInfo { json_ld: vec![j.to_string()], ..HeadInfo::default() };
-        assert_eq!(date(&head).unwrap().value.to_string(), "2024-05-20T09:37:00+08:00");
+    }
+
+    #[test]
+    fn markup_in_a_meta_title_is_dropped() {
+        let head = HeadInfo {
+            metas: vec![("og:title".into(), "为建设凝聚力量<div>——热烈祝贺会议开幕</div>".into())],
+            ..HeadInfo::default()
+        };
+        assert_eq!(titles(&head), ["为建设凝聚力量——热烈祝贺会议开幕"]);
     }
 
     #[test]
@@ -102,7 +80,6 @@ mod tests {
             title: Some("工作要点_江西省卫生健康委员会".into()),
             ..HeadInfo::default()
         };
-        assert_eq!(date(&head).unwrap().value.to_string(), "2023-03-07T16:31:00+08:00");
         assert_eq!(titles(&head), ["工作要点", "工作要点_江西省卫生健康委员会"]);
     }
 }

@@ -150,7 +150,7 @@ const CONTENT_WORDS: &[&str] =
 const NEVER_CHROME: &[&str] = &["article", "main", "body", "html"];
 
 /// Class or id words of headlines.
-const TITLE_WORDS: &[&str] = &["title", "headline", "article-title", "news-title", "tit", "bt", "biaoti"];
+const TITLE_WORDS: &[&str] = &["title", "headline", "heading", "article-title", "news-title", "tit", "bt", "biaoti"];
 
 /// Class or id words of image captions.
 const CAPTION_WORDS: &[&str] =

@@ -6,7 +6,8 @@
 //! 2. [`parse`]: html5ever into scraper's tree, the arena sized once;
 //! 3. [`walk`]: one pass over the tree ([`doc`] holds what it yields),
 //!    reading class and id words through [`hints`];
-//! 4. [`head`]: title hints and a machine-written date from `<head>`;
+//! 4. [`head`]: title hints from `<head>`; [`stamps`]: the dates the markup
+//!    gives (`<meta>`, JSON-LD, `<time>`, microdata, script variables);
 //! 5. [`main_element`]: which element holds the article;
 //! 6. [`rows`]: zoned lines for the pipeline; [`links`]: the page's links.
 
@@ -18,6 +19,7 @@ pub(crate) mod links;
 pub(crate) mod main_element;
 pub(crate) mod parse;
 pub(crate) mod rows;
+pub(crate) mod stamps;
 pub(crate) mod walk;
 
 use std::time::Instant;
@@ -52,7 +54,8 @@ pub(crate) fn read(html: &str, url: Option<&str>, want_links: bool, deadline: Op
     let title_elem = title::best_line(candidates, &titles);
     main_element::choose_main(&mut doc, title_elem);
     let mut ctx = Context::new(Layout::MARKUP);
-    ctx.date = head::date(&doc.head);
+    ctx.stamps = std::mem::take(&mut doc.head.stamps);
+    ctx.lang = doc.head.lang.take();
     ctx.titles = titles;
     ctx.url = url.map(str::to_string);
     let in_main: Vec<bool> = doc.lines.iter().map(|l| doc.elems.get(l.elem).is_some_and(|e| e.in_main)).collect();

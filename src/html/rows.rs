@@ -36,21 +36,38 @@ pub(crate) fn zoned(lines: Vec<DomLine>, in_main: &[bool]) -> Vec<RawLine> {
 }
 
 /// A table row of short cells is one data row (`a | b | c`); any other
-/// group of lines stays as it is, table cells turning into paragraphs.
+/// group of lines stays as it is, table cells turning into paragraphs. A
+/// row holding a headline is layout, not data: old CMSs set the headline
+/// in a cell between the tools and the source.
 fn row_lines(row: Vec<DomLine>, zone: Zone) -> Vec<RawLine> {
-    let data_row =
-        row.len() >= 2 && row.iter().all(|l| l.kind == BlockKind::Table && l.measure.units <= MAX_CELL_UNITS);
+    let data_row = row.len() >= 2
+        && row.iter().all(|l| l.kind == BlockKind::Table && l.measure.units <= MAX_CELL_UNITS && !l.title_candidate);
     if data_row {
         let text = row.iter().map(|l| l.text.trim()).collect::<Vec<_>>().join(" | ");
         let links: usize = row.iter().map(|l| l.link_units).sum();
         let chrome = row.iter().any(|l| l.chrome) || links * 2 > units(&text);
-        return vec![RawLine { text, kind: BlockKind::Table, zone, title_candidate: false, link_heavy: chrome }];
+        let stamps = row.into_iter().flat_map(|l| l.stamps).collect();
+        return vec![RawLine {
+            text,
+            kind: BlockKind::Table,
+            zone,
+            title_candidate: false,
+            link_heavy: chrome,
+            stamps,
+        }];
     }
     row.into_iter()
         .map(|l| {
             let kind = if l.kind == BlockKind::Table { BlockKind::Paragraph } else { l.kind };
             let linky = l.link_units * 2 > l.measure.units && !l.title_candidate;
-            RawLine { link_heavy: l.chrome || linky, text: l.text, kind, zone, title_candidate: l.title_candidate }
+            RawLine {
+                link_heavy: l.chrome || linky,
+                text: l.text,
+                kind,
+                zone,
+                title_candidate: l.title_candidate,
+                stamps: l.stamps,
+            }
         })
         .collect()
 }

@@ -6,6 +6,8 @@ use scraper::{ElementRef, Html, Node};
 use super::doc::{Attrs, Doc, DomLine, Elem, Hint, RawLink};
 use super::hints::Hinter;
 use super::links::{refresh_target, script_pages};
+use super::stamps;
+use crate::clean::line::Stamp;
 use crate::model::{BlockKind, LinkKind};
 use crate::text::{measure, units};
 
@@ -101,11 +103,11 @@ enum Capture {
     None,
     Title,
     JsonLd,
-    /// A script whose text may write pagination links.
+    /// A script: its text may set a publish date or write pagination links.
     Script,
 }
 
-/// Script text read per script for pagination: the calls sit near the top.
+/// Script text read per script for dates and pagination: both sit near the top.
 const SCRIPT_CAPTURE_BYTES: usize = 64 * 1024;
 
 struct Walker {
@@ -120,6 +122,11 @@ struct Walker {
     group_links: usize,
     /// Collect `<a href>`s.
     links: bool,
+    /// Dates from elements, waiting for the next line.
+    stamps: Vec<Stamp>,
+    /// The line being read holds text of a headline element (`<span
+    /// class="title">` ended before the `<br>` that ends the line).
+    line_title: bool,
 }
 
 /// Walks the tree once, without recursion, so any nesting depth is safe.
@@ -135,6 +142,8 @@ pub(crate) fn walk(html: &Html, links: bool) -> Doc {
         hinter: Hinter::default(),
         group_links: 0,
         links,
+        stamps: Vec::new(),
+        line_title: false,
     };
     w.doc.elems.push(Elem::new(None, Hint::None));
     w.stack.push(Frame::default());
@@ -157,6 +166,10 @@ pub(crate) fn walk(html: &Html, links: bool) -> Doc {
         }
     }
     w.end_block(Frame::default());
+    // Dates after the last line ride on it.
+    if let Some(last) = w.doc.lines.last_mut() {
+        last.stamps.append(&mut w.stamps);
+    }
     w.doc
 }
 
@@ -177,7 +190,10 @@ impl Walker {
             "title" if self.doc.head.title.is_none() => f.capture = Capture::Title,
             "meta" => self.meta(el),
             "script" if a.kind.is_some_and(|t| t.contains("ld+json")) => f.capture = Capture::JsonLd,
-            "script" if self.links => f.capture = Capture::Script,
+            "script" => f.capture = Capture::Script,
+            "html" if self.doc.head.lang.is_none() => {
+                self.doc.head.lang = el.attr("lang").or_else(|| el.attr("xml:lang")).map(str::to_string);
+            }
             "a" | "area" if self.links => f.anchor = self.link(a.href, LinkKind::Anchor),
             "iframe" | "frame" if self.links => {
                 self.link(el.attr("src"), LinkKind::Frame);
@@ -185,8 +201,14 @@ impl Walker {
             "base" if self.links && self.doc.base.is_none() => self.doc.base = a.href.map(str::to_string),
             _ => {}
         }
-        f.skip = parent.skip || is_skipped(name) || a.hidden || a.style.is_some_and(is_invisible);
         let hint = self.hinter.hint(name, &a);
+        // A CMS's article container may be hidden until a script shows it
+        // (WeChat's `#js_content` is `visibility: hidden`): it is the article all the same.
+        let invisible = a.style.is_some_and(|s| is_invisible(s, hint == Hint::Content));
+        f.skip = parent.skip || is_skipped(name) || a.hidden || invisible;
+        if !f.skip {
+            self.stamps.extend(stamps::element(name, &a));
+        }
         self.doc.elems.push(Elem::new(Some(parent.elem), hint));
         f.elem = self.doc.elems.len() - 1;
         if is_block(name) {
@@ -208,10 +230,16 @@ impl Walker {
         let f = self.stack.pop().unwrap_or_default();
         match f.capture {
             Capture::Title => self.doc.head.title = Some(std::mem::take(&mut self.captured)),
-            Capture::JsonLd => self.doc.head.json_ld.push(std::mem::take(&mut self.captured)),
+            Capture::JsonLd => {
+                self.doc.head.stamps.extend(stamps::json_ld(&self.captured));
+                self.doc.head.json_ld.push(std::mem::take(&mut self.captured));
+            }
             Capture::Script => {
-                for href in script_pages(&self.captured) {
-                    self.doc.links.push(RawLink { href, text: String::new(), kind: LinkKind::Script });
+                self.doc.head.stamps.extend(stamps::script(&self.captured));
+                if self.links {
+                    for href in script_pages(&self.captured) {
+                        self.doc.links.push(RawLink { href, text: String::new(), kind: LinkKind::Script });
+                    }
                 }
                 self.captured.clear();
             }
@@ -243,6 +271,7 @@ impl Walker {
         if f.link {
             self.link_units += units(t);
         }
+        self.line_title |= f.title_candidate && !t.trim().is_empty();
         self.line.push_str(t);
     }
 
@@ -261,7 +290,9 @@ impl Walker {
         }
         let key = el.attr("property").or_else(|| el.attr("name")).or_else(|| el.attr("itemprop"));
         if let (Some(k), Some(v)) = (key, el.attr("content")) {
-            self.doc.head.metas.push((k.trim().to_ascii_lowercase(), v.trim().to_string()));
+            let key = k.trim().to_ascii_lowercase();
+            self.doc.head.stamps.extend(stamps::meta(&key, v.trim()));
+            self.doc.head.metas.push((key, v.trim().to_string()));
         }
     }
 
@@ -282,6 +313,7 @@ impl Walker {
     /// Ends the current line (at a `<br>` or a block boundary).
     fn end_line(&mut self, f: Frame) {
         let link_units = std::mem::take(&mut self.link_units);
+        let title_candidate = std::mem::take(&mut self.line_title) || f.title_candidate;
         if self.line.trim().is_empty() {
             self.line.clear();
             return;
@@ -302,9 +334,10 @@ impl Walker {
             row: f.row,
             link_units,
             measure,
-            title_candidate: f.title_candidate,
+            title_candidate,
             block: None,
             chrome: false,
+            stamps: std::mem::take(&mut self.stamps),
         });
     }
 }
@@ -321,7 +354,9 @@ fn block_kind(name: &str, hint: Hint) -> Option<BlockKind> {
     }
 }
 
-fn is_invisible(style: &str) -> bool {
+/// An inline style that hides the element; `visibility: hidden` is not
+/// believed of an article container (`content`), which scripts reveal.
+fn is_invisible(style: &str, content: bool) -> bool {
     let s = style.to_ascii_lowercase();
     // `display : none` with any white space around the colon.
     let says = |prop: &str, value: &str| {
@@ -330,5 +365,5 @@ fn is_invisible(style: &str) -> bool {
             rest.strip_prefix(':').is_some_and(|r| r.trim_start().starts_with(value))
         })
     };
-    says("display", "none") || says("visibility", "hidden")
+    says("display", "none") || !content && says("visibility", "hidden")
 }

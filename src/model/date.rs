@@ -60,6 +60,68 @@ pub enum DateOrigin {
     Url,
     /// The article's first sentence.
     Body,
+    /// A machine-readable date on an element: `<time datetime>`,
+    /// `itemprop="datePublished"`, a `data-date` or `title` attribute.
+    Element,
+    /// A variable that the page's scripts set (`var ct = "…"`, `publishTime: "…"`).
+    Script,
+    /// A short line near the headline holding a date and little else
+    /// (`AUTO.SOHU.COM 2003年11月12日16:36 金羊网`).
+    Header,
+}
+
+/// What the words printed with a date say it is.
+///
+/// ```
+/// assert_eq!(serde_json::to_string(&report_scraper::DateLabel::Updated).unwrap(), "\"updated\"");
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum DateLabel {
+    /// Published, posted, 发布, 发表, `datePublished`…
+    Published,
+    /// Nothing says what the date is.
+    Unlabelled,
+    /// Updated, modified, 更新, `dateModified`…
+    Updated,
+    /// Not a publish date: an event's, a deadline's, a copyright's (截止, 活动, 会议, ©…).
+    Other,
+}
+
+/// A date the page carries, as it was weighed when the publish date was
+/// chosen: [`Page::dates`](crate::Page::dates) lists them best first, so
+/// `--explain` can say why the winner won.
+///
+/// ```
+/// use report_scraper::{DateOrigin, Extractor, Input};
+/// let html = r#"<html><head><meta name="PubDate" content="2023-03-07 16:31"></head><body>
+///   <h1>关于开展活动的通知</h1><p>发布时间：2023-03-07 16:31</p>
+///   <p>各有关单位：现将有关事项通知如下，请认真组织实施。</p></body></html>"#;
+/// let page = Extractor::new().page(Input::html_str(html))?;
+/// let best = &page.dates[0];
+/// assert_eq!(best.value.to_string(), "2023-03-07T16:31:00+08:00");
+/// // The byline and the meta tag agree: each counts for the other.
+/// assert!(page.dates.iter().any(|d| d.found_in == DateOrigin::Meta));
+/// assert!(best.evidence.iter().any(|(what, _)| what.starts_with("agrees")));
+/// # Ok::<(), report_scraper::Error>(())
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct DateCandidate {
+    /// The date.
+    pub value: PubDate,
+    /// The text as the page printed it.
+    pub raw: String,
+    /// Where it was found.
+    pub found_in: DateOrigin,
+    /// What the words around it say it is.
+    pub label: DateLabel,
+    /// The sum of the evidence's weights; the highest wins if it reaches
+    /// the floor every publish date must reach.
+    pub score: i32,
+    /// Each piece of evidence and its weight, as `(what, weight)`.
+    pub evidence: Vec<(String, i32)>,
 }
 
 /// A publish date with the text it was read from and where that text was.
@@ -80,6 +142,19 @@ pub struct Published {
     pub raw: String,
     /// Where it was found.
     pub found_in: DateOrigin,
+}
+
+impl DateCandidate {
+    pub(crate) fn new(
+        value: PubDate,
+        raw: String,
+        found_in: DateOrigin,
+        label: DateLabel,
+        score: i32,
+        evidence: Vec<(String, i32)>,
+    ) -> Self {
+        Self { value, raw, found_in, label, score, evidence }
+    }
 }
 
 impl Published {

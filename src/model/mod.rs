@@ -6,5 +6,5 @@ mod date;
 mod page;
 
 pub use article::{Article, Block, BlockKind, Removal, Truncation};
-pub use date::{DateOrigin, PubDate, Published};
+pub use date::{DateCandidate, DateLabel, DateOrigin, PubDate, Published};
 pub use page::{Link, LinkKind, Page};

@@ -4,6 +4,7 @@ use serde::{Deserialize, Serialize};
 use url::Url;
 
 use super::article::{Article, Removal};
+use super::date::DateCandidate;
 use crate::error::{Error, ErrorKind};
 
 /// One page, extracted: the articles it holds (most pages hold one), every
@@ -38,6 +39,9 @@ pub struct Page {
     /// The page's links, in page order, each once; collected only when the
     /// input [asks for them](crate::Input::with_links).
     pub links: Vec<Link>,
+    /// Every date the page carries that could be its first article's
+    /// publish date, best first, each with the evidence that scored it.
+    pub dates: Vec<DateCandidate>,
 }
 
 impl Page {

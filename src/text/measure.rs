@@ -163,8 +163,13 @@ pub(crate) fn units_exceed(text: &str, cap: usize) -> bool {
 /// A short line with no clause punctuation: a headline, heading or menu item.
 pub(crate) fn is_headline_like(text: &str) -> bool {
     let u = measure_upto(text, HEADLINE_MAX_UNITS).units;
+    // A headline may end in one ！ or ？ (`徒手抓子弹真的存在吗？`), never hold a sentence's end inside.
+    let inner = text.trim_end().trim_end_matches(['”', '"', '’', '」']).trim_end_matches(['！', '？', '!', '?']);
+    // An address is not a headline (`http://www.qianlong.com/`).
+    let address = text.contains("://") || text.trim_start().starts_with("www.");
     (2..=HEADLINE_MAX_UNITS).contains(&u)
-        && !text.chars().any(|c| matches!(c, '。' | '；' | '！' | '？'))
+        && !address
+        && !inner.chars().any(|c| matches!(c, '。' | '；' | '！' | '？'))
         && !text.trim_end().ends_with(['.', ',', '，'])
 }
 

@@ -1,0 +1,367 @@
+//! Reading dates out of text: every way these pages print them, kept as
+//! precise as the page is, read with the page's conventions ([`Reading`]).
+//!
+//! Each pattern finds its first valid match; of those, the one that starts
+//! first wins (the longer on a tie), so a line is read left to right whatever
+//! its format.
+
+use std::borrow::Cow;
+use std::sync::LazyLock;
+
+use jiff::civil::{Date, DateTime, Time};
+use jiff::tz::{Offset, TimeZone};
+use jiff::Timestamp;
+use regex::{Captures, Regex};
+
+use super::months;
+use super::relative;
+use super::Reading;
+use crate::model::PubDate;
+use crate::tuning::{ROC_YEARS, ROC_YEAR_OFFSET};
+
+/// A time after a date: `14:30`, `14:30:05`, `下午2:05`, `09:56AM`, `10:41 GMT`,
+/// `13h48`, `um 10:41 Uhr`, `T02:41:00Z`, `- 13:48`.
+const TIME: &str = concat!(
+    r"(?:(?:T|\s*(?:[,|]|-|–|\bum\b|\bat\b|\bà\b|\ba las\b|\balle\b|\bom\b|\bàs\b)?\s*)",
+    r"(?P<cn>上午|下午|晚上|早上|凌晨|中午)?\s*(?P<H>\d{1,2})\s*(?::|时|點|点|h)\s*(?P<M>\d{1,2})",
+    r"(?:\s*(?::|分)\s*(?P<S>\d{1,2})(?:\.\d+)?)?",
+    r"(?:\s*(?P<ap>[AaPp]\.?\s?[Mm]\b\.?))?(?:\s*Uhr)?",
+    r"(?:\s*(?P<tz>Z\b|[+-]\d{2}:?\d{2}\b|(?:GMT|UTC)(?:\s*[+-]\d{1,2}(?::?\d{2})?)?|CEST|CET|MESZ|MEZ|BST|EDT|EST|CDT|PDT|PST|MDT|MST|JST|HKT|AEDT|AEST)\b)?)?"
+);
+
+/// A weekday between a date and its time: `星期一`, `(周一)`, `週一`.
+const WEEKDAY: &str = r"(?:\s*[（(]?(?:星期|周|週|礼拜)[一二三四五六日天][)）]?)?";
+
+/// Year first, the Chinese and ISO order: `2016-03-08`, `2016年3月8日`, `2016/3/8`, `2016.03.08`.
+static YMD: LazyLock<Regex> = LazyLock::new(|| {
+    let date = r"(?P<y>(?:19|20)\d{2})\s*(?:[-/.]|年)\s*(?P<m>\d{1,2})\s*(?:[-/.]|月)\s*(?P<d>\d{1,2})(?:\s*日)?";
+    Regex::new(&format!("{date}{WEEKDAY}{TIME}")).expect("valid date pattern")
+});
+
+/// Day and month before the year: `19.07.2014`, `19/07/2014`, `07/19/2014`, `06/02/2022 - 13:48`.
+static NUMERIC: LazyLock<Regex> = LazyLock::new(|| {
+    let date = r"(?P<a>\d{1,2})\s?(?P<sep>[./-])\s?(?P<b>\d{1,2})\s?[./-]\s?(?P<y>(?:19|20)\d{2})";
+    Regex::new(&format!("{date}{TIME}")).expect("valid date pattern")
+});
+
+/// Month names, month first (`March 8, 2016`, `Mar. 8th 2016`) or day first
+/// (`8 Mar 2016`, `8. März 2016`, `8 mars 2016`, `8 de marzo de 2016`).
+static NAMED: LazyLock<Regex> = LazyLock::new(|| {
+    let names = months::alternation();
+    let mdy = format!(r"\b(?P<mon1>{names})\.?\s+(?P<d1>\d{{1,2}})(?:st|nd|rd|th)?\.?,?\s+(?P<y1>(?:19|20)\d{{2}})\b");
+    let dmy = format!(
+        r"\b(?P<d2>\d{{1,2}})(?:st|nd|rd|th|er|º|\.)?\s*(?:de\s+)?(?P<mon2>{names})\.?,?\s*(?:de\s+)?(?P<y2>(?:19|20)\d{{2}})\b"
+    );
+    Regex::new(&format!("(?i:{mdy}|{dmy}){TIME}")).expect("valid date pattern")
+});
+
+/// Years in Chinese numerals: `二〇二三年三月七日`.
+static HANZI: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?P<y>[〇零○Ｏ一二三四五六七八九]{4})年(?P<m>[一二三四五六七八九十]{1,2})月(?P<d>[一二三四五六七八九十]{1,3})日")
+        .expect("valid date pattern")
+});
+
+/// 民國 years: `民國105年3月8日` anywhere; on Taiwan's pages also `105年3月8日`, `105/03/08`.
+static ROC: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(concat!(
+        r"(?P<era>民國|民国)?\s*(?P<y>\d{2,3})\s*(?:年\s*(?P<m>\d{1,2})\s*月\s*(?P<d>\d{1,2})\s*日",
+        r"|[/.-](?P<m2>\d{1,2})[/.-](?P<d2>\d{1,2}))"
+    ))
+    .expect("valid date pattern")
+});
+
+static MONTH_DAY: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"(?P<m>\d{1,2})\s*月\s*(?P<d>\d{1,2})\s*日").expect("valid date pattern"));
+
+/// A date found in a text, with where it starts and the text it was read from.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct Found {
+    pub value: PubDate,
+    pub raw: String,
+    pub start: usize,
+    /// The instant, when the text printed it in UTC (`Z`, `+00:00`, `GMT`,
+    /// seconds since 1970): its calendar day depends on a zone the page may
+    /// not have said, so the day the page prints elsewhere may settle it.
+    pub utc: Option<Timestamp>,
+}
+
+impl Reading {
+    /// The first date in `text` (the leftmost of every format's first match),
+    /// month-days included when `month_day` is set, then — when the
+    /// reference time is known — a relative date.
+    pub(crate) fn find(&self, text: &str, month_day: bool) -> Option<Found> {
+        if !could_hold_date(text) {
+            return self.relative(text);
+        }
+        let text = normalize_digits(text);
+        let text = text.as_ref();
+        let readers: [&dyn Fn() -> Option<Found>; 5] = [
+            &|| first(&YMD, text, |c| self.full(c, ymd(c, "y", "m", "d")?)),
+            &|| first(&NUMERIC, text, |c| self.full(c, self.numeric(c)?)),
+            &|| first(&NAMED, text, |c| self.full(c, named(c)?)),
+            &|| first(&HANZI, text, |c| hanzi(c).map(|d| (PubDate::Date(d), None))),
+            &|| first(&ROC, text, |c| self.roc(c).map(|d| (PubDate::Date(d), None))),
+        ];
+        let best = readers.iter().filter_map(|r| r()).min_by_key(|f| (f.start, std::cmp::Reverse(f.raw.len())));
+        best.or_else(|| if month_day { first(&MONTH_DAY, text, |c| month_day_of(c).map(|v| (v, None))) } else { None })
+            .or_else(|| self.relative(text))
+    }
+
+    /// A machine-written date: seconds since 1970 (WeChat's `ct`), or a date
+    /// as [`find`](Self::find) reads it, without month-days.
+    pub(crate) fn stamp(&self, raw: &str) -> Option<Found> {
+        let raw = raw.trim();
+        if raw.len() == 10 && raw.bytes().all(|b| b.is_ascii_digit()) {
+            let ts = Timestamp::from_second(raw.parse().ok()?).ok()?;
+            let value = at(ts, &self.zone)?;
+            return Some(Found { value, raw: raw.to_string(), start: 0, utc: Some(ts) });
+        }
+        self.find(raw, false)
+    }
+
+    fn relative(&self, text: &str) -> Option<Found> {
+        let now = self.now?;
+        relative::read(text, now, &self.zone).map(|(value, raw, start)| Found { value, raw, start, utc: None })
+    }
+
+    /// `a/b/y`: day first unless a field over 12 or the page says otherwise; dots are always day first.
+    fn numeric(&self, c: &Captures) -> Option<Date> {
+        let a: i8 = c.name("a")?.as_str().parse().ok()?;
+        let b: i8 = c.name("b")?.as_str().parse().ok()?;
+        let y: i16 = c.name("y")?.as_str().parse().ok()?;
+        let month_first = match (a > 12, b > 12) {
+            (true, true) => return None,
+            (true, false) => false,
+            (false, true) => true,
+            (false, false) => self.month_first && c.name("sep").is_some_and(|s| s.as_str() != "."),
+        };
+        let (m, d) = if month_first { (a, b) } else { (b, a) };
+        Date::new(y, m, d).ok()
+    }
+
+    fn roc(&self, c: &Captures) -> Option<Date> {
+        if c.name("era").is_none() && !self.roc {
+            return None;
+        }
+        let y: i16 = c.name("y")?.as_str().parse().ok()?;
+        if !ROC_YEARS.contains(&y) {
+            return None;
+        }
+        let m = c.name("m").or_else(|| c.name("m2"))?.as_str().parse().ok()?;
+        let d = c.name("d").or_else(|| c.name("d2"))?.as_str().parse().ok()?;
+        Date::new(y + ROC_YEAR_OFFSET, m, d).ok()
+    }
+
+    /// A date with the time printed after it, when there is one: read in the
+    /// page's zone when it gives no offset; a UTC time moved to the page's zone,
+    /// so the calendar day is the page's own. Midnight UTC is a day written as
+    /// a timestamp (`2020-01-10T00:00:00Z`): it keeps its day.
+    fn full(&self, c: &Captures, date: Date) -> Option<(PubDate, Option<Timestamp>)> {
+        let Some(time) = time_of(c) else { return Some((PubDate::Date(date), None)) };
+        let civil = DateTime::from_parts(date, time);
+        let Some(tz) = c.name("tz") else {
+            let zoned = civil.to_zoned_datetime(self.zone.clone()).ok()?;
+            return Some((at(zoned.timestamp(), &self.zone)?, None));
+        };
+        let offset = parse_offset(tz.as_str())?;
+        let ts = civil.to_zoned_datetime(TimeZone::fixed(offset)).ok()?.timestamp();
+        match offset == Offset::UTC {
+            true if time == Time::midnight() => Some((PubDate::Date(date), None)),
+            true => Some((at(ts, &self.zone)?, Some(ts))),
+            false => Some((at(ts, &TimeZone::fixed(offset))?, None)),
+        }
+    }
+}
+
+/// An instant as a date-time on `zone`'s clock, to the second.
+pub(crate) fn at(ts: Timestamp, zone: &TimeZone) -> Option<PubDate> {
+    let zoned = ts.to_zoned_datetime(zone.clone());
+    let time = Time::new(zoned.hour(), zoned.minute(), zoned.second(), 0).ok()?;
+    Some(PubDate::DateTime { date: zoned.date(), time, offset: zoned.offset() })
+}
+
+type Read = Option<(PubDate, Option<Timestamp>)>;
+
+/// The first match of `re` in `text` that stands alone and reads as a date.
+fn first(re: &Regex, text: &str, read: impl Fn(&Captures) -> Read) -> Option<Found> {
+    re.captures_iter(text).filter(|c| stands_alone(text, c)).find_map(|c| {
+        let m = c.get(0)?;
+        let (value, utc) = read(&c)?;
+        Some(Found { value, raw: m.as_str().trim().to_string(), start: m.start(), utc })
+    })
+}
+
+/// A match must not be part of a longer number (`12025-01-01`, `2023-03-071`).
+/// A match that ends in a time may be followed by digits: pages glue the
+/// source's name on (`04:29:4439健康网`).
+fn stands_alone(text: &str, c: &Captures) -> bool {
+    let Some(m) = c.get(0) else { return false };
+    let before = text[..m.start()].chars().next_back();
+    let after = text[m.end()..].chars().next();
+    let timed = c.name("M").is_some();
+    !before.is_some_and(|ch| ch.is_ascii_digit()) && (timed || !after.is_some_and(|ch| ch.is_ascii_digit()))
+}
+
+fn ymd(c: &Captures, y: &str, m: &str, d: &str) -> Option<Date> {
+    let y: i16 = c.name(y)?.as_str().parse().ok()?;
+    let m: i8 = c.name(m)?.as_str().parse().ok()?;
+    let d: i8 = c.name(d)?.as_str().parse().ok()?;
+    Date::new(y, m, d).ok()
+}
+
+fn named(c: &Captures) -> Option<Date> {
+    let (mon, d, y) = match c.name("mon1") {
+        Some(mon) => (mon, c.name("d1")?, c.name("y1")?),
+        None => (c.name("mon2")?, c.name("d2")?, c.name("y2")?),
+    };
+    Date::new(y.as_str().parse().ok()?, months::month(mon.as_str())?, d.as_str().parse().ok()?).ok()
+}
+
+fn hanzi(c: &Captures) -> Option<Date> {
+    let y = hanzi_number(c.name("y")?.as_str(), true)?;
+    let m = hanzi_number(c.name("m")?.as_str(), false)?;
+    let d = hanzi_number(c.name("d")?.as_str(), false)?;
+    Date::new(i16::try_from(y).ok()?, i8::try_from(m).ok()?, i8::try_from(d).ok()?).ok()
+}
+
+fn month_day_of(c: &Captures) -> Option<PubDate> {
+    let month: i8 = c.name("m")?.as_str().parse().ok()?;
+    let day: i8 = c.name("d")?.as_str().parse().ok()?;
+    // 2000 is a leap year, so 2月29日 is accepted.
+    Date::new(2000, month, day).ok()?;
+    Some(PubDate::MonthDay { month, day })
+}
+
+/// The time after a date, on a 24-hour clock (`下午2:05` and `2:05 PM` are 14:05).
+fn time_of(c: &Captures) -> Option<Time> {
+    let (h, mi) = (c.name("H")?, c.name("M")?);
+    let mut hour: i8 = h.as_str().parse().ok()?;
+    let minute: i8 = mi.as_str().parse().ok()?;
+    let second: i8 = c.name("S").map_or(Some(0), |s| s.as_str().parse().ok())?;
+    let afternoon = c.name("cn").is_some_and(|p| matches!(p.as_str(), "下午" | "晚上"))
+        || c.name("ap").is_some_and(|p| p.as_str().starts_with(['p', 'P']));
+    let morning = c.name("ap").is_some_and(|p| p.as_str().starts_with(['a', 'A']));
+    if afternoon && hour < 12 {
+        hour += 12;
+    } else if morning && hour == 12 {
+        hour = 0;
+    }
+    Time::new(hour, minute, second, 0).ok()
+}
+
+/// Offsets as printed: `Z`, `+08:00`, `+0800`, `GMT`, `GMT+8`, `UTC+01:00`, and zone abbreviations.
+fn parse_offset(tz: &str) -> Option<Offset> {
+    let hours = |h: i8| Offset::constant(h);
+    let named = match tz {
+        "Z" | "GMT" | "UTC" => Some(Offset::UTC),
+        "CET" | "MEZ" => Some(hours(1)),
+        "CEST" | "MESZ" => Some(hours(2)),
+        "BST" => Some(hours(1)),
+        "EST" | "CDT" => Some(hours(-5)),
+        "EDT" => Some(hours(-4)),
+        "MST" | "PDT" => Some(hours(-7)),
+        "MDT" => Some(hours(-6)),
+        "PST" => Some(hours(-8)),
+        "JST" => Some(hours(9)),
+        "HKT" => Some(hours(8)),
+        "AEST" => Some(hours(10)),
+        "AEDT" => Some(hours(11)),
+        _ => None,
+    };
+    if named.is_some() {
+        return named;
+    }
+    let signed = tz.trim_start_matches(|c: char| c.is_ascii_alphabetic()).trim();
+    let sign = match signed.chars().next()? {
+        '-' => -1,
+        '+' => 1,
+        _ => return None,
+    };
+    let digits: String = signed.chars().filter(char::is_ascii_digit).collect();
+    let (h, m) = match digits.len() {
+        1 | 2 => (digits.as_str(), "0"),
+        3 => digits.split_at(1),
+        _ => digits.split_at(2),
+    };
+    let (h, m): (i32, i32) = (h.parse().ok()?, m.get(..2.min(m.len()))?.parse().ok()?);
+    Offset::from_seconds(sign * (h * 3600 + m * 60)).ok()
+}
+
+/// Reads 二〇二三 (digit by digit, for years) or 十七 / 二十三 (as a number).
+fn hanzi_number(s: &str, digit_by_digit: bool) -> Option<u32> {
+    let digit = |c: char| {
+        "〇一二三四五六七八九".find(c).map(|i| (i / 3) as u32).or(match c {
+            '零' | '○' | 'Ｏ' => Some(0),
+            _ => None,
+        })
+    };
+    if digit_by_digit {
+        return s.chars().try_fold(0u32, |acc, c| Some(acc * 10 + digit(c)?));
+    }
+    match s.chars().collect::<Vec<_>>().as_slice() {
+        ['十'] => Some(10),
+        ['十', b] => Some(10 + digit(*b)?),
+        [a, '十'] => Some(digit(*a)? * 10),
+        [a, '十', b] => Some(digit(*a)? * 10 + digit(*b)?),
+        [a] => digit(*a),
+        _ => None,
+    }
+}
+
+/// Every date pattern needs a digit (ASCII or full-width) or, in Han numerals, 年:
+/// most lines are turned away before the patterns run.
+pub(crate) fn could_hold_date(text: &str) -> bool {
+    text.bytes().any(|b| b.is_ascii_digit()) || text.contains('年') || text.chars().any(|c| matches!(c, '０'..='９'))
+}
+
+/// Full-width digits and separators to ASCII, so one pattern reads both.
+pub(crate) fn normalize_digits(text: &str) -> Cow<'_, str> {
+    let wide = |c: char| matches!(c, '０'..='９' | '：' | '－' | '／' | '．');
+    if !text.chars().any(wide) {
+        return Cow::Borrowed(text);
+    }
+    text.chars()
+        .map(|c| match c {
+            '０'..='９' => char::from_u32(c as u32 - '０' as u32 + '0' as u32).unwrap_or(c),
+            '：' => ':',
+            '－' => '-',
+            '／' => '/',
+            '．' => '.',
+            _ => c,
+        })
+        .collect::<String>()
+        .into()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn iso(s: &str) -> String {
+        Reading::default().find(s, true).map(|f| f.value.to_string()).unwrap_or_default()
+    }
+
+    #[test]
+    fn the_leftmost_date_wins_whatever_its_format() {
+        assert_eq!(iso("March 8, 2016; updated 2016-03-09"), "2016-03-08");
+        assert_eq!(iso("2016-03-09, first printed March 8, 2016"), "2016-03-09");
+    }
+
+    #[test]
+    fn offsets_as_printed() {
+        let s = |tz: &str| parse_offset(tz).map(|o| o.seconds() / 60);
+        assert_eq!(s("+0800"), Some(480));
+        assert_eq!(s("-05:30"), Some(-330));
+        assert_eq!(s("GMT+8"), Some(480));
+        assert_eq!(s("UTC+01:00"), Some(60));
+        assert_eq!(s("CEST"), Some(120));
+        assert_eq!(s("BST"), Some(60));
+        assert_eq!(s("XYZ"), None);
+    }
+
+    #[test]
+    fn a_year_is_never_invented() {
+        assert_eq!(iso("11月8日上午,厦门市计生协召开"), "--11-08");
+        assert_eq!(iso("2月30日"), "");
+    }
+}

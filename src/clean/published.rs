@@ -1,0 +1,161 @@
+//! The page's publish date, gathered: every date the page carries becomes a
+//! candidate — the markup's stamps (`<meta>`, JSON-LD, scripts, `<time>`),
+//! the address, and the dated lines around the headline — and
+//! `dates::evidence` weighs them.
+//!
+//! Only the lines around the headline are read for dates: that is where a
+//! page prints its own. Dates deeper in (an event's, a related item's) are
+//! the article's text, not its date.
+
+use super::dates::evidence::{self, Candidate};
+use super::dates::labels::label_of;
+use super::dates::{url, Found, Reading};
+use super::line::{Context, Fate, Line, Stamp, Zone};
+use super::title::Head;
+use crate::model::{DateCandidate, DateLabel, DateOrigin, Published};
+use crate::text::units;
+use crate::tuning::{
+    DATE_LINE_MAX_UNITS, DATE_LIST_NEIGHBOURS, DATE_LIST_REACH, DATE_WINDOW_ABOVE, DATE_WINDOW_BELOW_BODY_START,
+    LABEL_CELL_MAX_UNITS,
+};
+
+/// Every candidate, weighed, best first, and the publish date chosen among them.
+pub(crate) fn dates(
+    lines: &[Line],
+    head: &Head,
+    ctx: &Context,
+    reading: &Reading,
+) -> (Vec<DateCandidate>, Option<Published>) {
+    let weighed = evidence::weigh(candidates(lines, head, ctx, reading), reading.now);
+    let chosen = evidence::choose(&weighed);
+    (weighed.into_iter().map(|w| w.public).collect(), chosen)
+}
+
+fn candidates(lines: &[Line], head: &Head, ctx: &Context, reading: &Reading) -> Vec<Candidate> {
+    let mut out: Vec<Candidate> = ctx.stamps.iter().filter_map(|s| stamped(s, reading, None)).collect();
+    if let Some(u) = ctx.url.as_deref() {
+        if let Some(d) = url::date_in(u) {
+            out.push(Candidate {
+                value: crate::model::PubDate::Date(d),
+                raw: u.to_string(),
+                origin: DateOrigin::Url,
+                label: DateLabel::Unlabelled,
+                distance: None,
+                in_list: false,
+                utc: None,
+            });
+        }
+    }
+    let body_start = lines.iter().position(|l| l.zone == Zone::Body).unwrap_or(0);
+    let anchor = head.line.unwrap_or(body_start);
+    let window = anchor.saturating_sub(DATE_WINDOW_ABOVE)..body_start.max(anchor + 1) + DATE_WINDOW_BELOW_BODY_START;
+    let reader = Lines { lines, reading, anchor, headline: head.line };
+    for i in window.clone().take_while(|&i| i < lines.len()) {
+        reader.read(i, &mut out);
+    }
+    // Outside the window only the markup's explicit publish dates count.
+    for (i, l) in lines.iter().enumerate().filter(|(i, _)| !window.contains(i)) {
+        let published = l.stamps.iter().filter(|s| s.label == DateLabel::Published && !s.raw.is_empty());
+        out.extend(published.filter_map(|s| stamped(s, reading, Some(i.abs_diff(anchor)))));
+    }
+    out
+}
+
+/// A stamp read into a candidate.
+fn stamped(s: &Stamp, reading: &Reading, distance: Option<usize>) -> Option<Candidate> {
+    let found = reading.stamp(&s.raw)?;
+    let (origin, label, utc) = (s.origin, s.label, found.utc);
+    Some(Candidate { value: found.value, raw: s.raw.clone(), origin, label, distance, in_list: false, utc })
+}
+
+/// The judged lines, read for dates around the headline.
+struct Lines<'a> {
+    lines: &'a [Line],
+    reading: &'a Reading,
+    anchor: usize,
+    headline: Option<usize>,
+}
+
+impl Lines<'_> {
+    /// The candidates of line `i`: its stamps, and the date its text prints.
+    fn read(&self, i: usize, out: &mut Vec<Candidate>) {
+        let Some(l) = self.lines.get(i) else { return };
+        let distance = Some(i.abs_diff(self.anchor));
+        for s in &l.stamps {
+            let found = if s.raw.is_empty() { self.reading.find(&l.text, false) } else { self.reading.stamp(&s.raw) };
+            if let Some(f) = found {
+                let raw = if s.raw.is_empty() { f.raw } else { s.raw.clone() };
+                let (origin, label, utc) = (s.origin, s.label, f.utc);
+                out.push(Candidate { value: f.value, raw, origin, label, distance, in_list: false, utc });
+            }
+        }
+        if Some(i) == self.headline {
+            return;
+        }
+        let Some((found, text)) = self.printed(i) else { return };
+        let label = match label_of(&text, found.start, found.start + found.raw.len()) {
+            DateLabel::Unlabelled if found.start == 0 => self.label_cell(i),
+            label => label,
+        };
+        let origin = match (&l.fate, label) {
+            (Fate::Byline(_), _) | (_, DateLabel::Published | DateLabel::Updated) => DateOrigin::Byline,
+            _ => DateOrigin::Header,
+        };
+        let in_list = label != DateLabel::Published && self.in_list(i);
+        let utc = found.utc;
+        out.push(Candidate { value: found.value, raw: found.raw, origin, label, distance, in_list, utc });
+    }
+
+    /// The date line `i` prints, with the text it was read in: a byline's,
+    /// or the first date of a short line that is not a sentence, or a date
+    /// split over this line and the next (`2016年03月` + `08日`).
+    fn printed(&self, i: usize) -> Option<(Found, String)> {
+        let l = self.lines.get(i)?;
+        if let Fate::Byline(b) = &l.fate {
+            let (value, raw) = b.date.clone()?;
+            let start = l.text.find(raw.as_str()).unwrap_or(0);
+            let utc = self.reading.find(&raw, false).and_then(|f| f.utc);
+            return Some((Found { value, raw, start, utc }, l.text.clone()));
+        }
+        if !is_date_line(&l.text) {
+            return None;
+        }
+        if let Some(f) = self.reading.find(&l.text, false) {
+            return Some((f, l.text.clone()));
+        }
+        let next = self.lines.get(i + 1)?;
+        let joined = format!("{}{}", l.text, next.text);
+        let f = self
+            .reading
+            .find(&joined, false)
+            .filter(|f| f.start < l.text.len() && f.start + f.raw.len() > l.text.len())?;
+        Some((f, joined))
+    }
+
+    /// The label of a date that opens line `i`, printed alone on the line
+    /// before (a table's label cell: `成文日期：` above `2022年01月27日`).
+    fn label_cell(&self, i: usize) -> DateLabel {
+        let Some(prev) = i.checked_sub(1).and_then(|p| self.lines.get(p)) else { return DateLabel::Unlabelled };
+        let text = prev.text.trim_end();
+        if !text.ends_with(['：', ':']) || units(text) > LABEL_CELL_MAX_UNITS {
+            return DateLabel::Unlabelled;
+        }
+        label_of(text, text.len(), text.len())
+    }
+
+    /// Whether line `i` sits among sibling lines that also carry dates.
+    fn in_list(&self, i: usize) -> bool {
+        let from = i.saturating_sub(DATE_LIST_REACH);
+        let dated = (from..=i + DATE_LIST_REACH)
+            .filter(|&j| j != i)
+            .filter_map(|j| self.lines.get(j))
+            .filter(|l| is_date_line(&l.text) && self.reading.find(&l.text, false).is_some())
+            .count();
+        dated >= DATE_LIST_NEIGHBOURS
+    }
+}
+
+/// A line that may print a date of its own: short, and not a sentence.
+fn is_date_line(text: &str) -> bool {
+    !text.contains('。') && units(text) <= DATE_LINE_MAX_UNITS && super::dates::formats::could_hold_date(text)
+}
