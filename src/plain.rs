@@ -5,8 +5,7 @@
 use rustc_hash::FxHashSet;
 
 use crate::clean::line::{Context, Layout, RawLine};
-use crate::text::units;
-use crate::tuning::{SEGMENT_MIN_CHARS, SITE_NAME_UNITS};
+use crate::clean::title::site_suffixed;
 
 /// The pipeline's lines and context for a text. Hints for the headline are
 /// the lines that read as the page's `<title>` (a headline that another line
@@ -22,21 +21,13 @@ pub(crate) fn read(text: &str, url: Option<&str>) -> (Vec<RawLine>, Context) {
     (lines, ctx)
 }
 
-/// Separators between a headline and the site's name in a `<title>`.
-const SITE_SEPARATORS: &[&str] = &["_", "-", "|", "｜", " - ", "——"];
-
 /// Lines of the form `标题-新华网` where `标题` is also a line of its own:
 /// the page's `<title>`, wherever the copy put it.
 fn title_lines(text: &str) -> Vec<String> {
     let alone: FxHashSet<&str> = text.lines().map(str::trim).filter(|l| !l.is_empty()).collect();
     let mut out: Vec<String> = Vec::new();
     for line in text.lines().map(str::trim).filter(|l| l.len() <= MAX_TITLE_LINE_BYTES) {
-        let is_title = SITE_SEPARATORS.iter().any(|sep| {
-            line.rfind(sep).is_some_and(|i| {
-                let (head, site) = (line[..i].trim(), line[i + sep.len()..].trim());
-                head.chars().count() >= SEGMENT_MIN_CHARS && units(site) <= SITE_NAME_UNITS && alone.contains(head)
-            })
-        });
+        let is_title = site_suffixed(line).any(|head| alone.contains(head));
         if is_title && !out.iter().any(|t| t == line) {
             out.push(line.to_string());
         }

@@ -115,6 +115,8 @@ pub(crate) const SITE_NAME_UNITS: usize = 15;
 
 /// A byline is no longer than this.
 pub(crate) const BYLINE_MAX_UNITS: usize = 70;
+/// An unlabelled byline without Chinese is a date and a few words: at most this long.
+pub(crate) const BYLINE_LATIN_MAX_UNITS: usize = 14;
 /// Text outside a byline's labelled fields and date is at most this long.
 pub(crate) const BYLINE_LEFTOVER_UNITS: usize = 4;
 /// A dateline (`11月8日上午,…`) opens the first paragraph within this many characters.
@@ -174,6 +176,12 @@ pub(crate) const ROC_YEAR_OFFSET: i16 = 1911;
 pub(crate) const DATE_WINDOW_ABOVE: usize = 4;
 /// …and from the headline to this many lines into the body.
 pub(crate) const DATE_WINDOW_BELOW_BODY_START: usize = 4;
+/// …but never more than this many lines below the headline.
+pub(crate) const DATE_WINDOW_MAX_BELOW: usize = 20;
+/// The page's `<meta>`, JSON-LD and script dates read at most (distinct ones, in page order).
+pub(crate) const DATE_PAGE_STAMPS: usize = 12;
+/// Outside that window, this many of the markup's publish dates are read at most.
+pub(crate) const DATE_FAR_STAMPS: usize = 4;
 /// A dated line with at least this many dated lines among its neighbours is one of a list.
 pub(crate) const DATE_LIST_NEIGHBOURS: usize = 2;
 /// Neighbours are the lines this far on either side.

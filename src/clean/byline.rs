@@ -7,7 +7,7 @@ use regex::Regex;
 use super::dates::Reading;
 use crate::model::PubDate;
 use crate::text::units_exceed;
-use crate::tuning::{BYLINE_LEFTOVER_UNITS, BYLINE_MAX_UNITS};
+use crate::tuning::{BYLINE_LATIN_MAX_UNITS, BYLINE_LEFTOVER_UNITS, BYLINE_MAX_UNITS};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Field {
@@ -89,6 +89,11 @@ pub(crate) fn parse(line: &str, reading: &Reading) -> Option<Byline> {
     let labels: Vec<_> = LABEL.captures_iter(line).filter_map(|c| Some((c.get(0)?, c.get(1)?))).collect();
     let prefix_end = labels.first().map_or(line.len(), |(whole, _)| whole.start());
     let prefix = line.get(..prefix_end).unwrap_or_default();
+    // Unlabelled, a line is a date and a few words at most; with no Chinese
+    // in it there is no place phrase (发布于…) to discount either.
+    if labels.is_empty() && units_exceed(line, BYLINE_LATIN_MAX_UNITS) && !line.chars().any(crate::text::is_cjk) {
+        return None;
+    }
     let find = |text: &str| reading.find(text, false).map(|f| (f.value, f.raw));
     let prefix_date = find(prefix);
     if labels.is_empty() && prefix_date.is_none() {

@@ -28,7 +28,9 @@ pub(crate) fn prepare(raw: Vec<RawLine>, rules: &RuleSet, reading: &Reading) -> 
     let near =
         |i: usize| body.is_none_or(|(first, last)| i + META_WINDOW_BEFORE >= first && i <= last + META_WINDOW_AFTER);
     for (i, r) in raw.into_iter().enumerate() {
-        if !near(i) && !r.title_candidate {
+        // Headlines may stand far above the body, never below it.
+        let before_body = body.is_none_or(|(first, _)| i < first);
+        if !(near(i) || r.title_candidate && before_body) {
             let fate = Fate::Drop(OUTSIDE_ARTICLE.into());
             let (text, kind, zone, stamps) = (r.text, r.kind, r.zone, r.stamps);
             out.lines.push(Line { fate, text, kind, zone, title_candidate: false, stamps });

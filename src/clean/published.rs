@@ -15,8 +15,8 @@ use super::title::Head;
 use crate::model::{DateCandidate, DateLabel, DateOrigin, Published};
 use crate::text::units;
 use crate::tuning::{
-    DATE_LINE_MAX_UNITS, DATE_LIST_NEIGHBOURS, DATE_LIST_REACH, DATE_WINDOW_ABOVE, DATE_WINDOW_BELOW_BODY_START,
-    LABEL_CELL_MAX_UNITS,
+    DATE_FAR_STAMPS, DATE_LINE_MAX_UNITS, DATE_LIST_NEIGHBOURS, DATE_LIST_REACH, DATE_PAGE_STAMPS, DATE_WINDOW_ABOVE,
+    DATE_WINDOW_BELOW_BODY_START, DATE_WINDOW_MAX_BELOW, LABEL_CELL_MAX_UNITS,
 };
 
 /// Every candidate, weighed, best first, and the publish date chosen among them.
@@ -32,7 +32,14 @@ pub(crate) fn dates(
 }
 
 fn candidates(lines: &[Line], head: &Head, ctx: &Context, reading: &Reading) -> Vec<Candidate> {
-    let mut out: Vec<Candidate> = ctx.stamps.iter().filter_map(|s| stamped(s, reading, None)).collect();
+    // The page's own stamps, each once: a listing's JSON-LD may give every item's date.
+    let mut seen: Vec<&Stamp> = Vec::new();
+    for s in &ctx.stamps {
+        if seen.len() < DATE_PAGE_STAMPS && !seen.contains(&s) {
+            seen.push(s);
+        }
+    }
+    let mut out: Vec<Candidate> = seen.into_iter().filter_map(|s| stamped(s, reading, None)).collect();
     if let Some(u) = ctx.url.as_deref() {
         if let Some(d) = url::date_in(u) {
             out.push(Candidate {
@@ -48,16 +55,25 @@ fn candidates(lines: &[Line], head: &Head, ctx: &Context, reading: &Reading) -> 
     }
     let body_start = lines.iter().position(|l| l.zone == Zone::Body).unwrap_or(0);
     let anchor = head.line.unwrap_or(body_start);
-    let window = anchor.saturating_sub(DATE_WINDOW_ABOVE)..body_start.max(anchor + 1) + DATE_WINDOW_BELOW_BODY_START;
-    let reader = Lines { lines, reading, anchor, headline: head.line };
+    let below = (body_start.max(anchor + 1) + DATE_WINDOW_BELOW_BODY_START).min(anchor + DATE_WINDOW_MAX_BELOW);
+    let window = anchor.saturating_sub(DATE_WINDOW_ABOVE)..below;
+    // Each line's own date, read once: for itself and for its neighbours' list test.
+    let reach = window.start.saturating_sub(DATE_LIST_REACH)..window.end + DATE_LIST_REACH;
+    let dates_from = reach.start;
+    let dates = reach
+        .map(|i| lines.get(i).filter(|l| is_date_line(&l.text)).and_then(|l| reading.find(&l.text, false)))
+        .collect();
+    let reader = Lines { lines, reading, anchor, headline: head.line, dates, dates_from };
     for i in window.clone().take_while(|&i| i < lines.len()) {
         reader.read(i, &mut out);
     }
-    // Outside the window only the markup's explicit publish dates count.
-    for (i, l) in lines.iter().enumerate().filter(|(i, _)| !window.contains(i)) {
+    // Outside the window only the markup's explicit publish dates count, the
+    // first few: a list page's every item carries one.
+    let far = lines.iter().enumerate().filter(|(i, _)| !window.contains(i)).flat_map(|(i, l)| {
         let published = l.stamps.iter().filter(|s| s.label == DateLabel::Published && !s.raw.is_empty());
-        out.extend(published.filter_map(|s| stamped(s, reading, Some(i.abs_diff(anchor)))));
-    }
+        published.map(move |s| (i, s))
+    });
+    out.extend(far.take(DATE_FAR_STAMPS).filter_map(|(i, s)| stamped(s, reading, Some(i.abs_diff(anchor)))));
     out
 }
 
@@ -74,6 +90,9 @@ struct Lines<'a> {
     reading: &'a Reading,
     anchor: usize,
     headline: Option<usize>,
+    /// The date each line from `dates_from` on prints, if it is a date line.
+    dates: Vec<Option<Found>>,
+    dates_from: usize,
 }
 
 impl Lines<'_> {
@@ -120,8 +139,8 @@ impl Lines<'_> {
         if !is_date_line(&l.text) {
             return None;
         }
-        if let Some(f) = self.reading.find(&l.text, false) {
-            return Some((f, l.text.clone()));
+        if let Some(f) = self.date_of(i) {
+            return Some((f.clone(), l.text.clone()));
         }
         let next = self.lines.get(i + 1)?;
         let joined = format!("{}{}", l.text, next.text);
@@ -146,16 +165,17 @@ impl Lines<'_> {
     /// Whether line `i` sits among sibling lines that also carry dates.
     fn in_list(&self, i: usize) -> bool {
         let from = i.saturating_sub(DATE_LIST_REACH);
-        let dated = (from..=i + DATE_LIST_REACH)
-            .filter(|&j| j != i)
-            .filter_map(|j| self.lines.get(j))
-            .filter(|l| is_date_line(&l.text) && self.reading.find(&l.text, false).is_some())
-            .count();
+        let dated = (from..=i + DATE_LIST_REACH).filter(|&j| j != i && self.date_of(j).is_some()).count();
         dated >= DATE_LIST_NEIGHBOURS
+    }
+
+    /// The date line `i` prints, read once for the window.
+    fn date_of(&self, i: usize) -> Option<&Found> {
+        self.dates.get(i.checked_sub(self.dates_from)?)?.as_ref()
     }
 }
 
 /// A line that may print a date of its own: short, and not a sentence.
 fn is_date_line(text: &str) -> bool {
-    !text.contains('。') && units(text) <= DATE_LINE_MAX_UNITS && super::dates::formats::could_hold_date(text)
+    super::dates::formats::could_hold_date(text) && !text.contains('。') && units(text) <= DATE_LINE_MAX_UNITS
 }

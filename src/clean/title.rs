@@ -10,12 +10,6 @@ use crate::tuning::{
 };
 use rustc_hash::FxHashSet;
 
-/// Separators in `<title>` before which a headline may end (`…-纪检`, `… 东区办事处`).
-const PART_SEPARATORS: &[&str] = &["_", "|", "｜", " - ", "-", "–", "—", " ", "　", "::"];
-
-/// Separators before a site's or a column's name in `<title>`.
-const TAIL_SEPARATORS: &[&str] = &["_", "|", "｜", "-", "–", "—", "::"];
-
 /// Separators between a headline and the site's name in `<title>`.
 const SITE_SEPARATORS: &[&str] = &[" - ", " – ", " — ", "_", " | ", "｜", "|", "--", " :: ", "——"];
 
@@ -102,34 +96,60 @@ pub(crate) fn find(lines: &[Line], ctx: &Context) -> Head {
 /// The candidate line that best matches one of the page's title hints.
 /// With headlines unmarked any line is a candidate but the first, which is
 /// the page's title itself.
-fn matching_line(lines: &[Line], ctx: &Context, body_start: usize, menus: &Menus) -> Option<(usize, usize, String)> {
+fn matching_line(
+    lines: &[Line],
+    ctx: &Context,
+    body_start: usize,
+    menus: &Menus<'_>,
+) -> Option<(usize, usize, String)> {
     let marked = ctx.layout.headlines_marked;
     let first = usize::from(!marked);
     let usable = |l: &Line| {
         (l.title_candidate || !marked) && matches!(l.fate, Fate::Keep) && TITLE_UNITS.contains(&units(&l.text))
     };
     let window = body_start + TITLE_MATCH_WINDOW;
-    // A headline broken over two elements is read whole: each usable line
-    // alone, and joined with the next usable one.
-    let mut candidates: Vec<((usize, usize), String)> = Vec::new();
+    let hints = Hints::new(&ctx.titles);
+    // Each usable line scored once; a line that matches is tried joined with
+    // the next usable line too, kept if that matches better: a headline broken
+    // over two elements is read whole.
+    let mut scored: Vec<((usize, usize), String, usize)> = Vec::new();
     for (i, l) in lines.iter().enumerate().take(window).skip(first).filter(|(_, l)| usable(l)) {
-        candidates.push(((i, 1), l.text.clone()));
-        if let Some(next) = lines.get(i + 1).filter(|n| usable(n) && !menus.has(&n.text)) {
-            candidates.push(((i, 2), join_title(&l.text, &next.text)));
+        let n = norm(&l.text);
+        let score = hints.score(&n);
+        if score == 0 {
+            continue;
         }
+        // Only a line that matches something can be a headline's first part.
+        {
+            if let Some(next) = lines.get(i + 1).filter(|next| usable(next) && !menus.has(&next.text)) {
+                let joined = norm(&join_title(&l.text, &next.text));
+                let joined_score = hints.score(&joined);
+                if joined_score > score {
+                    scored.push(((i, 2), joined, joined_score));
+                }
+            }
+        }
+        scored.push(((i, 1), n, score));
     }
     // Unmarked, a copy of `<title>` (`标题-新华网` beside the line `标题`) is the hint, not the headline.
-    let own_title = |t: &str| {
-        !marked
-            && leading_parts(t)
-                .iter()
-                .skip(1)
-                .any(|p| p.chars().count() >= SEGMENT_MIN_CHARS && candidates.iter().any(|(_, other)| other == p))
+    let texts: FxHashSet<&str> =
+        if marked { FxHashSet::default() } else { scored.iter().map(|(_, n, _)| n.as_str()).collect() };
+    let own_title = |i: usize| {
+        let Some(l) = lines.get(i) else { return false };
+        site_suffixed(&l.text).any(|head| texts.contains(norm(head).as_str()))
     };
-    let candidates: Vec<((usize, usize), String)> =
-        candidates.iter().filter(|((_, span), t)| !(menus.has(t) || *span == 1 && own_title(t))).cloned().collect();
-    let candidates = candidates.iter();
-    let (i, span) = best_line(candidates.map(|(k, t)| (*k, t.as_str())), &ctx.titles)?;
+    let kept = scored.iter().filter(|((i, span), _, _)| {
+        let text = lines.get(*i).map_or("", |l| l.text.as_str());
+        !(*span == 1 && (menus.has(text) || !marked && own_title(*i)))
+    });
+    // The best score; on a tie the earlier line.
+    let mut best: Option<(usize, (usize, usize))> = None;
+    for (key, _, score) in kept {
+        if best.is_none_or(|b| *score > b.0) {
+            best = Some((*score, *key));
+        }
+    }
+    let (_, (i, span)) = best?;
     let text = candidates_text(lines, i, span);
     Some((i, span, text))
 }
@@ -155,24 +175,27 @@ fn join_title(a: &str, b: &str) -> String {
 /// Headlines marked but none matching: an unmarked line that equals a
 /// title hint, or the part of one before the site's and column's names
 /// (`中华人民共和国监察法-纪检` → the line `中华人民共和国监察法`).
-fn equal_line(lines: &[Line], ctx: &Context, body_start: usize, menus: &Menus) -> Option<(usize, usize, String)> {
-    let wanted: Vec<String> = ctx
+fn equal_line(lines: &[Line], ctx: &Context, body_start: usize, menus: &Menus<'_>) -> Option<(usize, usize, String)> {
+    let wanted: FxHashSet<String> = ctx
         .titles
         .iter()
         .flat_map(|t| leading_parts(t))
         .map(|t| norm(&t))
         .filter(|t| t.chars().count() >= SEGMENT_MIN_CHARS)
         .collect();
-    let usable = |l: &Line| matches!(l.fate, Fate::Keep) && is_headline_like(&l.text) && !menus.has(&l.text);
-    for (i, l) in lines.iter().enumerate().take(body_start + TITLE_MATCH_WINDOW).filter(|(_, l)| usable(l)) {
+    let longest = wanted.iter().map(String::len).max()?;
+    // Cheap tests first: most lines before the body are menus, far from any hint's length.
+    let fits = |l: &Line| matches!(l.fate, Fate::Keep) && l.text.len() <= longest * 2;
+    let usable = |l: &Line| is_headline_like(&l.text) && !menus.has(&l.text);
+    for (i, l) in lines.iter().enumerate().take(body_start + TITLE_MATCH_WINDOW).filter(|(_, l)| fits(l)) {
         // A headline broken over two elements first, then the line alone.
-        if let Some(next) = lines.get(i + 1).filter(|n| usable(n)) {
+        if let Some(next) = lines.get(i + 1).filter(|n| fits(n)) {
             let joined = join_title(&l.text, &next.text);
-            if wanted.contains(&norm(&joined)) {
+            if wanted.contains(&norm(&joined)) && usable(l) && usable(next) {
                 return Some((i, 2, joined));
             }
         }
-        if wanted.contains(&norm(&l.text)) {
+        if wanted.contains(&norm(&l.text)) && usable(l) {
             return Some((i, 1, l.text.clone()));
         }
     }
@@ -180,7 +203,7 @@ fn equal_line(lines: &[Line], ctx: &Context, body_start: usize, menus: &Menus) -
 }
 
 /// No hint matching: a headline-like line just above the dated byline, which sits under the headline.
-fn above_byline(lines: &[Line], body_start: usize, menus: &Menus) -> Option<(usize, String)> {
+fn above_byline(lines: &[Line], body_start: usize, menus: &Menus<'_>) -> Option<(usize, String)> {
     let limit = body_start + BYLINE_HEADLINE_WINDOW;
     let byline = lines.iter().take(limit).position(|l| matches!(&l.fate, Fate::Byline(b) if b.date.is_some()))?;
     let above = lines.get(byline.checked_sub(1)?)?;
@@ -196,39 +219,83 @@ fn above_byline(lines: &[Line], body_start: usize, menus: &Menus) -> Option<(usi
 
 /// The items of the menus and link lists around the article (`新闻动态`,
 /// `通知公告`): columns' names, never a headline.
-struct Menus(FxHashSet<String>);
+/// Read only when a short candidate is asked about.
+struct Menus<'a> {
+    lines: &'a [Line],
+    items: std::cell::OnceCell<FxHashSet<&'a str>>,
+}
 
-impl Menus {
-    fn of(lines: &[Line]) -> Menus {
-        let items = lines.iter().filter(|l| matches!(&l.fate, Fate::Drop(rule) if rule == LINK_LIST));
-        Menus(items.filter(|l| units(&l.text) <= MENU_ITEM_MAX_UNITS).map(|l| norm(&l.text)).collect())
+impl<'a> Menus<'a> {
+    fn of(lines: &'a [Line]) -> Menus<'a> {
+        Menus { lines, items: std::cell::OnceCell::new() }
     }
 
     fn has(&self, text: &str) -> bool {
-        units(text) <= MENU_ITEM_MAX_UNITS && self.0.contains(&norm(text))
+        let items = self.items.get_or_init(|| {
+            let listed = self.lines.iter().filter(|l| matches!(&l.fate, Fate::Drop(rule) if rule == LINK_LIST));
+            listed.map(|l| l.text.trim()).collect()
+        });
+        // A long line is a headline even where a list links to it (a breadcrumb's last item).
+        items.contains(text.trim()) && units(text) <= MENU_ITEM_MAX_UNITS
     }
+}
+
+/// Separators between a headline and the site's name in a `<title>` (`标题-新华网`).
+const SITE_SUFFIX_SEPARATORS: &[&str] = &["_", "-", "|", "｜", " - ", "——"];
+
+/// The headlines a `<title>`-like line may hold: what stands before a site's
+/// name (`标题-新华网` gives `标题`), when that is long enough to be one.
+pub(crate) fn site_suffixed(line: &str) -> impl Iterator<Item = &str> {
+    SITE_SUFFIX_SEPARATORS.iter().filter_map(move |sep| {
+        let i = line.rfind(sep)?;
+        let (head, site) = (line[..i].trim(), line[i + sep.len()..].trim());
+        (head.chars().count() >= SEGMENT_MIN_CHARS && units(site) <= SITE_NAME_UNITS).then_some(head)
+    })
 }
 
 /// The parts after the first separator, each on its own: `标题_栏目_网站`
 /// gives `栏目`, `网站`.
 fn trailing_parts(title: &str) -> Vec<String> {
     let t = title.trim();
-    let Some((i, sep)) = TAIL_SEPARATORS.iter().filter_map(|s| t.find(s).map(|i| (i, *s))).min() else {
-        return Vec::new();
-    };
-    let tail = &t[i + sep.len()..];
-    tail.split(|c: char| "_|｜-–—".contains(c)).map(str::trim).filter(|p| !p.is_empty()).map(str::to_string).collect()
+    let Some(cut) = separator_cuts(t, false).next() else { return Vec::new() };
+    let tail = t.get(cut..).unwrap_or_default().trim_start_matches(|c: char| is_separator(c) || c == ':');
+    tail.split(is_separator).map(str::trim).filter(|p| !p.is_empty()).map(str::to_string).collect()
+}
+
+/// `_ | ｜ - – —` and the ideographic space: where a `<title>` joins its parts.
+fn is_separator(c: char) -> bool {
+    matches!(c, '_' | '|' | '｜' | '-' | '–' | '—' | '　')
+}
+
+/// Where `t` may be cut into a headline and what follows: before each
+/// separator, each `::`, and (with `spaces`) each space between two Chinese
+/// characters. One pass, in order.
+fn separator_cuts(t: &str, spaces: bool) -> impl Iterator<Item = usize> + '_ {
+    let mut prev: Option<char> = None;
+    let mut chars = t.char_indices().peekable();
+    std::iter::from_fn(move || {
+        while let Some((i, c)) = chars.next() {
+            let next = chars.peek().map(|&(_, n)| n);
+            let before = prev.replace(c);
+            let cut = is_separator(c)
+                || c == ':' && next == Some(':') && before != Some(':')
+                || spaces && c == ' ' && before.is_some_and(is_cjk) && next.is_some_and(is_cjk);
+            if cut {
+                return Some(i);
+            }
+        }
+        None
+    })
 }
 
 /// The title itself and its leading parts before each separator:
 /// `标题_栏目_网站` gives `标题_栏目_网站`, `标题_栏目`, `标题`.
 fn leading_parts(title: &str) -> Vec<String> {
     let t = title.trim();
-    let mut cuts: Vec<usize> = PART_SEPARATORS.iter().flat_map(|s| t.match_indices(s).map(|(i, _)| i)).collect();
-    cuts.sort_unstable();
-    cuts.dedup();
+    let cuts: Vec<usize> = separator_cuts(t, true).collect();
     let mut out = vec![t.to_string()];
     out.extend(cuts.iter().rev().filter_map(|&i| t.get(..i)).map(|p| p.trim().to_string()).filter(|p| !p.is_empty()));
+    out.dedup();
     out
 }
 
@@ -249,24 +316,51 @@ pub(crate) fn hint_lines(lines: &[Line], titles: &[String]) -> Vec<usize> {
 /// Of `(key, text)` candidates, the key of the one that best matches a title
 /// hint or a hint's leading part (the headline before the site's name).
 pub(crate) fn best_line<'a, K>(candidates: impl Iterator<Item = (K, &'a str)>, hints: &[String]) -> Option<K> {
-    let mut wanted: Vec<String> = hints.iter().map(|t| norm(t)).filter(|t| !t.is_empty()).collect();
-    let parts = hints.iter().flat_map(|t| leading_parts(t).into_iter().skip(1)).map(|p| norm(&p));
-    wanted.extend(parts.filter(|p| p.chars().count() >= SEGMENT_MIN_CHARS));
-    // The names after a hint's first separator (`科普中国-辟谣文章`): a line
-    // that is only one of them is the site's or the column's name.
-    let tails: Vec<String> = hints.iter().flat_map(|t| trailing_parts(t)).map(|p| norm(&p)).collect();
-    let mut best: Option<(usize, K)> = None;
-    for (key, text) in candidates {
-        let n = norm(text);
-        if tails.contains(&n) && !wanted.contains(&n) {
-            continue;
-        }
-        let score = wanted.iter().map(|w| match_score(&n, w)).max().unwrap_or(0);
-        if score > 0 && best.as_ref().is_none_or(|b| score > b.0) {
-            best = Some((score, key));
-        }
+    let hints = Hints::new(hints);
+    // A line more than twice a hint's length matches none (see `match_score`): not even normalised.
+    let limit = hints.wanted.iter().map(String::len).max().unwrap_or(0) * 2 + LENGTH_SLACK_BYTES;
+    hints.best(candidates.filter(|(_, t)| t.len() <= limit).map(|(k, t)| (k, norm(t))))
+}
+
+/// Room for the spaces and punctuation a line holds beyond its normalised text.
+const LENGTH_SLACK_BYTES: usize = 64;
+
+/// The page's title hints, read once for every candidate line.
+struct Hints {
+    /// The hints and their leading parts (`标题_栏目_网站`, `标题_栏目`, `标题`), normalised.
+    wanted: Vec<String>,
+    /// The names after a hint's first separator (`科普中国-辟谣文章`): a line
+    /// that is only one of them is the site's or the column's name.
+    tails: Vec<String>,
+}
+
+impl Hints {
+    fn new(hints: &[String]) -> Hints {
+        let mut wanted: Vec<String> = hints.iter().map(|t| norm(t)).filter(|t| !t.is_empty()).collect();
+        let parts = hints.iter().flat_map(|t| leading_parts(t).into_iter().skip(1)).map(|p| norm(&p));
+        wanted.extend(parts.filter(|p| p.chars().count() >= SEGMENT_MIN_CHARS));
+        let tails = hints.iter().flat_map(|t| trailing_parts(t)).map(|p| norm(&p)).collect();
+        Hints { wanted, tails }
     }
-    best.map(|(_, k)| k)
+
+    /// How well a normalised line matches the best hint; 0 for no match.
+    fn score(&self, n: &str) -> usize {
+        if self.tails.iter().any(|t| t == n) && !self.wanted.iter().any(|w| w == n) {
+            return 0;
+        }
+        self.wanted.iter().map(|w| match_score(n, w)).max().unwrap_or(0)
+    }
+
+    fn best<K>(&self, candidates: impl Iterator<Item = (K, String)>) -> Option<K> {
+        let mut best: Option<(usize, K)> = None;
+        for (key, n) in candidates {
+            let score = self.score(&n);
+            if score > 0 && best.as_ref().is_none_or(|b| score > b.0) {
+                best = Some((score, key));
+            }
+        }
+        best.map(|(_, k)| k)
+    }
 }
 
 /// How well a line matches a hint: equal beats contained, longer beats shorter.

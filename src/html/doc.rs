@@ -63,7 +63,8 @@ pub(crate) struct HeadInfo {
     pub title: Option<String>,
     /// `(name or property, content)` of every `<meta>` with content.
     pub metas: Vec<(String, String)>,
-    pub json_ld: Vec<String>,
+    /// The first `headline` of each JSON-LD block.
+    pub json_ld_headlines: Vec<String>,
     /// `<html lang>`.
     pub lang: Option<String>,
     /// Dates from `<meta>`, JSON-LD and scripts, in document order.
@@ -124,7 +125,7 @@ impl<'a> Attrs<'a> {
                 "content" => a.content = Some(value),
                 "title" => a.title = Some(value),
                 "pubdate" => a.pubdate = true,
-                _ if name.starts_with("data-") && (name.contains("date") || name.contains("publish")) => {
+                _ if name.starts_with("data-") && (has(name, b"date") || has(name, b"publish")) => {
                     a.data_date = a.data_date.or(Some(value));
                 }
                 _ => {}
@@ -132,4 +133,9 @@ impl<'a> Attrs<'a> {
         }
         a
     }
+}
+
+/// Whether an attribute's name holds `part` (names are short: no searcher is built).
+fn has(name: &str, part: &[u8]) -> bool {
+    name.as_bytes().windows(part.len()).any(|w| w == part)
 }

@@ -1,7 +1,5 @@
 //! What `<meta>`, JSON-LD and `<title>` say of the headline: title hints, best first.
 
-use serde_json::Value;
-
 use super::doc::HeadInfo;
 
 /// `<meta>` keys of titles, most trusted first.
@@ -13,7 +11,7 @@ pub(crate) fn titles(head: &HeadInfo) -> Vec<String> {
         .iter()
         .filter_map(|k| head.metas.iter().find(|(name, _)| name == k).map(|(_, v)| v.trim().to_string()))
         .collect();
-    out.extend(head.json_ld.iter().filter_map(|j| json_ld_field(j, "headline")));
+    out.extend(head.json_ld_headlines.iter().map(|h| h.trim().to_string()));
     out.extend(head.title.as_ref().map(|t| t.trim().to_string()));
     let mut out: Vec<String> = out.into_iter().filter(|t| t.len() <= MAX_HINT_BYTES).map(|t| plain_text(&t)).collect();
     out.retain(|t| !t.is_empty());
@@ -33,36 +31,9 @@ fn plain_text(hint: &str) -> String {
     crate::text::squash_space_owned(fragment.root_element().text().collect())
 }
 
-/// The first string value of `key` anywhere in a JSON-LD block (objects, arrays, `@graph`).
-fn json_ld_field(json: &str, key: &str) -> Option<String> {
-    let value: Value = serde_json::from_str(json.trim()).ok()?;
-    let mut stack = vec![&value];
-    let mut budget = 10_000usize;
-    while let Some(v) = stack.pop() {
-        budget = budget.checked_sub(1)?;
-        match v {
-            Value::Object(map) => {
-                if let Some(Value::String(s)) = map.get(key) {
-                    return Some(s.clone());
-                }
-                stack.extend(map.values());
-            }
-            Value::Array(items) => stack.extend(items.iter().rev()),
-            _ => {}
-        }
-    }
-    None
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn json_ld_in_a_graph() {
-        let j = r#"{"@graph":[{"@type":"WebPage"},{"@type":"NewsArticle","headline":"标题","datePublished":"2024-05-20T09:37:00+08:00"}]}"#;
-        assert_eq!(json_ld_field(j, "headline").as_deref(), Some("标题"));
-    }
 
     #[test]
     fn markup_in_a_meta_title_is_dropped() {

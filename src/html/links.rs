@@ -85,8 +85,9 @@ static PAGE_CALL: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"createPageHTML\s*\(([^)]{0,200})\)").expect("valid pagination pattern"));
 
 /// `var countPage = 5`, `countPage=5`: a number given to a variable.
-static ASSIGNMENT: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"(?:var\s+)?([A-Za-z_$][\w$]*)\s*=\s*(\d{1,6})\b").expect("valid assignment pattern"));
+static ASSIGNMENT: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?:var\s+)?([A-Za-z_$][\w$]*)\s*=\s*(\d{1,6})(?-u:\b)").expect("valid assignment pattern")
+});
 
 /// The pages of a list that a pagination script writes (relative addresses,
 /// the first page included): `createPageHTML(countPage, currentPage,

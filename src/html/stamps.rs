@@ -72,9 +72,18 @@ pub(crate) fn meta(key: &str, content: &str) -> Option<Stamp> {
     Some(Stamp { raw: content.to_string(), label: *label, origin: DateOrigin::Meta })
 }
 
-/// Every date field of a JSON-LD block (objects, arrays, `@graph`), in document order.
-pub(crate) fn json_ld(json: &str) -> Vec<Stamp> {
-    let Ok(value) = serde_json::from_str::<Value>(json.trim()) else { return Vec::new() };
+/// What a JSON-LD block says: its date fields (objects, arrays, `@graph`),
+/// in document order, and its first headline. Read once, for both.
+#[derive(Debug, Default)]
+pub(crate) struct JsonLd {
+    pub stamps: Vec<Stamp>,
+    pub headline: Option<String>,
+}
+
+/// Reads a JSON-LD block; one that is not JSON says nothing.
+pub(crate) fn json_ld(json: &str) -> JsonLd {
+    let Ok(value) = serde_json::from_str::<Value>(json.trim()) else { return JsonLd::default() };
+    let mut headline = None;
     let mut out = Vec::new();
     let mut stack = vec![&value];
     let mut budget = 10_000usize;
@@ -83,6 +92,9 @@ pub(crate) fn json_ld(json: &str) -> Vec<Stamp> {
         budget = left;
         match v {
             Value::Object(map) => {
+                if let (None, Some(Value::String(h))) = (&headline, map.get("headline")) {
+                    headline = Some(h.clone());
+                }
                 for (key, label) in JSON_LD_KEYS {
                     if let Some(Value::String(s)) = map.get(*key) {
                         out.push(Stamp { raw: s.clone(), label: *label, origin: DateOrigin::JsonLd });
@@ -94,7 +106,7 @@ pub(crate) fn json_ld(json: &str) -> Vec<Stamp> {
             _ => {}
         }
     }
-    out
+    JsonLd { stamps: out, headline }
 }
 
 /// Variables CMSs print into scripts: WeChat's `var ct = "1581517074"`,
@@ -102,9 +114,12 @@ pub(crate) fn json_ld(json: &str) -> Vec<Stamp> {
 /// Build and cache stamps (`buildTime`, `version`) are not among them.
 static SCRIPT_VARS: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(concat!(
-        r#"\b(?:var\s+)?(?:ct|publish_time|publishTime|publishtime|pubtime|pubTime|pagepubtime|pubDate|publishDate"#,
-        r#"|publish_date|datePublished|firstPublishTime|create_time|releaseDate)["']?\s*[:=]\s*["']?"#,
-        r#"(?P<v>\d{10}\b|\d{4}[-/年.]\d{1,2}[-/月.]\d{1,2}[^"',;\n]{0,24})"#
+        // Every alternative a literal of six letters or more: the search skips to them
+        // (an optional `var ` before each would make it stop at every `var` of the script).
+        r#"(?-u:\b)(?:var ct|publish_time|publishTime|publishtime|pubtime|pubTime|pagepubtime|pubDate"#,
+        r#"|publishDate|publish_date|datePublished|publishedDate|published_at|firstPublishTime|create_time|releaseDate)"#,
+        r#"["']?\s*[:=]\s*["']?"#,
+        r#"(?P<v>\d{10}(?-u:\b)|\d{4}[-/年.]\d{1,2}[-/月.]\d{1,2}[^"',;\n]{0,24})"#
     ))
     .expect("valid script pattern")
 });
@@ -124,8 +139,13 @@ pub(crate) fn script(text: &str) -> Vec<Stamp> {
 /// class="published" title="…">`). With a date class or itemprop but no
 /// machine value, the stamp is empty: the date is the element's text.
 pub(crate) fn element(name: &str, a: &Attrs) -> Option<Stamp> {
-    // A `<meta>` in the body is read with the others.
-    if name == "meta" {
+    // A `<meta>` in the body is read with the others. Most elements carry
+    // nothing a date could be in: they are turned away before any class is read.
+    let may_carry = name == "time"
+        || a.itemprop.is_some()
+        || a.data_date.is_some()
+        || a.title.is_some() && matches!(name, "abbr" | "span");
+    if name == "meta" || !may_carry {
         return None;
     }
     let label = a.itemprop.and_then(itemprop_label).or_else(|| class_label(a.class)).or_else(|| {
@@ -187,7 +207,9 @@ mod tests {
     fn json_ld_in_a_graph_in_document_order() {
         let j = r#"{"@graph":[{"@type":"WebPage","dateModified":"2024-05-21"},
             {"@type":"NewsArticle","headline":"标题","datePublished":"2024-05-20T09:37:00+08:00"}]}"#;
-        let got: Vec<(String, DateLabel)> = json_ld(j).into_iter().map(|s| (s.raw, s.label)).collect();
+        let read = json_ld(j);
+        assert_eq!(read.headline.as_deref(), Some("标题"));
+        let got: Vec<(String, DateLabel)> = read.stamps.into_iter().map(|s| (s.raw, s.label)).collect();
         assert_eq!(
             got,
             [
@@ -195,7 +217,7 @@ mod tests {
                 ("2024-05-20T09:37:00+08:00".to_string(), DateLabel::Published)
             ]
         );
-        assert!(json_ld("not json").is_empty());
+        assert!(json_ld("not json").stamps.is_empty());
     }
 
     #[test]

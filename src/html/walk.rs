@@ -107,6 +107,9 @@ enum Capture {
     Script,
 }
 
+/// Scripts shorter than this set no publish date and write no pagination.
+const MIN_SCRIPT_BYTES: usize = 16;
+
 /// Script text read per script for dates and pagination: both sit near the top.
 const SCRIPT_CAPTURE_BYTES: usize = 64 * 1024;
 
@@ -231,9 +234,13 @@ impl Walker {
         match f.capture {
             Capture::Title => self.doc.head.title = Some(std::mem::take(&mut self.captured)),
             Capture::JsonLd => {
-                self.doc.head.stamps.extend(stamps::json_ld(&self.captured));
-                self.doc.head.json_ld.push(std::mem::take(&mut self.captured));
+                let read = stamps::json_ld(&self.captured);
+                self.doc.head.stamps.extend(read.stamps);
+                self.doc.head.json_ld_headlines.extend(read.headline);
+                self.captured.clear();
             }
+            // Most scripts are empty (`src=`) or a line long: no variable set in them.
+            Capture::Script if self.captured.len() < MIN_SCRIPT_BYTES => self.captured.clear(),
             Capture::Script => {
                 self.doc.head.stamps.extend(stamps::script(&self.captured));
                 if self.links {
@@ -271,7 +278,8 @@ impl Walker {
         if f.link {
             self.link_units += units(t);
         }
-        self.line_title |= f.title_candidate && !t.trim().is_empty();
+        // A link's title (a related item's) is no headline.
+        self.line_title |= f.title_candidate && !f.link && !t.trim().is_empty();
         self.line.push_str(t);
     }
 

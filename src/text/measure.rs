@@ -166,7 +166,7 @@ pub(crate) fn is_headline_like(text: &str) -> bool {
     // A headline may end in one ！ or ？ (`徒手抓子弹真的存在吗？`), never hold a sentence's end inside.
     let inner = text.trim_end().trim_end_matches(['”', '"', '’', '」']).trim_end_matches(['！', '？', '!', '?']);
     // An address is not a headline (`http://www.qianlong.com/`).
-    let address = text.contains("://") || text.trim_start().starts_with("www.");
+    let address = text.contains(':') && text.contains("://") || text.trim_start().starts_with("www.");
     (2..=HEADLINE_MAX_UNITS).contains(&u)
         && !address
         && !inner.chars().any(|c| matches!(c, '。' | '；' | '！' | '？'))

@@ -22,11 +22,11 @@ use crate::tuning::{ROC_YEARS, ROC_YEAR_OFFSET};
 /// A time after a date: `14:30`, `14:30:05`, `下午2:05`, `09:56AM`, `10:41 GMT`,
 /// `13h48`, `um 10:41 Uhr`, `T02:41:00Z`, `- 13:48`.
 const TIME: &str = concat!(
-    r"(?:(?:T|\s*(?:[,|]|-|–|\bum\b|\bat\b|\bà\b|\ba las\b|\balle\b|\bom\b|\bàs\b)?\s*)",
+    r"(?:(?:T|\s+(?:um|at|à|a\s+las|alle|om|às)\s+|\s*[,|\-–]?\s*)",
     r"(?P<cn>上午|下午|晚上|早上|凌晨|中午)?\s*(?P<H>\d{1,2})\s*(?::|时|點|点|h)\s*(?P<M>\d{1,2})",
     r"(?:\s*(?::|分)\s*(?P<S>\d{1,2})(?:\.\d+)?)?",
-    r"(?:\s*(?P<ap>[AaPp]\.?\s?[Mm]\b\.?))?(?:\s*Uhr)?",
-    r"(?:\s*(?P<tz>Z\b|[+-]\d{2}:?\d{2}\b|(?:GMT|UTC)(?:\s*[+-]\d{1,2}(?::?\d{2})?)?|CEST|CET|MESZ|MEZ|BST|EDT|EST|CDT|PDT|PST|MDT|MST|JST|HKT|AEDT|AEST)\b)?)?"
+    r"(?:\s*(?P<ap>[AaPp]\.?\s?[Mm](?-u:\b)\.?))?(?:\s*Uhr)?",
+    r"(?:\s*(?P<tz>Z|[+-]\d{2}:?\d{2}|(?:GMT|UTC)(?:\s*[+-]\d{1,2}(?::?\d{2})?)?|CEST|CET|MESZ|MEZ|BST|EDT|EST|CDT|PDT|PST|MDT|MST|JST|HKT|AEDT|AEST)(?-u:\b))?)?"
 );
 
 /// A weekday between a date and its time: `星期一`, `(周一)`, `週一`.
@@ -45,14 +45,15 @@ static NUMERIC: LazyLock<Regex> = LazyLock::new(|| {
 });
 
 /// Month names, month first (`March 8, 2016`, `Mar. 8th 2016`) or day first
-/// (`8 Mar 2016`, `8. März 2016`, `8 mars 2016`, `8 de marzo de 2016`).
+/// (`8 Mar 2016`, `8. März 2016`, `8 mars 2016`, `8 de marzo de 2016`). The
+/// pattern takes any word where the month goes and [`months::month`] reads
+/// it: an alternation of every month's name in every case is a pattern many
+/// times as costly to run.
 static NAMED: LazyLock<Regex> = LazyLock::new(|| {
-    let names = months::alternation();
-    let mdy = format!(r"\b(?P<mon1>{names})\.?\s+(?P<d1>\d{{1,2}})(?:st|nd|rd|th)?\.?,?\s+(?P<y1>(?:19|20)\d{{2}})\b");
-    let dmy = format!(
-        r"\b(?P<d2>\d{{1,2}})(?:st|nd|rd|th|er|º|\.)?\s*(?:de\s+)?(?P<mon2>{names})\.?,?\s*(?:de\s+)?(?P<y2>(?:19|20)\d{{2}})\b"
-    );
-    Regex::new(&format!("(?i:{mdy}|{dmy}){TIME}")).expect("valid date pattern")
+    // ASCII word boundaries: a Unicode one keeps the fast engine off every page with non-ASCII text.
+    let mdy = r"(?-u:\b)(?P<mon1>[A-Za-zÀ-ÿ]{3,10})\.?\s+(?P<d1>\d{1,2})(?:st|nd|rd|th)?\.?,?\s+(?P<y1>(?:19|20)\d{2})(?-u:\b)";
+    let dmy = r"(?-u:\b)(?P<d2>\d{1,2})(?:st|nd|rd|th|er|º|\.)?\s*(?:de\s+)?(?P<mon2>[A-Za-zÀ-ÿ]{3,10})\.?,?\s*(?:de\s+)?(?P<y2>(?:19|20)\d{2})(?-u:\b)";
+    Regex::new(&format!("(?:{mdy}|{dmy}){TIME}")).expect("valid date pattern")
 });
 
 /// Years in Chinese numerals: `二〇二三年三月七日`.
@@ -72,6 +73,49 @@ static ROC: LazyLock<Regex> = LazyLock::new(|| {
 
 static MONTH_DAY: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"(?P<m>\d{1,2})\s*月\s*(?P<d>\d{1,2})\s*日").expect("valid date pattern"));
+
+/// What a text holds that the formats need, found in one pass.
+#[derive(Debug, Default)]
+struct Shape {
+    /// Four digits from 1900 to 2099…
+    year: bool,
+    /// …followed by a date's separator (`2016-`, `2016/`, `2016.`, `2016年`: 年 opens with byte E5)…
+    year_first: bool,
+    /// …or preceded by one (`/2016`, `.2016`, `-2016`).
+    year_last: bool,
+    /// An ASCII letter (every month name starts with one).
+    latin: bool,
+    nian: bool,
+    yue: bool,
+    /// 民國 or 民国.
+    era: bool,
+}
+
+impl Shape {
+    fn of(text: &str) -> Shape {
+        let bytes = text.as_bytes();
+        let is_year =
+            |w: &[u8]| matches!(w, [b'1', b'9', c, d] | [b'2', b'0', c, d] if c.is_ascii_digit() && d.is_ascii_digit());
+        let mut shape = Shape {
+            latin: bytes.iter().any(u8::is_ascii_alphabetic),
+            nian: text.contains('年'),
+            yue: text.contains('月'),
+            era: text.contains('民') && (text.contains("民國") || text.contains("民国")),
+            ..Shape::default()
+        };
+        for (i, w) in bytes.windows(4).enumerate() {
+            if !is_year(w) {
+                continue;
+            }
+            shape.year = true;
+            let after = bytes.get(i + 4..).unwrap_or_default().iter().find(|b| !b.is_ascii_whitespace());
+            shape.year_first |= after.is_some_and(|b| matches!(b, b'-' | b'/' | b'.' | 0xE5));
+            let before = bytes.get(..i).unwrap_or_default().iter().rev().find(|b| !b.is_ascii_whitespace());
+            shape.year_last |= before.is_some_and(|b| matches!(b, b'.' | b'/' | b'-'));
+        }
+        shape
+    }
+}
 
 /// A date found in a text, with where it starts and the text it was read from.
 #[derive(Debug, Clone, PartialEq)]
@@ -95,14 +139,19 @@ impl Reading {
         }
         let text = normalize_digits(text);
         let text = text.as_ref();
-        let readers: [&dyn Fn() -> Option<Found>; 5] = [
-            &|| first(&YMD, text, |c| self.full(c, ymd(c, "y", "m", "d")?)),
-            &|| first(&NUMERIC, text, |c| self.full(c, self.numeric(c)?)),
-            &|| first(&NAMED, text, |c| self.full(c, named(c)?)),
-            &|| first(&HANZI, text, |c| hanzi(c).map(|d| (PubDate::Date(d), None))),
-            &|| first(&ROC, text, |c| self.roc(c).map(|d| (PubDate::Date(d), None))),
+        let shape = Shape::of(text);
+        // Each format runs only where the text has what it needs: most lines
+        // with digits hold no year at all.
+        let readers: [(bool, &dyn Fn() -> Option<Found>); 5] = [
+            (shape.year_first, &|| first(&YMD, text, |c| self.full(c, ymd(c, "y", "m", "d")?))),
+            (shape.year_last, &|| first(&NUMERIC, text, |c| self.full(c, self.numeric(c)?))),
+            (shape.year && shape.latin && months::any_in(text), &|| first(&NAMED, text, |c| self.full(c, named(c)?))),
+            (shape.nian, &|| first(&HANZI, text, |c| hanzi(c).map(|d| (PubDate::Date(d), None)))),
+            (self.roc || shape.era, &|| first(&ROC, text, |c| self.roc(c).map(|d| (PubDate::Date(d), None)))),
         ];
-        let best = readers.iter().filter_map(|r| r()).min_by_key(|f| (f.start, std::cmp::Reverse(f.raw.len())));
+        let found = readers.iter().filter(|(needed, _)| *needed).filter_map(|(_, r)| r());
+        let best = found.min_by_key(|f| (f.start, std::cmp::Reverse(f.raw.len())));
+        let month_day = month_day && shape.yue;
         best.or_else(|| if month_day { first(&MONTH_DAY, text, |c| month_day_of(c).map(|v| (v, None))) } else { None })
             .or_else(|| self.relative(text))
     }
@@ -116,7 +165,41 @@ impl Reading {
             let value = at(ts, &self.zone)?;
             return Some(Found { value, raw: raw.to_string(), start: 0, utc: Some(ts) });
         }
-        self.find(raw, false)
+        self.iso(raw).or_else(|| self.find(raw, false))
+    }
+
+    /// The ISO 8601 forms metadata is written in (`2016-03-08`,
+    /// `2016-03-08T10:41:00+01:00`, `…Z`, with fractions), read by jiff without
+    /// running a pattern, with [`find`](Self::find)'s meaning: an offset kept,
+    /// UTC moved to the page's zone (midnight UTC a day), no offset read in it.
+    fn iso(&self, raw: &str) -> Option<Found> {
+        let b = raw.as_bytes();
+        if b.len() < 10 || b.get(4) != Some(&b'-') || b.get(7) != Some(&b'-') {
+            return None;
+        }
+        let found = |value, utc| Some(Found { value, raw: raw.to_string(), start: 0, utc });
+        if b.len() == 10 {
+            return found(PubDate::Date(raw.parse().ok()?), None);
+        }
+        if b.get(10) != Some(&b'T') {
+            return None;
+        }
+        let zone_at = raw[11..].find(['Z', '+', '-']).map(|i| i + 11);
+        let Some(zone_at) = zone_at else {
+            let civil: DateTime = raw.parse().ok()?;
+            let ts = civil.to_zoned_datetime(self.zone.clone()).ok()?.timestamp();
+            return found(at(ts, &self.zone)?, None);
+        };
+        let ts: Timestamp = raw.parse().ok()?;
+        let offset = parse_offset(&raw[zone_at..])?;
+        if offset != Offset::UTC {
+            return found(at(ts, &TimeZone::fixed(offset))?, None);
+        }
+        let utc = ts.to_zoned_datetime(TimeZone::UTC);
+        if (utc.hour(), utc.minute(), utc.second()) == (0, 0, 0) {
+            return found(PubDate::Date(utc.date()), None);
+        }
+        found(at(ts, &self.zone)?, Some(ts))
     }
 
     fn relative(&self, text: &str) -> Option<Found> {
@@ -345,6 +428,25 @@ mod tests {
     fn the_leftmost_date_wins_whatever_its_format() {
         assert_eq!(iso("March 8, 2016; updated 2016-03-09"), "2016-03-08");
         assert_eq!(iso("2016-03-09, first printed March 8, 2016"), "2016-03-09");
+    }
+
+    #[test]
+    fn iso_metadata_reads_as_the_patterns_read_it() {
+        let r = Reading { zone: jiff::tz::db().get("Europe/Berlin").unwrap(), ..Reading::default() };
+        for raw in [
+            "2016-03-08",
+            "2016-03-08T10:41:00+01:00",
+            "2016-03-08T10:41:00.123+05:30",
+            "2016-03-07T23:30:00Z",
+            "2016-03-07T23:30:00.000Z",
+            "2016-03-08T00:00:00Z",
+            "2016-03-08T00:00:00+00:00",
+            "2016-03-08T10:41:00",
+            "2016-03-08T10:41",
+        ] {
+            assert_eq!(r.iso(raw), r.find(raw, false), "{raw}");
+        }
+        assert_eq!(r.iso("2016/03/08"), None);
     }
 
     #[test]

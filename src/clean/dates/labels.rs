@@ -72,22 +72,24 @@ const AFTER_CHARS: usize = 6;
 /// The label of the date at `start..end` (byte offsets) of `text`: the
 /// nearest word before it, else the first word after it.
 pub(crate) fn label_of(text: &str, start: usize, end: usize) -> DateLabel {
-    let before: String = text.get(..start).unwrap_or_default().chars().rev().take(BEFORE_CHARS).collect();
-    let before: String = before.chars().rev().collect::<String>().to_lowercase();
-    let nearest_before = WORDS
-        .iter()
-        .filter_map(|(w, label)| before.rfind(w).map(|at| (at + w.len(), *label)))
-        .max_by_key(|(end, _)| *end)
-        .map(|(_, label)| label);
+    let before: Vec<char> = text.get(..start).unwrap_or_default().chars().rev().take(BEFORE_CHARS).collect();
+    let before: String = before.iter().rev().collect::<String>().to_lowercase();
+    // Word ends from the date backwards: the nearest word wins.
+    let mut ends = before.char_indices().map(|(i, c)| i + c.len_utf8()).rev();
+    let nearest_before = ends.find_map(|end| word_ending(&before[..end]));
     nearest_before.unwrap_or_else(|| {
-        let after: String =
-            text.get(end..).unwrap_or_default().chars().take(AFTER_CHARS).collect::<String>().to_lowercase();
-        WORDS
-            .iter()
-            .filter_map(|(w, label)| after.find(w).map(|at| (at, *label)))
-            .min_by_key(|(at, _)| *at)
-            .map_or(DateLabel::Unlabelled, |(_, label)| label)
+        let after = text.get(end..).unwrap_or_default().chars().take(AFTER_CHARS).collect::<String>().to_lowercase();
+        let mut starts = after.char_indices().map(|(i, _)| i);
+        starts.find_map(|i| word_starting(&after[i..])).unwrap_or(DateLabel::Unlabelled)
     })
+}
+
+fn word_ending(text: &str) -> Option<DateLabel> {
+    WORDS.iter().find(|(w, _)| text.ends_with(w)).map(|(_, label)| *label)
+}
+
+fn word_starting(text: &str) -> Option<DateLabel> {
+    WORDS.iter().find(|(w, _)| text.starts_with(w)).map(|(_, label)| *label)
 }
 
 #[cfg(test)]

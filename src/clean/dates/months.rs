@@ -122,14 +122,30 @@ const MONTHS: &[(&str, i8)] = &[
     ("augustus", 8),
 ];
 
-/// The names as one regex alternation, longest first so that `march` is
-/// not read as `mar` followed by `ch`.
-pub(crate) fn alternation() -> String {
-    let mut names: Vec<&str> = MONTHS.iter().map(|(n, _)| *n).collect();
-    names.sort_by_key(|n| std::cmp::Reverse(n.chars().count()));
-    names.dedup();
-    names.join("|")
+/// Whether any word of `text` is a month's name: a cheap test before the
+/// month-name pattern, which is costly to run.
+pub(crate) fn any_in(text: &str) -> bool {
+    static NAMES: std::sync::LazyLock<rustc_hash::FxHashSet<&'static str>> =
+        std::sync::LazyLock::new(|| MONTHS.iter().map(|(n, _)| *n).collect());
+    let mut word = String::new();
+    for c in text.chars().chain(std::iter::once(' ')) {
+        // Month names are written in Latin letters (ASCII and Latin-1's accented ones).
+        if c.is_ascii_alphabetic() || matches!(c, 'À'..='ÿ') {
+            if word.len() < LONGEST_NAME_BYTES {
+                word.extend(c.to_lowercase());
+            }
+            continue;
+        }
+        if !word.is_empty() && NAMES.contains(word.as_str()) {
+            return true;
+        }
+        word.clear();
+    }
+    false
 }
+
+/// No month's name is longer (`septiembre`, `setembro` in bytes with room to spare).
+const LONGEST_NAME_BYTES: usize = 16;
 
 /// The month a name stands for, in any case.
 pub(crate) fn month(name: &str) -> Option<i8> {

@@ -14,7 +14,7 @@ static URL_DATES: LazyLock<Vec<Regex>> = LazyLock::new(|| {
         r"/(?P<y>(?:19|20)\d{2})[-/_]?(?P<m>[01]\d)[-/_]?(?P<d>[0-3]\d)(?:[/_.A-Za-z-]|$)",
         r"/(?P<y>(?:19|20)\d{2})[-/](?P<m>[01]?\d)[-/](?P<d>[0-3]?\d)/",
         // A CMS's article number that opens with its day: `/20160308001234.htm`.
-        r"/(?P<y>20\d{2})(?P<m>[01]\d)(?P<d>[0-3]\d)\d{4,8}\.s?html?\b",
+        r"/(?P<y>20\d{2})(?P<m>[01]\d)(?P<d>[0-3]\d)\d{4,8}\.s?html?(?-u:\b)",
         // A whole path segment of six digits, yyMMdd (`/a/210120/8605520.html`).
         r"/(?P<yy>[0-3]\d)(?P<m>[01]\d)(?P<d>[0-3]\d)/[^/]",
     ]
@@ -25,13 +25,24 @@ static URL_DATES: LazyLock<Vec<Regex>> = LazyLock::new(|| {
 
 /// The host of a web address, lower case.
 pub(crate) fn host(url: &str) -> Option<String> {
-    ::url::Url::parse(url).ok()?.host_str().map(str::to_ascii_lowercase)
+    // Only the domain's last label is read: no need to parse the whole address.
+    let rest = url.split_once("://").map_or(url, |(_, rest)| rest);
+    let authority = rest.split(['/', '?', '#']).next()?;
+    let host = authority.rsplit('@').next()?.split(':').next()?;
+    (!host.is_empty()).then(|| host.to_ascii_lowercase())
 }
 
 /// The date a web address carries, from its path.
 pub(crate) fn date_in(url: &str) -> Option<Date> {
     let path = url.split_once("://").map_or(url, |(_, rest)| rest);
     let path = path.find('/').map_or("", |i| &path[i..]);
+    // Every pattern needs six digits in a row or a year with a separator after it.
+    let digits = path.as_bytes().windows(6).any(|w| w.iter().all(u8::is_ascii_digit));
+    let year =
+        path.as_bytes().windows(5).any(|w| w[..4].iter().all(u8::is_ascii_digit) && matches!(w[4], b'-' | b'/' | b'_'));
+    if !digits && !year {
+        return None;
+    }
     URL_DATES.iter().find_map(|re| re.captures_iter(path).find_map(|c| ymd(&c)))
 }
 

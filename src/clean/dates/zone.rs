@@ -73,6 +73,16 @@ const LANGUAGES: &[(&str, &str)] = &[
     ("en", "us"),
 ];
 
+/// Each region's zone, read from the bundled database once (a zone is read
+/// from its rules: not work to repeat for every page). The database cannot
+/// miss a name from the table; UTC+8 stands in if it ever does.
+static ZONES: std::sync::LazyLock<Vec<TimeZone>> = std::sync::LazyLock::new(|| {
+    REGIONS
+        .iter()
+        .map(|(_, name, _)| tz::db().get(name).unwrap_or_else(|_| TimeZone::fixed(tz::Offset::constant(8))))
+        .collect()
+});
+
 /// What the page's address and language say about its clock.
 #[derive(Debug, Clone)]
 pub(crate) struct Clock {
@@ -111,9 +121,9 @@ pub(crate) fn clock(host: Option<&str>, lang: Option<&str>, script: Script) -> C
     let Some(chosen) = from_tld.or(region_known.then_some(region)).or(from_lang).or(by_script) else {
         return Clock { zone: TimeZone::UTC, month_first: false, roc: false };
     };
-    let (_, name, month_first) = REGIONS.iter().find(|(r, _, _)| *r == chosen).copied().unwrap_or(REGIONS[0]);
-    // A bundled database cannot miss a name from the table above; UTC+8 stands in if it ever does.
-    let zone = tz::db().get(name).unwrap_or_else(|_| TimeZone::fixed(tz::Offset::constant(8)));
+    let at = REGIONS.iter().position(|(r, _, _)| *r == chosen).unwrap_or(0);
+    let month_first = REGIONS.get(at).is_some_and(|(_, _, m)| *m);
+    let zone = ZONES.get(at).cloned().unwrap_or(TimeZone::UTC);
     Clock { zone, month_first, roc: chosen == "tw" }
 }
 
@@ -121,7 +131,7 @@ pub(crate) fn clock(host: Option<&str>, lang: Option<&str>, script: Script) -> C
 const TRADITIONAL: &str = "發於時間來與這們說為會國從對開關東門實點";
 
 /// Characters read for the script test: enough for a page's header and first paragraphs.
-const SCRIPT_SAMPLE_CHARS: usize = 4_000;
+const SCRIPT_SAMPLE_CHARS: usize = 1_000;
 /// Traditional characters in the sample that make a page traditional.
 const TRADITIONAL_MIN: usize = 8;
 
@@ -133,10 +143,14 @@ const HAN_MIN_SHARE: f64 = 0.2;
 pub(crate) fn script<'a>(lines: impl Iterator<Item = &'a str>) -> Script {
     let (mut letters, mut han, mut traditional) = (0usize, 0usize, 0usize);
     'sample: for line in lines {
-        for c in line.chars().filter(|c| c.is_alphabetic()) {
+        for c in line.chars() {
+            if crate::text::is_cjk(c) {
+                han += 1;
+                traditional += usize::from(TRADITIONAL.contains(c));
+            } else if !(c.is_ascii_alphabetic() || !c.is_ascii() && c.is_alphabetic()) {
+                continue;
+            }
             letters += 1;
-            han += usize::from(crate::text::is_cjk(c));
-            traditional += usize::from(TRADITIONAL.contains(c));
             if letters >= SCRIPT_SAMPLE_CHARS {
                 break 'sample;
             }
