@@ -45,6 +45,9 @@ pub(crate) const SIBLING_FLOOR_SHARE: f64 = 0.2;
 pub(crate) const SIBLING_FLOOR_UNITS: f64 = 15.0;
 /// …and with this many times its chrome still under its text.
 pub(crate) const SIBLING_CHROME_RATIO: f64 = 3.0;
+/// A mostly-linked line with this much text of its own besides is an item of
+/// the article (a linked lead and its story), not a link list.
+pub(crate) const LINKED_ITEM_OWN_UNITS: usize = 12;
 /// Cells of a data-table row longer than this are layout, not data.
 pub(crate) const MAX_CELL_UNITS: usize = 40;
 
@@ -156,6 +159,10 @@ pub(crate) const DATE_MONTH_DAY: i32 = -30;
 pub(crate) const DATE_NEAR_HEADLINE: i32 = 10;
 /// …less this much for each line between them (down to minus as much).
 pub(crate) const DATE_NEAR_STEP: i32 = 2;
+/// A date more than this many lines from the headline is far from it…
+pub(crate) const DATE_FAR_LINES: usize = 20;
+/// …and counts for this much less: a closing byline's date, or a comment's.
+pub(crate) const DATE_FAR: i32 = -30;
 /// One of a list's dates (related items), not the article's.
 pub(crate) const DATE_IN_LIST: i32 = -40;
 /// Each other origin giving the same day adds this much…

@@ -88,7 +88,9 @@ impl Parts<'_> {
             a.title = self.head.title.clone();
             a.kicker = self.head.kicker.clone();
             a.subtitle = self.head.subtitle.clone();
-            a.published = self.page_date.clone().or(a.published);
+            // The page's date was chosen by evidence among every date near the
+            // headline, its byline's included: what it turned down stays out.
+            a.published = self.page_date.clone();
         } else {
             a.title = body.first().map(|it| it.text.clone());
         }

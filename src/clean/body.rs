@@ -35,9 +35,13 @@ impl Reader<'_> {
         let mut seen = HashMap::new();
         let mut end: Option<String> = None;
         let mut in_box: Option<String> = None;
+        // A headline inside the article's element opens the article: what the
+        // element holds above it is a gallery's captions, a column's name, a kicker's place.
+        let opens_at = self.head.line.filter(|&h| lines.get(h).is_some_and(|l| l.zone == Zone::Body));
         for (i, (l, p)) in lines.into_iter().zip(prose_units).enumerate() {
             prose_after -= p;
-            if l.zone != Zone::Body {
+            let above_headline = opens_at.is_some_and(|h| i < h) && !self.head.is_head_line(i, &l.text);
+            if l.zone != Zone::Body || above_headline {
                 if !(l.zone == Zone::Before && self.head.line == Some(i)) {
                     // The rule that judged the line names its removal; failing one, its place does.
                     let rule = match l.fate {

@@ -16,7 +16,7 @@ use crate::model::{DateCandidate, DateLabel, DateOrigin, Published};
 use crate::text::units;
 use crate::tuning::{
     DATE_FAR_STAMPS, DATE_LINE_MAX_UNITS, DATE_LIST_NEIGHBOURS, DATE_LIST_REACH, DATE_PAGE_STAMPS, DATE_WINDOW_ABOVE,
-    DATE_WINDOW_BELOW_BODY_START, DATE_WINDOW_MAX_BELOW, LABEL_CELL_MAX_UNITS,
+    DATE_WINDOW_BELOW_BODY_START, DATE_WINDOW_MAX_BELOW, LABEL_CELL_MAX_UNITS, META_AFTER_BODY, META_BEFORE_HEADLINE,
 };
 
 /// Every candidate, weighed, best first, and the publish date chosen among them.
@@ -67,6 +67,15 @@ fn candidates(lines: &[Line], head: &Head, ctx: &Context, reading: &Reading) -> 
     for i in window.clone().take_while(|&i| i < lines.len()) {
         reader.read(i, &mut out);
     }
+    // Dated bylines beyond the window, in the article's stretch (a source
+    // and date closing the article): far from the headline, weighed as such.
+    let body_end = lines.iter().rposition(|l| l.zone == Zone::Body).map_or(0, |i| i + 1);
+    let stretch = anchor.saturating_sub(META_BEFORE_HEADLINE)..(body_end + META_AFTER_BODY).min(lines.len());
+    for i in stretch.filter(|i| !window.contains(i)) {
+        if matches!(&lines[i].fate, Fate::Byline(b) if b.date.is_some()) {
+            reader.read_text(i, &mut out);
+        }
+    }
     // Outside the window only the markup's explicit publish dates count, the
     // first few: a list page's every item carries one.
     let far = lines.iter().enumerate().filter(|(i, _)| !window.contains(i)).flat_map(|(i, l)| {
@@ -108,6 +117,13 @@ impl Lines<'_> {
                 out.push(Candidate { value: f.value, raw, origin, label, distance, in_list: false, utc });
             }
         }
+        self.read_text(i, out);
+    }
+
+    /// The candidate of the date line `i`'s text prints.
+    fn read_text(&self, i: usize, out: &mut Vec<Candidate>) {
+        let Some(l) = self.lines.get(i) else { return };
+        let distance = Some(i.abs_diff(self.anchor));
         if Some(i) == self.headline {
             return;
         }
@@ -165,13 +181,23 @@ impl Lines<'_> {
     /// Whether line `i` sits among sibling lines that also carry dates.
     fn in_list(&self, i: usize) -> bool {
         let from = i.saturating_sub(DATE_LIST_REACH);
-        let dated = (from..=i + DATE_LIST_REACH).filter(|&j| j != i && self.date_of(j).is_some()).count();
+        let dated = (from..=i + DATE_LIST_REACH).filter(|&j| j != i && self.is_dated(j)).count();
         dated >= DATE_LIST_NEIGHBOURS
     }
 
     /// The date line `i` prints, read once for the window.
     fn date_of(&self, i: usize) -> Option<&Found> {
         self.dates.get(i.checked_sub(self.dates_from)?)?.as_ref()
+    }
+
+    /// Whether line `i` prints a date: read once in the window, read again beyond it.
+    fn is_dated(&self, i: usize) -> bool {
+        match i.checked_sub(self.dates_from).and_then(|k| self.dates.get(k)) {
+            Some(found) => found.is_some(),
+            None => {
+                self.lines.get(i).is_some_and(|l| is_date_line(&l.text) && self.reading.find(&l.text, false).is_some())
+            }
+        }
     }
 }
 

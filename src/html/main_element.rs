@@ -5,8 +5,9 @@ use super::doc::{Doc, DomLine, Elem, Hint};
 use crate::model::BlockKind;
 use crate::text::Measure;
 use crate::tuning::{
-    CHROME_PENALTY, CONTENT_BONUS, LINK_HEAVY_SHARE, LOOSE_TEXT_UNITS, LOOSE_TEXT_WORTH, PUNCT_BONUS,
-    PUNCT_CAP_DIVISOR, SIBLING_CHROME_RATIO, SIBLING_FLOOR_SHARE, SIBLING_FLOOR_UNITS, TABLE_CELL_WORTH, WRAPPER_SHARE,
+    CHROME_PENALTY, CONTENT_BONUS, LINKED_ITEM_OWN_UNITS, LINK_HEAVY_SHARE, LOOSE_TEXT_UNITS, LOOSE_TEXT_WORTH,
+    PUNCT_BONUS, PUNCT_CAP_DIVISOR, SIBLING_CHROME_RATIO, SIBLING_FLOOR_SHARE, SIBLING_FLOOR_UNITS, TABLE_CELL_WORTH,
+    WRAPPER_SHARE,
 };
 
 /// A line's worth as article text (`good`) and as chrome (`bad`), in units.
@@ -14,7 +15,8 @@ use crate::tuning::{
 pub(crate) fn line_value(m: Measure, link_units: usize, kind: BlockKind) -> (f64, f64) {
     let u = m.units as f64;
     let links = link_units as f64;
-    if links > LINK_HEAVY_SHARE * u {
+    let own_sentence = m.units.saturating_sub(link_units) >= LINKED_ITEM_OWN_UNITS && m.is_prose();
+    if links > LINK_HEAVY_SHARE * u && !own_sentence {
         return (0.0, u.max(1.0));
     }
     let own = u - links;

@@ -5,7 +5,7 @@ use super::doc::DomLine;
 use crate::clean::line::{RawLine, Zone};
 use crate::model::BlockKind;
 use crate::text::units;
-use crate::tuning::MAX_CELL_UNITS;
+use crate::tuning::{LINKED_ITEM_OWN_UNITS, MAX_CELL_UNITS};
 
 /// The lines in page order, each with its zone; `in_main[i]` says whether
 /// line `i` sits in the main element. Lines are moved, not copied: a big
@@ -59,7 +59,10 @@ fn row_lines(row: Vec<DomLine>, zone: Zone) -> Vec<RawLine> {
     row.into_iter()
         .map(|l| {
             let kind = if l.kind == BlockKind::Table { BlockKind::Paragraph } else { l.kind };
-            let linky = l.link_units * 2 > l.measure.units && !l.title_candidate;
+            // Mostly link text, unless what is not a link is a sentence of its
+            // own (a list of news items, each a linked lead and its story).
+            let own = l.measure.units.saturating_sub(l.link_units);
+            let linky = l.link_units * 2 > l.measure.units && own < LINKED_ITEM_OWN_UNITS && !l.title_candidate;
             RawLine {
                 link_heavy: l.chrome || linky,
                 text: l.text,

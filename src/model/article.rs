@@ -37,16 +37,25 @@ pub struct Article {
 }
 
 impl Article {
-    /// The body as plain text: one block a line.
+    /// The article's running text: one block a line, image captions left
+    /// out (they are blocks of the article, in [`blocks`](Self::blocks), but
+    /// not part of what it says in sequence).
     ///
     /// ```
+    /// use report_scraper::{BlockKind, Extractor, Input};
     /// let a = report_scraper::clean_text("第一段,这是内容。\n第二段,也是内容。")?;
+    /// assert_eq!(a.text(), "第一段,这是内容。\n第二段,也是内容。");
+    ///
+    /// let html = "<h1>关于开展专项活动的通知</h1><p>第一段,这是内容。</p><figure><img src=a.jpg>\
+    ///   <figcaption>图为会议现场。</figcaption></figure><p>第二段,也是内容。</p>";
+    /// let a = Extractor::new().page(Input::html_str(html))?.into_article()?;
+    /// assert!(a.blocks.iter().any(|b| b.kind == BlockKind::Caption));
     /// assert_eq!(a.text(), "第一段,这是内容。\n第二段,也是内容。");
     /// # Ok::<(), report_scraper::Error>(())
     /// ```
     pub fn text(&self) -> String {
         let mut out = String::new();
-        for block in &self.blocks {
+        for block in self.blocks.iter().filter(|b| b.kind != BlockKind::Caption) {
             if !out.is_empty() {
                 out.push('\n');
             }

@@ -3,7 +3,7 @@
 use serde::{Deserialize, Serialize};
 use url::Url;
 
-use super::article::{Article, Removal};
+use super::article::{Article, BlockKind, Removal};
 use super::date::DateCandidate;
 use crate::error::{Error, ErrorKind};
 
@@ -71,8 +71,9 @@ impl Page {
         self.articles.into_iter().next().ok_or_else(|| Error::new(ErrorKind::NoContent))
     }
 
-    /// The text of the whole page: every article's body, one block a line,
-    /// each later article opening with its headline.
+    /// The text of the whole page: every article's running text (see
+    /// [`Article::text`]: captions left out), one block a line, each later
+    /// article opening with its headline.
     ///
     /// ```
     /// let page = report_scraper::Extractor::new().page(report_scraper::Input::text("第一段,内容。\n第二段,内容。"))?;
@@ -83,7 +84,8 @@ impl Page {
         let mut out = String::new();
         for (i, article) in self.articles.iter().enumerate() {
             let headline = article.title.as_deref().filter(|_| i > 0);
-            for line in headline.into_iter().chain(article.blocks.iter().map(|b| b.text.as_str())) {
+            let running = article.blocks.iter().filter(|b| b.kind != BlockKind::Caption);
+            for line in headline.into_iter().chain(running.map(|b| b.text.as_str())) {
                 if !out.is_empty() {
                     out.push('\n');
                 }

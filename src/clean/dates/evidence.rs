@@ -12,8 +12,9 @@ use super::formats::at;
 
 use crate::model::{DateCandidate, DateLabel, DateOrigin, PubDate, Published};
 use crate::tuning::{
-    DATE_AGREES, DATE_AGREES_MAX, DATE_CONTRADICTED, DATE_FLOOR, DATE_IN_LIST, DATE_LABEL_OTHER, DATE_LABEL_PUBLISHED,
-    DATE_LABEL_UPDATED, DATE_MONTH_DAY, DATE_NEAR_HEADLINE, DATE_NEAR_STEP, DATE_WITH_TIME, EARLIEST_YEAR,
+    DATE_AGREES, DATE_AGREES_MAX, DATE_CONTRADICTED, DATE_FAR, DATE_FAR_LINES, DATE_FLOOR, DATE_IN_LIST,
+    DATE_LABEL_OTHER, DATE_LABEL_PUBLISHED, DATE_LABEL_UPDATED, DATE_MONTH_DAY, DATE_NEAR_HEADLINE, DATE_NEAR_STEP,
+    DATE_WITH_TIME, EARLIEST_YEAR,
 };
 
 /// A date found on the page, before it is weighed.
@@ -106,9 +107,13 @@ pub(crate) fn weigh(candidates: Vec<Candidate>, now: Option<Timestamp>) -> Vec<W
                 PubDate::MonthDay { .. } => add("no year", DATE_MONTH_DAY),
                 _ => {}
             }
-            if let Some(d) = c.distance {
-                let near = DATE_NEAR_HEADLINE - DATE_NEAR_STEP * i32::try_from(d).unwrap_or(i32::MAX / 4);
-                add("near the headline", near.max(-DATE_NEAR_HEADLINE));
+            match c.distance {
+                Some(d) if d > DATE_FAR_LINES => add("far from the headline", DATE_FAR),
+                Some(d) => {
+                    let near = DATE_NEAR_HEADLINE - DATE_NEAR_STEP * i32::try_from(d).unwrap_or(i32::MAX / 4);
+                    add("near the headline", near.max(-DATE_NEAR_HEADLINE));
+                }
+                None => {}
             }
             if c.in_list {
                 add("one of a list's dates", DATE_IN_LIST);
@@ -136,7 +141,7 @@ pub(crate) fn weigh(candidates: Vec<Candidate>, now: Option<Timestamp>) -> Vec<W
 
 /// A date printed on a line near the headline, as opposed to one the markup carries.
 fn is_printed(c: &Candidate) -> bool {
-    matches!(c.origin, DateOrigin::Byline | DateOrigin::Header)
+    matches!(c.origin, DateOrigin::Byline | DateOrigin::Header) && c.distance.is_some_and(|d| d <= DATE_FAR_LINES)
 }
 
 /// How many other origins give the same calendar day.
