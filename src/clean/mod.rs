@@ -47,9 +47,10 @@ pub(crate) struct Cleaned {
 /// The articles in the lines.
 pub(crate) fn run(raw: Vec<RawLine>, ctx: &Context, rules: &RuleSet) -> Cleaned {
     // The article's own lines say best what it is written in; menus may be in English.
-    let body = raw.iter().filter(|l| l.zone == line::Zone::Body);
-    let script =
-        dates::zone::script(body.chain(raw.iter().filter(|l| l.zone != line::Zone::Body)).map(|l| l.text.as_str()));
+    let script = || {
+        let body = raw.iter().filter(|l| l.zone == line::Zone::Body);
+        dates::zone::script(body.chain(raw.iter().filter(|l| l.zone != line::Zone::Body)).map(|l| l.text.as_str()))
+    };
     let reading = Reading::for_page(ctx.url.as_deref(), ctx.lang.as_deref(), script, ctx.now);
     let prepare::Prepared { mut lines, stubs, mut removed } = prepare::prepare(raw, rules, &reading);
     if !ctx.layout.zones_known {

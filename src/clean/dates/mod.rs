@@ -53,8 +53,14 @@ impl Default for Reading {
 }
 
 impl Reading {
-    /// The reading of a page at `url` whose `<html lang>` is `lang`, written in `script`.
-    pub(crate) fn for_page(url: Option<&str>, lang: Option<&str>, script: Script, now: Option<Timestamp>) -> Reading {
+    /// The reading of a page at `url` whose `<html lang>` is `lang`; `script`
+    /// tells what it is written in when neither says.
+    pub(crate) fn for_page(
+        url: Option<&str>,
+        lang: Option<&str>,
+        script: impl FnOnce() -> Script,
+        now: Option<Timestamp>,
+    ) -> Reading {
         let host = url.and_then(url::host);
         let clock = zone::clock(host.as_deref(), lang, script);
         Reading { month_first: clock.month_first, roc: clock.roc, zone: clock.zone, now }

@@ -100,9 +100,9 @@ pub(crate) enum Script {
     Other,
 }
 
-/// The clock of a page at `host` (any case) whose `<html lang>` is `lang`,
-/// written in `script`.
-pub(crate) fn clock(host: Option<&str>, lang: Option<&str>, script: Script) -> Clock {
+/// The clock of a page at `host` (any case) whose `<html lang>` is `lang`;
+/// `script` tells what it is written in, asked only when neither says.
+pub(crate) fn clock(host: Option<&str>, lang: Option<&str>, script: impl FnOnce() -> Script) -> Clock {
     let tld = host.and_then(|h| h.trim_end_matches('.').rsplit('.').next()).map(str::to_ascii_lowercase);
     let lang = lang.map(|l| l.trim().to_ascii_lowercase().replace('_', "-")).unwrap_or_default();
     let mut subtags = lang.split('-');
@@ -113,12 +113,12 @@ pub(crate) fn clock(host: Option<&str>, lang: Option<&str>, script: Script) -> C
     let from_tld = tld.as_deref().filter(|t| REGIONS.iter().any(|(r, _, _)| r == t));
     let from_lang = LANGUAGES.iter().find(|(l, _)| *l == language).map(|(_, r)| *r);
     let region_known = REGIONS.iter().any(|(r, _, _)| *r == region);
-    let by_script = match script {
+    let by_script = || match script() {
         Script::Simplified => Some("cn"),
         Script::Traditional => Some("tw"),
         Script::Other => None,
     };
-    let Some(chosen) = from_tld.or(region_known.then_some(region)).or(from_lang).or(by_script) else {
+    let Some(chosen) = from_tld.or(region_known.then_some(region)).or(from_lang).or_else(by_script) else {
         return Clock { zone: TimeZone::UTC, month_first: false, roc: false };
     };
     let at = REGIONS.iter().position(|(r, _, _)| *r == chosen).unwrap_or(0);
@@ -170,7 +170,7 @@ mod tests {
     use super::*;
 
     fn name(host: Option<&str>, lang: Option<&str>) -> String {
-        clock(host, lang, Script::Simplified).zone.iana_name().unwrap_or_default().to_string()
+        clock(host, lang, || Script::Simplified).zone.iana_name().unwrap_or_default().to_string()
     }
 
     #[test]
@@ -202,7 +202,7 @@ mod tests {
 
     #[test]
     fn conventions_follow_the_region() {
-        let clock = |host, lang| clock(host, lang, Script::Other);
+        let clock = |host, lang| clock(host, lang, || Script::Other);
         assert!(clock(Some("example.com"), Some("en")).month_first);
         assert!(!clock(Some("example.co.uk"), Some("en")).month_first);
         assert!(clock(None, Some("zh-TW")).roc);
@@ -210,6 +210,6 @@ mod tests {
         assert!(!clock(None, Some("zh-CN")).roc);
         // A page that says nothing and is not Chinese keeps UTC's day.
         assert_eq!(clock(Some("example.com"), None).zone, TimeZone::UTC);
-        assert!(super::clock(None, None, Script::Traditional).roc);
+        assert!(super::clock(None, None, || Script::Traditional).roc);
     }
 }
