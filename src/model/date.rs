@@ -17,7 +17,7 @@ use crate::error::{Error, ErrorKind};
 /// let md = PubDate::parse("2月17日,会议在广州召开").unwrap();
 /// assert_eq!(md.to_string(), "--02-17"); // no invented year
 /// ```
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(into = "String", try_from = "String")]
 #[non_exhaustive]
 pub enum PubDate {
@@ -175,6 +175,48 @@ impl PubDate {
             PubDate::DateTime { date, .. } | PubDate::Date(date) => Some(*date),
             PubDate::MonthDay { .. } => None,
         }
+    }
+}
+
+impl PubDate {
+    /// What dates are ordered by: a month-day (no year) before every full date;
+    /// then the calendar day as printed; on one day a plain date before the
+    /// date-times, which follow each other by the instant they name.
+    /// The last two fields make the order agree with `==`.
+    fn order_key(&self) -> (bool, i16, i8, i8, Option<i128>, i32, Option<Time>) {
+        match *self {
+            PubDate::MonthDay { month, day } => (false, 0, month, day, None, 0, None),
+            PubDate::Date(d) => (true, d.year(), d.month(), d.day(), None, 0, None),
+            PubDate::DateTime { date, time, offset } => {
+                let instant = date.to_datetime(time).to_zoned_datetime(jiff::tz::TimeZone::fixed(offset));
+                let nanos = instant.map_or(i128::MIN, |z| z.timestamp().as_nanosecond());
+                (true, date.year(), date.month(), date.day(), Some(nanos), offset.seconds(), Some(time))
+            }
+        }
+    }
+}
+
+/// A total order, for sorting and maps: a month-day (no year) before every
+/// full date; then the calendar day as printed; on one day a plain date
+/// before the date-times, which follow each other by the instant they name.
+///
+/// ```
+/// use report_scraper::PubDate;
+/// let mut dates: Vec<PubDate> = ["2023-03-08", "--03-07", "2023-03-07T16:31:00+08:00", "2023-03-07"]
+///     .iter().map(|s| s.parse().unwrap()).collect();
+/// dates.sort();
+/// let order: Vec<String> = dates.iter().map(|d| d.to_string()).collect();
+/// assert_eq!(order, ["--03-07", "2023-03-07", "2023-03-07T16:31:00+08:00", "2023-03-08"]);
+/// ```
+impl Ord for PubDate {
+    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
+        self.order_key().cmp(&other.order_key())
+    }
+}
+
+impl PartialOrd for PubDate {
+    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
     }
 }
 
