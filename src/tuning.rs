@@ -224,3 +224,6 @@ pub(crate) const ARTICLE_MIN_UNITS: usize = 50;
 /// …holding at least this many clause marks (and a headline).
 #[cfg_attr(not(feature = "crawl"), allow(dead_code))]
 pub(crate) const ARTICLE_MIN_PUNCT: usize = 3;
+
+/// An English byline (`By Jane Smith | Published March 7, 2023`) is at most this long in bytes.
+pub(crate) const ENGLISH_BYLINE_MAX_BYTES: usize = 160;

@@ -6,7 +6,7 @@ use super::dates::Reading;
 use super::line::{Fate, Field, Item, Line, MetaEvent, Zone};
 use super::paywall::{self, Stub};
 use super::title::Head;
-use crate::model::{Article, Block, BlockKind, DateOrigin, Published};
+use crate::model::{Article, Block, BlockKind, Credit, DateOrigin, Published};
 use crate::tuning::{DATELINE_CHARS, META_AFTER_BODY, META_BEFORE_HEADLINE};
 
 /// Metadata events from every line that is near the article: the header
@@ -108,7 +108,7 @@ fn apply<'a>(a: &mut Article, events: impl Iterator<Item = &'a MetaEvent>) {
         match e {
             MetaEvent::Source(s) if a.source.is_none() => a.source = Some(s.clone()),
             MetaEvent::Author(s) if a.author.is_none() => a.author = Some(s.clone()),
-            MetaEvent::Editor(s) => a.editors.push(s.clone()),
+            MetaEvent::Editor(s) => a.editors.extend(Credit::parse(s)),
             MetaEvent::Date(d, raw) if a.published.is_none() => {
                 a.published = Some(Published::new(*d, raw, DateOrigin::Byline));
             }

@@ -258,7 +258,7 @@ impl Extractor {
     /// let a = report_scraper::Extractor::new().clean_text("热点新闻\n会议召开\n2025-02-20 21:14 浏览:374\n点击上方蓝字\n会议在广州召开,部署任务。\n编辑 | 康晓杰")?;
     /// assert_eq!(a.title.as_deref(), Some("会议召开"));
     /// assert_eq!(a.text(), "会议在广州召开,部署任务。");
-    /// assert_eq!(a.editors, ["编辑 | 康晓杰"]);
+    /// assert_eq!(a.editors, [report_scraper::Credit::new(Some("编辑"), "康晓杰")]);
     /// # Ok::<(), report_scraper::Error>(())
     /// ```
     ///

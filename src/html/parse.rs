@@ -124,7 +124,7 @@ impl<S> Bounded<S> {
         let n = self.seen.get().wrapping_add(1);
         self.seen.set(n);
         let Some(deadline) = self.deadline else { return false };
-        if !self.timed_out.get() && n % TOKENS_PER_CLOCK == 0 && Instant::now() > deadline {
+        if !self.timed_out.get() && n.is_multiple_of(TOKENS_PER_CLOCK) && Instant::now() > deadline {
             self.timed_out.set(true);
         }
         self.timed_out.get()

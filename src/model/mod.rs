@@ -2,9 +2,12 @@
 //! beyond reading it back (`Page::text`, `PubDate`'s `Display` and `FromStr`).
 
 mod article;
+mod credits;
 mod date;
 mod page;
+mod render;
 
-pub use article::{Article, Block, BlockKind, Removal, Truncation};
+pub use article::{Article, Block, BlockKind, Credit, Removal, Truncation};
 pub use date::{DateCandidate, DateLabel, DateOrigin, PubDate, Published};
 pub use page::{Link, LinkKind, Page};
+pub use render::MetaStyle;

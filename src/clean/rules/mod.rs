@@ -365,6 +365,8 @@ mod tests {
             ("□本报记者 陈才源", "author-line"),
             ("编辑 | 康晓杰", "editor-line"),
             ("策划 | 王菲菲 崔晨", "editor-line"),
+            ("Edited by Tom Baker", "editor-line-en"),
+            ("Reviewed by Jane Smith and John Doe", "editor-line-en"),
             ("39健康网(www.39.net)专稿,未经书面授权请勿转载。", "reprint-notice"),
             ("阅读剩余全文（）", "read-more-stub"),
             ("值班总编推荐", "recommend-box"),

@@ -1,5 +1,7 @@
 //! The line under a headline: labelled fields (发布日期 / 来源 / 作者 / 编辑 / 浏览) read from one line.
 
+mod english;
+
 use std::sync::LazyLock;
 
 use regex::Regex;
@@ -77,6 +79,12 @@ pub(crate) struct Byline {
 /// Dates are read with the page's `reading`: relative dates (`昨天 14:30`)
 /// only against its reference time, when it is known.
 pub(crate) fn parse(line: &str, reading: &Reading) -> Option<Byline> {
+    // English bylines have labels of their own and no colon.
+    if !line.chars().any(crate::text::is_cjk) {
+        if let Some(b) = english::parse(line, reading) {
+            return Some(b);
+        }
+    }
     // Cheap tests first: body paragraphs hold 。 and are long.
     // Sentences, and lines long in bytes or in units, are not bylines.
     if line.contains('。')
