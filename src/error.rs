@@ -268,6 +268,20 @@ impl fmt::Display for ErrorCode {
     }
 }
 
+/// Written as its code (`"http-404"`), so it can key a JSON object.
+impl serde::Serialize for ErrorCode {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(self)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ErrorCode {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let code = String::deserialize(d)?;
+        code.parse().map_err(serde::de::Error::custom)
+    }
+}
+
 impl std::str::FromStr for ErrorCode {
     type Err = Error;
 
@@ -298,12 +312,6 @@ impl ErrorCode {
             ErrorCode::Timeout | ErrorCode::Network | ErrorCode::RobotsUnavailable | ErrorCode::ExtractTimeout => true,
             _ => false,
         }
-    }
-}
-
-impl serde::Serialize for ErrorCode {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.collect_str(self)
     }
 }
 

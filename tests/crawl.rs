@@ -512,3 +512,20 @@ async fn a_crawl_killed_mid_way_resumes_to_the_same_articles() {
     assert_eq!(a, b, "the resumed crawl found other articles than the uninterrupted one");
     std::fs::remove_dir_all(&dir).ok();
 }
+
+/// A crawl is a task like any other: its future is `Send`, its state and
+/// crawler shared through `Arc`, so it runs inside `tokio::spawn`.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_crawl_runs_inside_tokio_spawn() {
+    let (_site, base) = serve().await;
+    let state = Arc::new(CrawlState::in_memory().unwrap());
+    let crawler = Arc::new(Crawler::builder().seed(&format!("{base}/")).max_pages(6).build(fetcher(true)).unwrap());
+    let stop = Arc::new(AtomicBool::new(false));
+    let task = {
+        let (state, crawler, stop) = (state.clone(), crawler.clone(), stop.clone());
+        tokio::spawn(async move { crawler.run(&state, &stop, |_| Ok(())).await })
+    };
+    let summary = task.await.expect("the task ran to its end").unwrap();
+    assert_eq!(summary.fetched, 6);
+    assert_eq!(state.counts().unwrap().done(), 6);
+}

@@ -228,3 +228,15 @@ proptest! {
         }
     }
 }
+
+/// Nothing to read is the same error whichever way it comes in.
+#[test]
+fn empty_text_is_the_same_error_as_empty_html() {
+    use report_scraper::ErrorCode;
+    for blank in ["", " ", "\n\t\n", "\u{3000}\u{a0}"] {
+        let text = report_scraper::clean_text(blank).unwrap_err();
+        let html = report_scraper::extract(blank.as_bytes(), None).unwrap_err();
+        assert_eq!(text.kind().code(), ErrorCode::Empty, "text {blank:?}: {text}");
+        assert_eq!(html.kind().code(), ErrorCode::Empty, "html {blank:?}: {html}");
+    }
+}

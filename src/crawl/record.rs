@@ -125,8 +125,17 @@ pub enum CrawlEvent<'a> {
     },
 }
 
-/// What a [`Crawler::run`](crate::Crawler::run) did.
-#[derive(Debug, Clone, Default)]
+/// What a [`Crawler::run`](crate::Crawler::run) did. It serializes with
+/// its durations in seconds (`elapsed_secs`, `extracting_secs`) and its
+/// errors keyed by code, as the crawl example's `--stats` file holds it.
+///
+/// ```
+/// let json = serde_json::to_value(report_scraper::Summary::default())?;
+/// assert_eq!(json["elapsed_secs"], 0.0);
+/// assert!(json["errors"].as_object().unwrap().is_empty());
+/// # Ok::<(), serde_json::Error>(())
+/// ```
+#[derive(Debug, Clone, Default, Serialize)]
 #[non_exhaustive]
 pub struct Summary {
     /// Responses received (article pages, lists and duplicates).
@@ -148,13 +157,20 @@ pub struct Summary {
     /// True when the stop flag ended the run.
     pub stopped: bool,
     /// Wall time of the run.
+    #[serde(rename = "elapsed_secs", serialize_with = "seconds")]
     pub elapsed: Duration,
     /// Time spent decoding, parsing, extracting and finding links, summed over
     /// the blocking threads that do it: the CPU time of that work when the
     /// threads do not outnumber the cores, more when they wait for one.
+    #[serde(rename = "extracting_secs", serialize_with = "seconds")]
     pub extracting: Duration,
     /// Bytes received.
     pub bytes: u64,
+}
+
+/// A duration as seconds, fractions included.
+fn seconds<S: serde::Serializer>(d: &Duration, s: S) -> Result<S::Ok, S::Error> {
+    s.serialize_f64(d.as_secs_f64())
 }
 
 impl Summary {
