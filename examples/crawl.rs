@@ -3,28 +3,10 @@
 //! ```text
 //! cargo run --release --example crawl -- [OPTIONS] SEED_URL...
 //! cargo run --release --example crawl -- --serve examples/site      # the shipped site, offline
-//!
-//!   --seeds FILE        more seed addresses, one a line (# comments)
-//!   --sitemap URL       a sitemap or sitemap index to start from (repeatable)
-//!   --host HOST         a host that may be crawled (repeatable; default: the seeds' hosts)
-//!   --max-depth N       links followed from a seed (default 3; "next page" links are free)
-//!   --max-pages N       addresses fetched by a run, across its resumptions (default 1000)
-//!   --out FILE          JSON Lines output, appended to (default articles.jsonl)
-//!   --state FILE        SQLite crawl state (default crawl.db); run again with it to resume
-//!   --delay MS          pause between requests to one host (default 1000)
-//!   --workers N         pages in flight (default 4)
-//!   --timeout S         per request (default 30)   --retries N (default 3)
-//!   --max-mb N          body size cap in MB (default 20)
-//!   --user-agent UA     the User-Agent, also matched in robots.txt
-//!   --allow-private     allow every loopback and private address (local test sites)
-//!   --allow RANGE       allow one non-public range, e.g. 127.0.0.1/32 (repeatable)
-//!   --revisit SECS      read list pages again only when older than this (default 0)
-//!   --max-attempts N    tries of an address that fails with an error that can heal (default 3)
-//!   --continue-anyway   take over a state file that records another crawl
-//!   --no-robots-sitemaps  do not read the sitemaps robots.txt names
-//!   --serve DIR         serve DIR on 127.0.0.1 and crawl it (allows 127.0.0.1)
-//!   --port N            the port --serve listens on (default 8017; 0 picks a free one)
+//! cargo run --release --example crawl -- --out - https://www.example.cn/ | jq .title
 //! ```
+//!
+//! Run with `--help` for every option.
 //!
 //! Killing the crawl at any moment loses nothing: the state file holds the
 //! frontier and the seen set, and on start the output file is read back so
@@ -65,12 +47,49 @@ struct Args {
     robots_sitemaps: bool,
     serve: Option<PathBuf>,
     port: u16,
+    stats: Option<PathBuf>,
+    verbosity: i8,
 }
 
-const USAGE: &str = "usage: crawl [--seeds FILE] [--sitemap URL] [--host HOST] [--max-depth N] [--max-pages N] \
-[--out FILE] [--state FILE] [--delay MS] [--workers N] [--timeout S] [--retries N] [--max-mb N] [--user-agent UA] \
-[--allow-private] [--allow RANGE] [--revisit SECS] [--max-attempts N] [--continue-anyway] \
-[--no-robots-sitemaps] [--serve DIR [--port N]] SEED_URL...";
+const HELP: &str = "\
+crawl: every article of a site, once, as JSON Lines
+
+usage: crawl [OPTIONS] SEED_URL...
+
+options:
+      --seeds FILE        more seed addresses, one a line (# comments)
+      --sitemap URL       a sitemap or sitemap index to start from (repeatable)
+      --host HOST         a host that may be crawled (repeatable; default: the seeds' hosts)
+      --max-depth N       links followed from a seed (default 3; \"next page\" links are free)
+      --max-pages N       addresses fetched by a run, across its resumptions (default 1000)
+  -o, --out FILE          JSON Lines output, appended to and reconciled with the state
+                          (default articles.jsonl); - streams to standard output
+      --state FILE        SQLite crawl state (default crawl.db); run again with it to resume
+      --stats FILE        the run's summary as JSON (counts, errors by kind, seconds)
+      --delay MS          pause between requests to one host (default 1000)
+      --workers N         pages in flight (default 4)
+      --timeout S         per request (default 30)
+      --retries N         retries of a timeout, 429 or 5xx (default 3)
+      --max-mb N          body size cap in MB (default 20)
+      --user-agent UA     the User-Agent, also matched in robots.txt
+      --allow-private     allow every loopback and private address (local test sites)
+      --allow RANGE       allow one non-public range, e.g. 127.0.0.1/32 (repeatable)
+      --revisit SECS      read list pages again only when older than this (default 0)
+      --max-attempts N    tries of an address that fails with an error that can heal (default 3)
+      --continue-anyway   take over a state file that records another crawl
+      --no-robots-sitemaps  do not read the sitemaps robots.txt names
+      --serve DIR         serve DIR on 127.0.0.1 and crawl it (allows 127.0.0.1)
+      --port N            the port --serve listens on (default 8017; 0 picks a free one)
+  -v, --verbose           log fetches, retries and robots.txt (more with -vv); RUST_LOG overrides
+  -q, --quiet             no progress lines, only errors
+  -h, --help              this help
+
+exit codes: 0 when the run fetched something it could use (articles, lists,
+unchanged lists) or had nothing left to do, 1 when every page failed or the
+crawl could not start, 2 for a usage error, 130 after a second Ctrl-C.
+";
+
+const USAGE: &str = "usage: crawl [OPTIONS] SEED_URL...   (crawl --help for every option)";
 
 fn parse_args() -> Result<Args, lexopt::Error> {
     use lexopt::prelude::*;
@@ -96,6 +115,8 @@ fn parse_args() -> Result<Args, lexopt::Error> {
         robots_sitemaps: true,
         serve: None,
         port: 8017,
+        stats: None,
+        verbosity: 0,
     };
     let mut p = lexopt::Parser::from_env();
     while let Some(arg) = p.next()? {
@@ -105,7 +126,10 @@ fn parse_args() -> Result<Args, lexopt::Error> {
             Long("host") => a.hosts.push(p.value()?.string()?),
             Long("max-depth") => a.max_depth = p.value()?.parse()?,
             Long("max-pages") => a.max_pages = p.value()?.parse()?,
-            Long("out") => a.out = p.value()?.into(),
+            Short('o') | Long("out") => a.out = p.value()?.into(),
+            Long("stats") => a.stats = Some(p.value()?.into()),
+            Short('v') | Long("verbose") => a.verbosity += 1,
+            Short('q') | Long("quiet") => a.verbosity = -1,
             Long("state") => a.state = p.value()?.into(),
             Long("delay") => a.delay_ms = p.value()?.parse()?,
             Long("workers") => a.workers = p.value()?.parse()?,
@@ -122,7 +146,7 @@ fn parse_args() -> Result<Args, lexopt::Error> {
             Long("serve") => a.serve = Some(p.value()?.into()),
             Long("port") => a.port = p.value()?.parse()?,
             Short('h') | Long("help") => {
-                println!("{USAGE}");
+                print!("{HELP}");
                 std::process::exit(0);
             }
             Value(v) => a.seeds.push(v.string()?),
@@ -145,7 +169,7 @@ async fn main() {
     let mut args = match parse_args() {
         Ok(a) => a,
         Err(e) => {
-            eprintln!("crawl: {e}\n{USAGE}");
+            eprintln!("crawl: {e}\n\n{USAGE}");
             std::process::exit(2);
         }
     };
@@ -160,10 +184,46 @@ async fn main() {
             Err(e) => fail(&format!("cannot serve {}: {e}", dir.display())),
         }
     }
+    init_logs(args.verbosity);
     match crawl(&args).await {
-        Ok(summary) => report(&summary),
+        Ok(summary) => {
+            if args.verbosity >= 0 {
+                report(&summary);
+            }
+            if let Some(path) = &args.stats {
+                let json = serde_json::to_string_pretty(&summary).expect("a summary serializes");
+                if let Err(e) = std::fs::write(path, json + "\n") {
+                    fail(&format!("{}: {e}", path.display()));
+                }
+            }
+            if !produced_something(&summary) {
+                std::process::exit(1);
+            }
+        }
         Err(e) => fail(&e),
     }
+}
+
+/// A run did its job when it fetched something it could use, or found
+/// nothing left to do; not when every page it tried failed or was refused.
+fn produced_something(s: &Summary) -> bool {
+    let used = s.articles + s.lists + s.unchanged + s.duplicates;
+    used > 0 || s.fetched == 0 && s.failed() == 0 && s.robots == 0
+}
+
+/// Logs on standard error: warnings by default, more with `-v`, only errors
+/// with `-q`; `RUST_LOG` (e.g. `report_scraper=debug`) overrides.
+fn init_logs(verbosity: i8) {
+    let level = match verbosity {
+        i8::MIN..=-1 => "error",
+        0 => "warn",
+        1 => "info",
+        2 => "debug",
+        _ => "trace",
+    };
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(format!("{level},hyper=warn,reqwest=warn,rustls=warn")));
+    tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr).init();
 }
 
 fn fail(message: &str) -> ! {
@@ -185,7 +245,12 @@ fn chain(e: &report_scraper::Error) -> String {
 async fn crawl(args: &Args) -> Result<Summary, String> {
     let state = CrawlState::open(&args.state).map_err(|e| chain(&e))?;
     // Reconciled with the state: what the file holds is never fetched or written again.
-    let mut out = JsonlSink::open(&args.out, &state).map_err(|e| format!("{}: {}", args.out.display(), chain(&e)))?;
+    // Standard output is streamed: the state alone keeps articles from being written twice.
+    let mut out = if args.out == Path::new("-") {
+        JsonlSink::stream(std::io::stdout())
+    } else {
+        JsonlSink::open(&args.out, &state).map_err(|e| format!("{}: {}", args.out.display(), chain(&e)))?
+    };
     if out.resumed() > 0 {
         eprintln!("resuming: {} articles already in {}", out.resumed(), args.out.display());
     }
@@ -230,7 +295,7 @@ async fn crawl(args: &Args) -> Result<Summary, String> {
     let crawler = crawler.build(fetcher.build().map_err(|e| chain(&e))?).map_err(|e| chain(&e))?;
     let stop = Arc::new(AtomicBool::new(false));
     tokio::spawn(stop_on_ctrl_c(stop.clone()));
-    let mut progress = Progress::new();
+    let mut progress = Progress::new(args.verbosity < 0);
     let summary = crawler
         .run(&state, &stop, |event| {
             // Each page's lines reach the OS before the state records the page as done.
@@ -262,11 +327,12 @@ struct Progress {
     pages: u64,
     articles: u64,
     failed: u64,
+    quiet: bool,
 }
 
 impl Progress {
-    fn new() -> Self {
-        let bar = std::io::stderr().is_terminal().then(|| {
+    fn new(quiet: bool) -> Self {
+        let bar = (!quiet && std::io::stderr().is_terminal()).then(|| {
             let bar = ProgressBar::new_spinner();
             bar.set_style(
                 ProgressStyle::with_template("{spinner} {elapsed} {pos} pages {msg}").expect("valid template"),
@@ -274,7 +340,7 @@ impl Progress {
             bar.enable_steady_tick(Duration::from_millis(200));
             bar
         });
-        Progress { bar, pages: 0, articles: 0, failed: 0 }
+        Progress { bar, pages: 0, articles: 0, failed: 0, quiet }
     }
 
     fn show(&mut self, event: &CrawlEvent<'_>) {
@@ -307,6 +373,7 @@ impl Progress {
                 bar.set_position(self.pages);
                 bar.set_message(format!("{} articles, {} failed | {line}", self.articles, self.failed));
             }
+            None if self.quiet => {}
             None => eprintln!("{line}"),
         }
     }

@@ -1,41 +1,158 @@
-//! Extracts one page and prints the Article as pretty JSON.
+//! Extracts articles from pages: files, folders, addresses or standard input.
 //!
 //! ```text
-//! cargo run --release --example extract -- PAGE.html [--url URL]
-//! cargo run --release --example extract -- - < page.html
-//! cargo run --release --example extract -- --text PAGE.txt      # text already pulled out of a page
-//! cargo run --release --example extract -- --all PAGE.html      # every article on the page
-//! cargo run --release --example extract -- --explain PAGE.html  # what was removed, by rule; the dates weighed
+//! cargo run --release --example extract -- PAGE.html
+//! cargo run --release --example extract -- --format markdown https://www.example.cn/a/t20250220_1.html
+//! cargo run --release --example extract -- --format jsonl --out-dir out/ pages/   # a folder, all cores
+//! cat page.html | cargo run --release --example extract -- -
 //! ```
+//!
+//! Run with `--help` for every option. Exit codes: 0 when at least one
+//! input gave an output, 1 when every input failed, 2 for a usage error.
 use std::io::{Read, Write};
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::mpsc;
 
-use report_scraper::{Extractor, Input, Page};
+use report_scraper::{Article, DateCandidate, Extractor, Input, MetaStyle, Page, Removal};
+use serde::Serialize;
 
-#[derive(Default)]
-struct Args {
-    path: Option<String>,
-    url: Option<String>,
-    text: bool,
-    all: bool,
-    explain: bool,
+const HELP: &str = "\
+extract: clean, dated articles from pages
+
+usage: extract [OPTIONS] INPUT...
+
+INPUT is a file, a folder (its .html, .htm, .shtml and .txt files, read
+recursively), an http(s) address (fetched politely: robots.txt, retries,
+size cap), or - for standard input.
+
+options:
+  -f, --format FORMAT  json (default; pretty), jsonl (one line an input),
+                       markdown, or text
+      --meta STYLE     Markdown's metadata: front-matter (default), header, none
+      --all            every article of a page, not only the first
+      --text           the inputs are text already pulled out of a page
+      --url URL        the address of the page read from a file or stdin
+                       (resolves links, dates from the address, time zone)
+      --explain        the full list of removals (rule and text) and every
+                       date the page carries with its score; without it the
+                       JSON gives only the number of removals
+  -o, --out FILE       write here instead of standard output (- is stdout)
+      --out-dir DIR    one output per input, named after it (.json, .md, .txt)
+  -j, --jobs N         inputs extracted at once (default: every core)
+      --allow RANGE    let addresses reach a non-public range, e.g.
+                       127.0.0.1/32 (for local test servers)
+      --user-agent UA  the User-Agent sent and matched in robots.txt
+  -v, --verbose        log what happens (more with -vv); RUST_LOG overrides
+  -q, --quiet          print no warnings, only errors
+  -h, --help           this help
+
+exit codes: 0 when at least one input gave an output, 1 when every input
+failed, 2 for a usage error.
+";
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Format {
+    Json,
+    Jsonl,
+    Markdown,
+    Text,
 }
 
-fn parse_args() -> Result<Args, String> {
-    let mut a = Args::default();
-    let mut it = std::env::args().skip(1);
-    while let Some(arg) = it.next() {
-        match arg.as_str() {
-            "--text" => a.text = true,
-            "--all" => a.all = true,
-            "--explain" => a.explain = true,
-            "--url" => a.url = Some(it.next().ok_or("--url needs a value")?),
-            "-h" | "--help" => return Err(String::new()),
-            _ if a.path.is_none() => a.path = Some(arg),
-            _ => return Err(format!("unexpected argument {arg:?}")),
+impl Format {
+    fn extension(self) -> &'static str {
+        match self {
+            Format::Json => "json",
+            Format::Jsonl => "jsonl",
+            Format::Markdown => "md",
+            Format::Text => "txt",
         }
     }
-    if a.path.is_none() {
-        return Err("no page given".into());
+}
+
+struct Args {
+    inputs: Vec<String>,
+    format: Format,
+    meta: MetaStyle,
+    all: bool,
+    text: bool,
+    url: Option<String>,
+    explain: bool,
+    out: Option<PathBuf>,
+    out_dir: Option<PathBuf>,
+    jobs: usize,
+    allow: Vec<String>,
+    user_agent: Option<String>,
+    verbosity: i8,
+}
+
+fn parse_args() -> Result<Args, lexopt::Error> {
+    use lexopt::prelude::*;
+    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let mut a = Args {
+        inputs: Vec::new(),
+        format: Format::Json,
+        meta: MetaStyle::FrontMatter,
+        all: false,
+        text: false,
+        url: None,
+        explain: false,
+        out: None,
+        out_dir: None,
+        jobs: cores,
+        allow: Vec::new(),
+        user_agent: None,
+        verbosity: 0,
+    };
+    let mut p = lexopt::Parser::from_env();
+    while let Some(arg) = p.next()? {
+        match arg {
+            Short('f') | Long("format") => {
+                a.format = match p.value()?.string()?.as_str() {
+                    "json" => Format::Json,
+                    "jsonl" => Format::Jsonl,
+                    "markdown" | "md" => Format::Markdown,
+                    "text" | "txt" => Format::Text,
+                    other => {
+                        return Err(format!("--format: unknown format {other:?} (json, jsonl, markdown, text)").into())
+                    }
+                }
+            }
+            Long("meta") => {
+                a.meta = match p.value()?.string()?.as_str() {
+                    "front-matter" => MetaStyle::FrontMatter,
+                    "header" => MetaStyle::HeaderLine,
+                    "none" => MetaStyle::None,
+                    other => return Err(format!("--meta: unknown style {other:?} (front-matter, header, none)").into()),
+                }
+            }
+            Long("all") => a.all = true,
+            Long("text") => a.text = true,
+            Long("url") => a.url = Some(p.value()?.string()?),
+            Long("explain") => a.explain = true,
+            Short('o') | Long("out") => a.out = Some(p.value()?.into()),
+            Long("out-dir") => a.out_dir = Some(p.value()?.into()),
+            Short('j') | Long("jobs") => a.jobs = p.value()?.parse::<usize>()?.max(1),
+            Long("allow") => a.allow.push(p.value()?.string()?),
+            Long("user-agent") => a.user_agent = Some(p.value()?.string()?),
+            Short('v') | Long("verbose") => a.verbosity += 1,
+            Short('q') | Long("quiet") => a.verbosity = -1,
+            Short('h') | Long("help") => {
+                print!("{HELP}");
+                std::process::exit(0);
+            }
+            Value(v) => a.inputs.push(v.string()?),
+            _ => return Err(arg.unexpected()),
+        }
+    }
+    if a.inputs.is_empty() {
+        return Err("no input given (a file, a folder, an address, or - for standard input)".into());
+    }
+    if a.out.is_some() && a.out_dir.is_some() {
+        return Err("--out and --out-dir exclude each other".into());
+    }
+    if a.url.is_some() && a.inputs.len() > 1 {
+        return Err("--url names the address of one input, not of several".into());
     }
     Ok(a)
 }
@@ -43,68 +160,338 @@ fn parse_args() -> Result<Args, String> {
 fn main() {
     let args = match parse_args() {
         Ok(a) => a,
-        Err(msg) => {
-            if !msg.is_empty() {
-                eprintln!("error: {msg}");
-            }
-            eprintln!("usage: extract [--text] [--all] [--explain] [--url URL] PAGE|-");
+        Err(e) => {
+            eprintln!("extract: {e}\n\nusage: extract [OPTIONS] INPUT...   (extract --help for every option)");
             std::process::exit(2);
         }
     };
-    if let Err(e) = run(&args) {
-        // The error and its causes, outermost first.
-        let mut message = e.to_string();
-        let mut cause = e.source();
-        while let Some(c) = cause {
-            message = format!("{message}: {c}");
-            cause = c.source();
+    init_logs(args.verbosity);
+    let jobs = match list_inputs(&args) {
+        Ok(jobs) => jobs,
+        Err(e) => {
+            eprintln!("extract: {e}");
+            std::process::exit(1);
         }
-        eprintln!("error: {message}");
-        std::process::exit(1);
+    };
+    let produced = run(&args, &jobs);
+    std::process::exit(if produced > 0 { 0 } else { 1 });
+}
+
+/// Logs on standard error: warnings by default, more with `-v`, none but
+/// errors with `-q`; `RUST_LOG` (e.g. `report_scraper=debug`) overrides.
+fn init_logs(verbosity: i8) {
+    let level = match verbosity {
+        i8::MIN..=-1 => "error",
+        0 => "warn",
+        1 => "info",
+        2 => "debug",
+        _ => "trace",
+    };
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(format!("{level},hyper=warn,reqwest=warn,rustls=warn")));
+    tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr).init();
+}
+
+/// One thing to extract: a file, standard input, or an address.
+#[derive(Clone)]
+enum Job {
+    File(PathBuf),
+    Stdin,
+    Url(String),
+}
+
+impl Job {
+    fn name(&self) -> String {
+        match self {
+            Job::File(p) => p.display().to_string(),
+            Job::Stdin => "-".to_string(),
+            Job::Url(u) => u.clone(),
+        }
+    }
+
+    /// The output file in `dir` named after the input, with the format's extension.
+    fn out_path(&self, dir: &Path, root: Option<&Path>, format: Format) -> PathBuf {
+        let stem = match self {
+            Job::File(p) => {
+                let rel = root.and_then(|r| p.strip_prefix(r).ok()).unwrap_or(p);
+                rel.with_extension("").to_string_lossy().replace(['/', '\\'], "__")
+            }
+            Job::Stdin => "stdin".to_string(),
+            Job::Url(u) => {
+                u.trim_start_matches("https://").trim_start_matches("http://").replace(['/', '?', '&', ':', '='], "_")
+            }
+        };
+        dir.join(format!("{stem}.{}", format.extension()))
     }
 }
 
-fn run(args: &Args) -> Result<(), Box<dyn std::error::Error>> {
-    let path = args.path.as_deref().unwrap_or("-");
-    let bytes = if path == "-" {
-        let mut buf = Vec::new();
-        std::io::stdin().read_to_end(&mut buf)?;
-        buf
-    } else {
-        std::fs::read(path).map_err(|e| format!("{path}: {e}"))?
+/// The inputs, folders expanded to their pages in name order.
+fn list_inputs(args: &Args) -> Result<Vec<(Job, Option<PathBuf>)>, String> {
+    let mut jobs = Vec::new();
+    for input in &args.inputs {
+        if input == "-" {
+            jobs.push((Job::Stdin, None));
+        } else if input.starts_with("http://") || input.starts_with("https://") {
+            jobs.push((Job::Url(input.clone()), None));
+        } else {
+            let path = PathBuf::from(input);
+            if path.is_dir() {
+                let mut files = Vec::new();
+                walk(&path, &mut files).map_err(|e| format!("{input}: {e}"))?;
+                files.sort();
+                if files.is_empty() {
+                    tracing::warn!(folder = %input, "no .html, .htm, .shtml or .txt file in the folder");
+                }
+                jobs.extend(files.into_iter().map(|f| (Job::File(f), Some(path.clone()))));
+            } else {
+                jobs.push((Job::File(path), None));
+            }
+        }
+    }
+    Ok(jobs)
+}
+
+fn walk(dir: &Path, out: &mut Vec<PathBuf>) -> std::io::Result<()> {
+    for entry in std::fs::read_dir(dir)? {
+        let path = entry?.path();
+        if path.is_dir() {
+            walk(&path, out)?;
+        } else if path
+            .extension()
+            .and_then(|e| e.to_str())
+            .is_some_and(|e| ["html", "htm", "shtml", "txt"].contains(&e))
+        {
+            out.push(path);
+        }
+    }
+    Ok(())
+}
+
+/// Extracts every job on `args.jobs` threads and writes the outputs in input
+/// order (to stdout, `--out`, or one file each in `--out-dir`). Returns how
+/// many inputs gave an output.
+fn run(args: &Args, jobs: &[(Job, Option<PathBuf>)]) -> usize {
+    let fetcher = jobs.iter().any(|(j, _)| matches!(j, Job::Url(_))).then(|| Fetch::new(args));
+    let fetcher = match fetcher.transpose() {
+        Ok(f) => f,
+        Err(e) => {
+            eprintln!("extract: {e}");
+            return 0;
+        }
     };
-    let text = String::from_utf8_lossy(&bytes);
-    let input = if args.text { Input::text(&text) } else { Input::html(&bytes) };
-    let page = Extractor::new().page(args.url.as_deref().map_or(input, |u| input.url(u)))?;
-    let mut out = std::io::stdout().lock();
-    let written = if args.explain {
-        explain(&mut out, &page)
-    } else if args.all {
-        writeln!(out, "{}", serde_json::to_string_pretty(&page.articles)?)
-    } else {
-        let article = page.article().ok_or("no article text found on the page")?;
-        writeln!(out, "{}", serde_json::to_string_pretty(article)?)
+    if let Some(dir) = &args.out_dir {
+        if let Err(e) = std::fs::create_dir_all(dir) {
+            eprintln!("extract: {}: {e}", dir.display());
+            return 0;
+        }
+    }
+    let mut sink: Box<dyn Write> = match args.out.as_deref() {
+        Some(p) if p != Path::new("-") => match std::fs::File::create(p) {
+            Ok(f) => Box::new(std::io::BufWriter::new(f)),
+            Err(e) => {
+                eprintln!("extract: {}: {e}", p.display());
+                return 0;
+            }
+        },
+        _ => Box::new(std::io::stdout().lock()),
     };
-    match written {
-        // `extract … | head` closes the pipe early: that is not an error.
-        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
-        other => Ok(other?),
+    let next = AtomicUsize::new(0);
+    let (tx, rx) = mpsc::channel::<(usize, Result<String, String>)>();
+    let mut produced = 0;
+    std::thread::scope(|s| {
+        for _ in 0..args.jobs.min(jobs.len()) {
+            let (tx, next, fetcher) = (tx.clone(), &next, fetcher.as_ref());
+            s.spawn(move || loop {
+                let i = next.fetch_add(1, Ordering::Relaxed);
+                let Some((job, _)) = jobs.get(i) else { break };
+                let out = extract_one(args, job, fetcher).map_err(|e| e.to_string());
+                if tx.send((i, out)).is_err() {
+                    break;
+                }
+            });
+        }
+        drop(tx);
+        // Outputs are written in input order: results that arrive early wait.
+        let mut pending = std::collections::BTreeMap::new();
+        let mut due = 0;
+        for (i, result) in rx {
+            pending.insert(i, result);
+            while let Some(result) = pending.remove(&due) {
+                let (job, root) = &jobs[due];
+                let written = result.map(|text| deliver(args, job, root.as_deref(), &mut sink, &text));
+                match written {
+                    Ok(Ok(())) => produced += 1,
+                    // `extract … | head` closes the pipe early: stop, quietly.
+                    Ok(Err(e)) if e.kind() == std::io::ErrorKind::BrokenPipe => return,
+                    Ok(Err(e)) => eprintln!("extract: {}: {e}", job.name()),
+                    Err(e) => eprintln!("extract: {}: {e}", job.name()),
+                }
+                due += 1;
+            }
+        }
+    });
+    if let Err(e) = sink.flush() {
+        if e.kind() != std::io::ErrorKind::BrokenPipe {
+            eprintln!("extract: {e}");
+        }
+    }
+    produced
+}
+
+/// Writes one input's output where it goes.
+fn deliver(args: &Args, job: &Job, root: Option<&Path>, sink: &mut dyn Write, text: &str) -> std::io::Result<()> {
+    match &args.out_dir {
+        Some(dir) => {
+            let path = job.out_path(dir, root, args.format);
+            std::fs::write(&path, text)
+                .map_err(|e| std::io::Error::new(e.kind(), format!("{}: {e}", path.display())))?;
+            tracing::info!(input = %job.name(), output = %path.display(), "written");
+            Ok(())
+        }
+        None => sink.write_all(text.as_bytes()),
     }
 }
 
-/// What was removed, by rule; then every date the page carries, best first,
-/// with the evidence that scored it (the first, if any, is the publish date
-/// unless it scored under the floor).
-fn explain(out: &mut impl Write, page: &Page) -> std::io::Result<()> {
+/// The error of one input, with its causes.
+fn chain(e: &dyn std::error::Error) -> String {
+    let mut message = e.to_string();
+    let mut cause = e.source();
+    while let Some(c) = cause {
+        message = format!("{message}: {c}");
+        cause = c.source();
+    }
+    message
+}
+
+/// Reads, extracts and renders one input.
+fn extract_one(
+    args: &Args,
+    job: &Job,
+    fetcher: Option<&Fetch>,
+) -> Result<String, Box<dyn std::error::Error + Send + Sync>> {
+    let started = std::time::Instant::now();
+    let page = match job {
+        Job::Url(url) => fetcher.ok_or("no fetcher")?.page(url).map_err(|e| chain(&e))?,
+        Job::File(_) | Job::Stdin => {
+            let bytes = match job {
+                Job::File(p) => std::fs::read(p).map_err(|e| format!("cannot read: {e}"))?,
+                _ => {
+                    let mut buf = Vec::new();
+                    std::io::stdin().read_to_end(&mut buf)?;
+                    buf
+                }
+            };
+            let text = args.text.then(|| String::from_utf8_lossy(&bytes).into_owned());
+            let input = match &text {
+                Some(t) => Input::text(t),
+                None => Input::html(&bytes),
+            };
+            let input = match &args.url {
+                Some(u) => input.url(u),
+                None => input,
+            };
+            Extractor::new().page(input).map_err(|e| chain(&e))?
+        }
+    };
+    tracing::debug!(input = %job.name(), articles = page.articles.len(), elapsed = ?started.elapsed(), "extracted");
+    if page.articles.is_empty() {
+        return Err("no article text found on the page".into());
+    }
+    if args.explain && matches!(args.format, Format::Markdown | Format::Text) {
+        explain(&page);
+    }
+    render(args, &page)
+}
+
+/// The JSON of one page: the article's fields (or every article's), its
+/// address, and its removals as a count, or in full with `--explain`.
+#[derive(Serialize)]
+struct Record<'a> {
+    url: Option<&'a str>,
+    #[serde(flatten, skip_serializing_if = "Option::is_none")]
+    article: Option<&'a Article>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    articles: Option<&'a [Article]>,
+    removed: Removed<'a>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    dates: Option<&'a [DateCandidate]>,
+}
+
+#[derive(Serialize)]
+#[serde(untagged)]
+enum Removed<'a> {
+    Count(usize),
+    All(&'a [Removal]),
+}
+
+fn render(args: &Args, page: &Page) -> Result<String, Box<dyn std::error::Error + Send + Sync>> {
+    let first = page.article();
+    let record = Record {
+        url: page.url.as_deref(),
+        article: (!args.all).then_some(first).flatten(),
+        articles: args.all.then_some(page.articles.as_slice()),
+        removed: if args.explain { Removed::All(&page.removed) } else { Removed::Count(page.removed.len()) },
+        dates: args.explain.then_some(page.dates.as_slice()),
+    };
+    Ok(match args.format {
+        Format::Json => serde_json::to_string_pretty(&record)? + "\n",
+        Format::Jsonl => serde_json::to_string(&record)? + "\n",
+        Format::Markdown if args.all => page.to_markdown(args.meta),
+        Format::Markdown => {
+            let mut one = Page::default();
+            one.url = page.url.clone();
+            one.articles = first.into_iter().cloned().collect();
+            one.to_markdown(args.meta)
+        }
+        Format::Text => {
+            let shown = if args.all { page.articles.len() } else { 1 };
+            page.articles.iter().take(shown).map(Article::to_plain_text).collect::<Vec<_>>().join("\n")
+        }
+    })
+}
+
+/// What was removed, by rule, and every date the page carries, best first,
+/// with the evidence that scored it: on standard error, beside Markdown or text.
+fn explain(page: &Page) {
+    let mut err = std::io::stderr().lock();
     for r in &page.removed {
-        writeln!(out, "[{}] {}", r.rule, r.text)?;
+        let _ = writeln!(err, "[{}] {}", r.rule, r.text);
     }
-    writeln!(out, "dates, best first:")?;
+    let _ = writeln!(err, "dates, best first:");
     for d in &page.dates {
         let why: Vec<String> = d.evidence.iter().map(|(what, w)| format!("{what} {w:+}")).collect();
         let raw: String = d.raw.chars().take(60).collect();
-        writeln!(out, "{:5}  {}  {:?}/{:?}  {raw:?}  [{}]", d.score, d.value, d.found_in, d.label, why.join(", "))?;
+        let _ =
+            writeln!(err, "{:5}  {}  {:?}/{:?}  {raw:?}  [{}]", d.score, d.value, d.found_in, d.label, why.join(", "));
     }
-    let chosen = page.article().and_then(|a| a.published.as_ref());
-    writeln!(out, "published: {}", chosen.map_or("none".to_string(), |p| format!("{} ({:?})", p.value, p.found_in)))
+}
+
+/// The polite fetcher, driven from the worker threads by one Tokio runtime.
+struct Fetch {
+    runtime: tokio::runtime::Runtime,
+    fetcher: report_scraper::Fetcher,
+}
+
+impl Fetch {
+    fn new(args: &Args) -> Result<Fetch, String> {
+        let runtime = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(1)
+            .enable_all()
+            .build()
+            .map_err(|e| e.to_string())?;
+        let mut builder = report_scraper::Fetcher::builder();
+        for range in &args.allow {
+            builder = builder.allow_range(range.parse().map_err(|e| format!("--allow {range}: {e}"))?);
+        }
+        if let Some(ua) = &args.user_agent {
+            builder = builder.user_agent(ua);
+        }
+        let fetcher = builder.build().map_err(|e| chain(&e))?;
+        Ok(Fetch { runtime, fetcher })
+    }
+
+    fn page(&self, url: &str) -> Result<Page, report_scraper::Error> {
+        let fetched = self.runtime.block_on(self.fetcher.fetch(url))?;
+        Extractor::new().page(fetched.input())
+    }
 }

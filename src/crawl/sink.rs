@@ -39,9 +39,8 @@ use crate::error::{Error, ErrorKind};
 /// # std::fs::remove_dir_all(&dir).ok();
 /// # Ok::<(), report_scraper::Error>(())
 /// ```
-#[derive(Debug)]
 pub struct JsonlSink {
-    out: BufWriter<File>,
+    out: BufWriter<Box<dyn Write + Send>>,
     resumed: usize,
     requeued: u64,
 }
@@ -55,6 +54,15 @@ struct Group {
     parts: u32,
 }
 
+impl std::fmt::Debug for JsonlSink {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("JsonlSink")
+            .field("resumed", &self.resumed)
+            .field("requeued", &self.requeued)
+            .finish_non_exhaustive()
+    }
+}
+
 impl JsonlSink {
     /// Opens (or creates) the file for appending, after reconciling it with `state`.
     ///
@@ -65,7 +73,10 @@ impl JsonlSink {
         let io = |source| Error::new(ErrorKind::Output { source });
         let mut resumed = 0;
         let mut kept = Vec::new();
-        if let Ok(file) = File::open(path) {
+        // Only a regular file can be read back and cut: a pipe or a device
+        // (`/dev/stdout`) is written to, never read, which would wait forever.
+        let regular = std::fs::metadata(path).is_ok_and(|m| m.is_file());
+        if let Some(file) = regular.then(|| File::open(path)).transpose().map_err(io)? {
             let (keep, whole) = read_back(BufReader::new(file)).map_err(io)?;
             for group in &whole {
                 kept.extend([&group.url, &group.final_url].into_iter().filter_map(|u| Url::parse(u).ok()));
@@ -75,7 +86,21 @@ impl JsonlSink {
         }
         let requeued = state.reconcile(kept)?;
         let file = OpenOptions::new().create(true).append(true).open(path).map_err(io)?;
-        Ok(JsonlSink { out: BufWriter::new(file), resumed, requeued })
+        Ok(JsonlSink { out: BufWriter::new(Box::new(file)), resumed, requeued })
+    }
+
+    /// A sink that streams to `out` (standard output, a socket): lines are
+    /// written and flushed as pages finish, and nothing is read back. The
+    /// state still records what was written, so a crawl resumed with it
+    /// writes no article twice; what a reader of the stream lost in a kill
+    /// cannot be checked, unlike with [`open`](Self::open).
+    ///
+    /// ```
+    /// let sink = report_scraper::JsonlSink::stream(std::io::stdout());
+    /// assert_eq!(sink.resumed(), 0);
+    /// ```
+    pub fn stream(out: impl Write + Send + 'static) -> JsonlSink {
+        JsonlSink { out: BufWriter::new(Box::new(out)), resumed: 0, requeued: 0 }
     }
 
     /// Articles the file held whole when it was opened.

@@ -1,0 +1,284 @@
+//! The example programs run as a user runs them: `--help`, a wrong flag,
+//! `-` for standard input and output, a folder in and out, an address on a
+//! loopback server, `crawl --out -`, `--stats`, and the exit codes.
+#![cfg(feature = "crawl")]
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+use std::sync::{Arc, Mutex};
+
+use axum::extract::{Request, State};
+use axum::http::{header, StatusCode};
+use axum::response::{IntoResponse, Response};
+use serde_json::Value;
+
+/// `target/<profile>/examples/NAME`, which `cargo test` builds beside the tests.
+fn example(name: &str) -> PathBuf {
+    let exe = std::env::current_exe().unwrap();
+    let dir = exe.parent().unwrap().parent().unwrap().join("examples");
+    let bin = dir.join(format!("{name}{}", std::env::consts::EXE_SUFFIX));
+    assert!(bin.exists(), "{} is missing: `cargo test` builds the examples", bin.display());
+    bin
+}
+
+fn run(name: &str, args: &[&str], stdin: Option<&[u8]>) -> Output {
+    let mut child = Command::new(example(name))
+        .args(args)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let input = child.stdin.take().unwrap();
+    let bytes = stdin.map(<[u8]>::to_vec);
+    // Written from a thread: a large input must not wait on a full stdout pipe.
+    let writer = std::thread::spawn(move || {
+        let mut input = input;
+        if let Some(b) = bytes {
+            let _ = input.write_all(&b);
+        }
+    });
+    let out = child.wait_with_output().unwrap();
+    writer.join().unwrap();
+    out
+}
+
+fn fixture(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures").join(name)
+}
+
+fn stdout(out: &Output) -> String {
+    String::from_utf8(out.stdout.clone()).unwrap()
+}
+
+fn stderr(out: &Output) -> String {
+    String::from_utf8_lossy(&out.stderr).into_owned()
+}
+
+fn temp_dir(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("report-scraper-cli-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+/// Every long option the program's source parses, read from the source itself.
+fn options_in_source(name: &str) -> Vec<String> {
+    let source =
+        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join(format!("examples/{name}.rs"))).unwrap();
+    let re = regex::Regex::new(r#"Long\("([a-z-]+)"\)"#).unwrap();
+    re.captures_iter(&source).map(|c| format!("--{}", &c[1])).collect()
+}
+
+#[test]
+fn help_lists_every_option() {
+    for name in ["extract", "crawl"] {
+        let out = run(name, &["--help"], None);
+        assert!(out.status.success(), "{name} --help failed");
+        let help = stdout(&out);
+        let options = options_in_source(name);
+        assert!(options.len() >= 10, "{name}: options not found in the source");
+        for option in options {
+            assert!(help.contains(&option), "{name} --help does not mention {option}:\n{help}");
+        }
+    }
+}
+
+#[test]
+fn an_unknown_flag_is_refused_with_the_usage() {
+    for name in ["extract", "crawl"] {
+        let out = run(name, &["--frobnicate", "x"], None);
+        assert_eq!(out.status.code(), Some(2), "{name}");
+        let err = stderr(&out);
+        assert!(err.contains("--frobnicate") && err.contains("usage:"), "{name}: {err}");
+        assert!(out.stdout.is_empty(), "{name} wrote to stdout");
+    }
+}
+
+#[test]
+fn extract_reads_stdin_and_writes_each_format() {
+    let page = std::fs::read(fixture("table-in-article/page.html")).unwrap();
+    let json: Value = serde_json::from_str(&stdout(&run("extract", &["-"], Some(&page)))).unwrap();
+    assert_eq!(json["title"], "2024年各县区会员发展情况");
+    // Without --explain the removals are a count; with it, every one with its rule.
+    assert!(json["removed"].is_u64(), "{json}");
+    let explained: Value = serde_json::from_str(&stdout(&run("extract", &["--explain", "-"], Some(&page)))).unwrap();
+    let removed = explained["removed"].as_array().expect("a list with --explain");
+    assert_eq!(removed.len() as u64, json["removed"].as_u64().unwrap());
+    assert!(removed.iter().all(|r| r["rule"].is_string()));
+
+    let md = stdout(&run("extract", &["--format", "markdown", "-"], Some(&page)));
+    assert!(md.starts_with("---\ntitle: \"2024年各县区会员发展情况\"\n"), "{md}");
+    assert!(md.contains("| 县区 | 会员数 | 增长率 |\n| --- | --- | --- |\n"), "{md}");
+    let header = stdout(&run("extract", &["-f", "markdown", "--meta", "header", "-"], Some(&page)));
+    assert!(header.starts_with("# 2024年各县区会员发展情况\n"), "{header}");
+    let text = stdout(&run("extract", &["-f", "text", "-"], Some(&page)));
+    assert!(text.starts_with("2024年各县区会员发展情况\n") && !text.contains("| --- |"), "{text}");
+
+    // Text mode from stdin, written to `-o -`.
+    let seed = "会议召开\n发布时间:2025-02-20 来源:省计生协\n会议在广州召开,部署任务。\n扫一扫在手机打开当前页";
+    let out = run("extract", &["--text", "-f", "jsonl", "-o", "-", "-"], Some(seed.as_bytes()));
+    let row: Value = serde_json::from_str(stdout(&out).trim()).unwrap();
+    // Two removals: the byline (read into metadata) and the QR prompt.
+    assert_eq!((row["title"].as_str(), row["removed"].as_u64()), (Some("会议召开"), Some(2)));
+}
+
+#[test]
+fn extract_takes_a_folder_and_writes_one_output_each() {
+    let dir = temp_dir("folder");
+    let (pages, outs) = (dir.join("pages"), dir.join("out"));
+    std::fs::create_dir_all(pages.join("sub")).unwrap();
+    std::fs::copy(fixture("table-in-article/page.html"), pages.join("a.html")).unwrap();
+    std::fs::copy(fixture("captions-and-quotes/page.html"), pages.join("sub/b.html")).unwrap();
+    std::fs::write(pages.join("empty.html"), "").unwrap();
+    std::fs::write(pages.join("notes.csv"), "not a page").unwrap();
+    let out = run("extract", &["-f", "markdown", "--out-dir", outs.to_str().unwrap(), pages.to_str().unwrap()], None);
+    // One input failed, the others gave an output: success, the failure on stderr.
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(stderr(&out).contains("empty.html"), "{}", stderr(&out));
+    let mut written: Vec<String> =
+        std::fs::read_dir(&outs).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().into_owned()).collect();
+    written.sort();
+    assert_eq!(written, ["a.md", "sub__b.md"]);
+    let b = std::fs::read_to_string(outs.join("sub__b.md")).unwrap();
+    assert!(b.contains("> “有你们常来看看"), "{b}");
+
+    // Several inputs to one stream, in input order whatever thread finished first.
+    let a = pages.join("a.html");
+    let b = pages.join("sub/b.html");
+    let args = ["-f", "jsonl", "-j", "2", a.to_str().unwrap(), b.to_str().unwrap(), a.to_str().unwrap()];
+    let lines: Vec<Value> =
+        stdout(&run("extract", &args, None)).lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    let titles: Vec<&str> = lines.iter().map(|l| l["title"].as_str().unwrap()).collect();
+    assert_eq!(titles, ["2024年各县区会员发展情况", "市计生协开展“暖心家庭”走访慰问活动", "2024年各县区会员发展情况"]);
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn extract_exits_non_zero_only_when_every_input_failed() {
+    let out = run("extract", &["-"], Some(b""));
+    assert_eq!(out.status.code(), Some(1));
+    assert!(stderr(&out).contains("empty"), "{}", stderr(&out));
+    let out = run("extract", &["/nonexistent/page.html"], None);
+    assert_eq!(out.status.code(), Some(1));
+    let png = fixture("error-png/page.html");
+    let ok = fixture("table-in-article/page.html");
+    let out = run("extract", &[png.to_str().unwrap(), ok.to_str().unwrap()], None);
+    assert_eq!(out.status.code(), Some(0), "one of two inputs gave an output");
+}
+
+/// A loopback server with one article, recording every request.
+async fn serve(log: Arc<Mutex<Vec<String>>>) -> String {
+    async fn handle(State(log): State<Arc<Mutex<Vec<String>>>>, req: Request) -> Response {
+        let path = req.uri().path().to_string();
+        log.lock().unwrap().push(path.clone());
+        match path.as_str() {
+            "/robots.txt" => "User-agent: *\nDisallow: /private/\n".into_response(),
+            "/news/t20240118_1.html" => {
+                let page = std::fs::read(fixture("captions-and-quotes/page.html")).unwrap();
+                ([(header::CONTENT_TYPE, "text/html; charset=utf-8")], page).into_response()
+            }
+            _ => StatusCode::NOT_FOUND.into_response(),
+        }
+    }
+    let app = axum::Router::new().fallback(handle).with_state(log);
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let base = format!("http://{}", listener.local_addr().unwrap());
+    tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
+    base
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn extract_fetches_an_address_politely() {
+    let log = Arc::new(Mutex::new(Vec::new()));
+    let base = serve(log.clone()).await;
+    let url = format!("{base}/news/t20240118_1.html");
+    let out =
+        tokio::task::spawn_blocking(move || run("extract", &["--allow", "127.0.0.1/32", "-f", "jsonl", &url], None))
+            .await
+            .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    let row: Value = serde_json::from_str(stdout(&out).trim()).unwrap();
+    assert_eq!(row["title"], "市计生协开展“暖心家庭”走访慰问活动");
+    assert_eq!(log.lock().unwrap().first().map(String::as_str), Some("/robots.txt"), "robots.txt first");
+
+    // robots.txt forbids this one: nothing fetched, exit 1.
+    let private = format!("{base}/private/a.html");
+    let out = tokio::task::spawn_blocking(move || run("extract", &["--allow", "127.0.0.1/32", &private], None))
+        .await
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert!(!log.lock().unwrap().iter().any(|p| p.starts_with("/private")), "a refused page was fetched");
+
+    // Without --allow the guard refuses loopback before any request.
+    let before = log.lock().unwrap().len();
+    let url = format!("{base}/news/t20240118_1.html");
+    let out = tokio::task::spawn_blocking(move || run("extract", &[&url], None)).await.unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(log.lock().unwrap().len(), before, "the guard let a request through");
+}
+
+#[test]
+fn crawl_streams_jsonl_to_stdout_and_writes_its_stats() {
+    let dir = temp_dir("crawl-stdout");
+    let site = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/site");
+    let (state, stats) = (dir.join("s.db"), dir.join("stats.json"));
+    let args = [
+        "--serve",
+        site.to_str().unwrap(),
+        "--port",
+        "0",
+        "--delay",
+        "0",
+        "-q",
+        "--out",
+        "-",
+        "--state",
+        state.to_str().unwrap(),
+        "--stats",
+        stats.to_str().unwrap(),
+    ];
+    let out = run("crawl", &args, None);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let rows: Vec<Value> = stdout(&out).lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    assert!(rows.len() >= 5 && rows.iter().all(|r| r["title"].is_string()), "{} rows", rows.len());
+    assert!(!Path::new("-").exists(), "a file named - was written");
+    let summary: Value = serde_json::from_str(&std::fs::read_to_string(&stats).unwrap()).unwrap();
+    assert_eq!(summary["articles"].as_u64(), Some(rows.len() as u64));
+    assert!(summary["elapsed_secs"].is_f64());
+
+    // /dev/stdout is a stream too: it is written, not read back (which would wait forever).
+    let args2: Vec<&str> = args.iter().map(|a| if *a == "-" { "/dev/stdout" } else { a }).collect();
+    let fresh = dir.join("s2.db");
+    let args2: Vec<&str> =
+        args2.iter().map(|a| if *a == state.to_str().unwrap() { fresh.to_str().unwrap() } else { a }).collect();
+    let out = run("crawl", &args2, None);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(stdout(&out).lines().count(), rows.len());
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn crawl_exits_non_zero_when_every_page_failed() {
+    let dir = temp_dir("crawl-fail");
+    // Nothing listens on port 9 of 127.0.0.1: every request fails at once.
+    let args = [
+        "--allow",
+        "127.0.0.1/32",
+        "--retries",
+        "0",
+        "--timeout",
+        "2",
+        "-q",
+        "--state",
+        dir.join("s.db").to_str().unwrap(),
+        "--out",
+        dir.join("o.jsonl").to_str().unwrap(),
+        "http://127.0.0.1:9/",
+    ]
+    .map(str::to_string);
+    let out = Command::new(example("crawl")).args(&args).output().unwrap();
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    let _ = std::fs::remove_dir_all(&dir);
+}
