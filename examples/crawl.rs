@@ -49,6 +49,8 @@ struct Args {
     port: u16,
     stats: Option<PathBuf>,
     verbosity: i8,
+    net: Net,
+    cookies: bool,
 }
 
 const HELP: &str = "\
@@ -72,6 +74,10 @@ options:
       --retries N         retries of a timeout, 429 or 5xx (default 3)
       --max-mb N          body size cap in MB (default 20)
       --user-agent UA     the User-Agent, also matched in robots.txt
+      --proxy URL         fetch through this proxy (http://, https://)
+      --proxy-from-env    use HTTP_PROXY, HTTPS_PROXY, ALL_PROXY and NO_PROXY
+      --header 'N: V'     send this header with every request (repeatable)
+      --cookies           keep the cookies the site sets, for this run
       --allow-private     allow every loopback and private address (local test sites)
       --allow RANGE       allow one non-public range, e.g. 127.0.0.1/32 (repeatable)
       --revisit SECS      read list pages again only when older than this (default 0)
@@ -117,6 +123,8 @@ fn parse_args() -> Result<Args, lexopt::Error> {
         port: 8017,
         stats: None,
         verbosity: 0,
+        net: Net::default(),
+        cookies: false,
     };
     let mut p = lexopt::Parser::from_env();
     while let Some(arg) = p.next()? {
@@ -137,6 +145,10 @@ fn parse_args() -> Result<Args, lexopt::Error> {
             Long("retries") => a.retries = p.value()?.parse()?,
             Long("max-mb") => a.max_mb = p.value()?.parse()?,
             Long("user-agent") => a.user_agent = Some(p.value()?.string()?),
+            Long("proxy") => a.net.proxy = Some(p.value()?.string()?),
+            Long("proxy-from-env") => a.net.proxy_from_env = true,
+            Long("header") => a.net.headers.push(header(&p.value()?.string()?)?),
+            Long("cookies") => a.cookies = true,
             Long("allow-private") => a.allow_private = true,
             Long("allow") => a.allow.push(p.value()?.string()?),
             Long("revisit") => a.revisit_s = p.value()?.parse()?,
@@ -223,7 +235,11 @@ fn init_logs(verbosity: i8) {
     };
     let filter = tracing_subscriber::EnvFilter::try_from_default_env()
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(format!("{level},hyper=warn,reqwest=warn,rustls=warn")));
-    tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr).init();
+    tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
+        .init();
 }
 
 fn fail(message: &str) -> ! {
@@ -261,13 +277,15 @@ async fn crawl(args: &Args) -> Result<Summary, String> {
             args.out.display()
         );
     }
-    let mut fetcher = Fetcher::builder()
+    let fetcher = Fetcher::builder()
         .politeness_delay(Duration::from_millis(args.delay_ms))
         .timeout(Duration::from_secs(args.timeout_s))
         .retries(args.retries)
         .max_bytes(args.max_mb.saturating_mul(1024 * 1024))
         .max_concurrency(args.workers)
-        .allow_private_addresses(args.allow_private);
+        .allow_private_addresses(args.allow_private)
+        .cookies(args.cookies);
+    let mut fetcher = args.net.apply(fetcher);
     for range in &args.allow {
         let net = range.parse().map_err(|e| format!("--allow {range}: {e}"))?;
         fetcher = fetcher.allow_range(net);
@@ -507,4 +525,30 @@ async fn listing(dir: &Path) -> axum::response::Html<String> {
     names.sort();
     let items: String = names.iter().map(|n| format!("<li><a href=\"{n}\">{n}</a></li>\n")).collect();
     axum::response::Html(format!("<!DOCTYPE html><html><head><meta charset=utf-8><title>Index</title></head><body><ul>\n{items}</ul></body></html>"))
+}
+
+/// How requests reach the network: a proxy, the environment's, extra headers.
+#[derive(Default)]
+struct Net {
+    proxy: Option<String>,
+    proxy_from_env: bool,
+    headers: Vec<(String, String)>,
+}
+
+impl Net {
+    fn apply(&self, mut builder: report_scraper::FetcherBuilder) -> report_scraper::FetcherBuilder {
+        if let Some(proxy) = &self.proxy {
+            builder = builder.proxy(proxy);
+        }
+        for (name, value) in &self.headers {
+            builder = builder.header(name, value);
+        }
+        builder.proxy_from_env(self.proxy_from_env)
+    }
+}
+
+/// `Name: value` as a header.
+fn header(text: &str) -> Result<(String, String), lexopt::Error> {
+    let (name, value) = text.split_once(':').ok_or_else(|| format!("--header {text:?}: expected 'Name: value'"))?;
+    Ok((name.trim().to_string(), value.trim().to_string()))
 }

@@ -43,6 +43,9 @@ options:
       --allow RANGE    let addresses reach a non-public range, e.g.
                        127.0.0.1/32 (for local test servers)
       --user-agent UA  the User-Agent sent and matched in robots.txt
+      --proxy URL      fetch through this proxy (http://, https://)
+      --proxy-from-env use HTTP_PROXY, HTTPS_PROXY, ALL_PROXY and NO_PROXY
+      --header 'N: V'  send this header with every request (repeatable)
   -v, --verbose        log what happens (more with -vv); RUST_LOG overrides
   -q, --quiet          print no warnings, only errors
   -h, --help           this help
@@ -84,6 +87,7 @@ struct Args {
     allow: Vec<String>,
     user_agent: Option<String>,
     verbosity: i8,
+    net: Net,
 }
 
 fn parse_args() -> Result<Args, lexopt::Error> {
@@ -103,6 +107,7 @@ fn parse_args() -> Result<Args, lexopt::Error> {
         allow: Vec::new(),
         user_agent: None,
         verbosity: 0,
+        net: Net::default(),
     };
     let mut p = lexopt::Parser::from_env();
     while let Some(arg) = p.next()? {
@@ -135,6 +140,9 @@ fn parse_args() -> Result<Args, lexopt::Error> {
             Short('j') | Long("jobs") => a.jobs = p.value()?.parse::<usize>()?.max(1),
             Long("allow") => a.allow.push(p.value()?.string()?),
             Long("user-agent") => a.user_agent = Some(p.value()?.string()?),
+            Long("proxy") => a.net.proxy = Some(p.value()?.string()?),
+            Long("proxy-from-env") => a.net.proxy_from_env = true,
+            Long("header") => a.net.headers.push(header(&p.value()?.string()?)?),
             Short('v') | Long("verbose") => a.verbosity += 1,
             Short('q') | Long("quiet") => a.verbosity = -1,
             Short('h') | Long("help") => {
@@ -189,7 +197,11 @@ fn init_logs(verbosity: i8) {
     };
     let filter = tracing_subscriber::EnvFilter::try_from_default_env()
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(format!("{level},hyper=warn,reqwest=warn,rustls=warn")));
-    tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr).init();
+    tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
+        .init();
 }
 
 /// One thing to extract: a file, standard input, or an address.
@@ -486,7 +498,7 @@ impl Fetch {
         if let Some(ua) = &args.user_agent {
             builder = builder.user_agent(ua);
         }
-        let fetcher = builder.build().map_err(|e| chain(&e))?;
+        let fetcher = args.net.apply(builder).build().map_err(|e| chain(&e))?;
         Ok(Fetch { runtime, fetcher })
     }
 
@@ -494,4 +506,30 @@ impl Fetch {
         let fetched = self.runtime.block_on(self.fetcher.fetch(url))?;
         Extractor::new().page(fetched.input())
     }
+}
+
+/// How requests reach the network: a proxy, the environment's, extra headers.
+#[derive(Default)]
+struct Net {
+    proxy: Option<String>,
+    proxy_from_env: bool,
+    headers: Vec<(String, String)>,
+}
+
+impl Net {
+    fn apply(&self, mut builder: report_scraper::FetcherBuilder) -> report_scraper::FetcherBuilder {
+        if let Some(proxy) = &self.proxy {
+            builder = builder.proxy(proxy);
+        }
+        for (name, value) in &self.headers {
+            builder = builder.header(name, value);
+        }
+        builder.proxy_from_env(self.proxy_from_env)
+    }
+}
+
+/// `Name: value` as a header.
+fn header(text: &str) -> Result<(String, String), lexopt::Error> {
+    let (name, value) = text.split_once(':').ok_or_else(|| format!("--header {text:?}: expected 'Name: value'"))?;
+    Ok((name.trim().to_string(), value.trim().to_string()))
 }

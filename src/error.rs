@@ -116,6 +116,10 @@ pub enum ErrorKind {
         /// The HTTP client's error.
         source: Cause,
     },
+    /// A fetch was polled outside a Tokio runtime (the HTTP client and the
+    /// politeness timers need one): run it inside `#[tokio::main]` or
+    /// `Runtime::block_on`.
+    NoRuntime,
     /// A sitemap that is not well-formed XML (or broken gzip); the reader's error is the source.
     BadSitemap {
         /// The XML or gzip reader's error.
@@ -215,6 +219,8 @@ pub enum ErrorCode {
     Network,
     /// [`ErrorKind::Client`]
     Client,
+    /// [`ErrorKind::NoRuntime`]
+    NoRuntime,
     /// [`ErrorKind::BadSitemap`]
     BadSitemap,
     /// [`ErrorKind::State`]
@@ -249,6 +255,7 @@ const CODES: &[(ErrorCode, &str)] = &[
     (ErrorCode::Timeout, "timeout"),
     (ErrorCode::Network, "network"),
     (ErrorCode::Client, "client"),
+    (ErrorCode::NoRuntime, "no-runtime"),
     (ErrorCode::BadSitemap, "bad-sitemap"),
     (ErrorCode::State, "state"),
     (ErrorCode::Output, "output"),
@@ -340,6 +347,7 @@ impl ErrorKind {
             ErrorKind::HttpStatus { status, .. } => ErrorCode::Http(*status),
             ErrorKind::Network { .. } => ErrorCode::Network,
             ErrorKind::Client { .. } => ErrorCode::Client,
+            ErrorKind::NoRuntime => ErrorCode::NoRuntime,
             ErrorKind::BadSitemap { .. } => ErrorCode::BadSitemap,
             ErrorKind::State { .. } => ErrorCode::State,
             ErrorKind::Output { .. } => ErrorCode::Output,
@@ -410,6 +418,9 @@ impl fmt::Display for Error {
             ErrorKind::HttpStatus { url, status } => write!(f, "{url}: HTTP status {status}"),
             ErrorKind::Network { url, .. } => write!(f, "{url}: the request failed"),
             ErrorKind::Client { .. } => write!(f, "the HTTP client could not be set up"),
+            ErrorKind::NoRuntime => {
+                write!(f, "fetching needs a Tokio runtime: run it inside one (#[tokio::main] or Runtime::block_on)")
+            }
             ErrorKind::BadSitemap { .. } => write!(f, "bad sitemap"),
             ErrorKind::State { .. } => write!(f, "the crawl state failed"),
             ErrorKind::Output { .. } => write!(f, "writing the crawl's output failed"),

@@ -282,3 +282,49 @@ fn crawl_exits_non_zero_when_every_page_failed() {
     assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// `--proxy-from-env` takes the proxy from `HTTP_PROXY`; without it the
+/// environment is ignored. The proxy is a loopback server that answers
+/// what it is asked for; nothing listens at the page's own address.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn extract_uses_the_environment_proxy_only_when_asked() {
+    async fn proxy(State(log): State<Arc<Mutex<Vec<String>>>>, req: Request) -> Response {
+        log.lock().unwrap().push(req.uri().to_string());
+        match req.uri().path() {
+            "/robots.txt" => "User-agent: *\nAllow: /\n".into_response(),
+            _ => {
+                let page = std::fs::read(fixture("captions-and-quotes/page.html")).unwrap();
+                ([(header::CONTENT_TYPE, "text/html; charset=utf-8")], page).into_response()
+            }
+        }
+    }
+    let log = Arc::new(Mutex::new(Vec::new()));
+    let app = axum::Router::new().fallback(proxy).with_state(log.clone());
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let proxy_url = format!("http://{}", listener.local_addr().unwrap());
+    tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
+    let fetch = move |from_env: bool| {
+        let proxy_url = proxy_url.clone();
+        tokio::task::spawn_blocking(move || {
+            let mut cmd = Command::new(example("extract"));
+            cmd.args(["--allow", "127.0.0.1/32", "-f", "jsonl", "-q"]);
+            if from_env {
+                cmd.arg("--proxy-from-env");
+            }
+            cmd.arg("http://127.0.0.1:1/news/t20240118_1.html")
+                .env("HTTP_PROXY", &proxy_url)
+                .env_remove("NO_PROXY")
+                .env_remove("no_proxy")
+                .env_remove("http_proxy")
+                .output()
+                .unwrap()
+        })
+    };
+    let ignored = fetch(false).await.unwrap();
+    assert_eq!(ignored.status.code(), Some(1), "the environment's proxy was used unasked");
+    assert!(log.lock().unwrap().is_empty());
+    let used = fetch(true).await.unwrap();
+    assert!(used.status.success(), "{}", stderr(&used));
+    assert!(stdout(&used).contains("暖心家庭"));
+    assert_eq!(log.lock().unwrap().last().map(String::as_str), Some("http://127.0.0.1:1/news/t20240118_1.html"));
+}

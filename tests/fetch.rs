@@ -77,6 +77,17 @@ async fn handle(State(site): State<Site>, req: Request) -> Response {
             let other = site.other.lock().unwrap().clone();
             (StatusCode::FOUND, [(header::LOCATION, format!("{other}/landing"))]).into_response()
         }
+        "/needs-key" if req.headers().get("x-api-key").is_some_and(|v| v == "k-123") => {
+            html(ARTICLE, "text/html; charset=utf-8")
+        }
+        "/needs-key" => StatusCode::FORBIDDEN.into_response(),
+        "/login" => (StatusCode::OK, [(header::SET_COOKIE, "session=s-42; Path=/")], "welcome").into_response(),
+        "/members"
+            if req.headers().get(header::COOKIE).is_some_and(|v| v.to_str().unwrap_or("").contains("session=s-42")) =>
+        {
+            html(ARTICLE, "text/html; charset=utf-8")
+        }
+        "/members" => StatusCode::FORBIDDEN.into_response(),
         "/to-refused-address" => (StatusCode::FOUND, [(header::LOCATION, "http://127.0.0.2:9/x")]).into_response(),
         _ => StatusCode::NOT_FOUND.into_response(),
     }
@@ -330,4 +341,117 @@ async fn a_robots_txt_that_fails_once_is_asked_again_not_taken_for_a_refusal() {
     assert_eq!(calls.load(Ordering::SeqCst), 2);
     let e = f.fetch(&format!("{base}/private/x")).await.unwrap_err();
     assert!(matches!(e.kind(), ErrorKind::RobotsDisallowed { .. }), "{e}");
+}
+
+#[tokio::test]
+async fn extra_headers_are_sent_with_every_request() {
+    let (_site, base) = serve().await;
+    let url = format!("{base}/needs-key");
+    let without = local().build().unwrap().fetch(&url).await.unwrap_err();
+    assert!(matches!(without.kind(), ErrorKind::HttpStatus { status: 403, .. }), "{without}");
+    let with = local().header("X-Api-Key", "k-123").build().unwrap().fetch(&url).await.unwrap();
+    assert_eq!(with.status, 200);
+    let bad = local().header("bad header\n", "x").build().unwrap_err();
+    assert!(matches!(bad.kind(), ErrorKind::Invalid { what: "header name", .. }), "{bad}");
+}
+
+#[tokio::test]
+async fn cookies_set_by_the_site_are_sent_back_when_kept() {
+    let (_site, base) = serve().await;
+    let (login, members) = (format!("{base}/login"), format!("{base}/members"));
+    // Without a jar the session cookie is dropped and the members' page refuses.
+    let plain = local().build().unwrap();
+    plain.fetch(&login).await.unwrap();
+    assert!(plain.fetch(&members).await.is_err());
+    let keeping = local().cookies(true).build().unwrap();
+    keeping.fetch(&login).await.unwrap();
+    let page = keeping.fetch(&members).await.unwrap();
+    assert_eq!(page.status, 200);
+    // The jar belongs to the fetcher: another one starts empty.
+    assert!(local().cookies(true).build().unwrap().fetch(&members).await.is_err());
+}
+
+/// A forward proxy on loopback: it records the absolute addresses it is
+/// asked for and answers them itself, as a caching proxy would.
+async fn serve_proxy() -> (Arc<Mutex<Vec<String>>>, String) {
+    async fn proxy(State(log): State<Arc<Mutex<Vec<String>>>>, req: Request) -> Response {
+        log.lock().unwrap().push(req.uri().to_string());
+        match req.uri().path() {
+            "/robots.txt" => html("User-agent: *\nAllow: /\n", "text/plain"),
+            _ => html(ARTICLE, "text/html; charset=utf-8"),
+        }
+    }
+    let log = Arc::new(Mutex::new(Vec::new()));
+    let app = Router::new().fallback(proxy).with_state(log.clone());
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let base = format!("http://{}", listener.local_addr().unwrap());
+    tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
+    (log, base)
+}
+
+#[tokio::test]
+async fn requests_go_through_the_proxy_when_one_is_set() {
+    let (log, proxy) = serve_proxy().await;
+    // Nothing listens on port 1: the page can only come through the proxy.
+    let target = "http://127.0.0.1:1/news/a.html";
+    let direct = local().retries(0).build().unwrap().fetch(target).await;
+    assert!(direct.is_err(), "port 1 answered directly");
+    let f = local().proxy(&proxy).build().unwrap();
+    let a = f.fetch_article(target).await.unwrap();
+    assert_eq!(a.title.as_deref(), Some("市计生协召开工作会议"));
+    let asked = log.lock().unwrap().clone();
+    assert_eq!(asked, ["http://127.0.0.1:1/robots.txt", "http://127.0.0.1:1/news/a.html"]);
+    let bad = local().proxy("::not a url::").build().unwrap_err();
+    assert!(matches!(bad.kind(), ErrorKind::Invalid { what: "proxy", .. }), "{bad}");
+}
+
+/// Polled by an executor that is not Tokio's, a fetch says so instead of panicking.
+#[test]
+fn fetching_outside_a_tokio_runtime_is_an_error_not_a_panic() {
+    use std::future::Future;
+    use std::task::{Context, Poll, Waker};
+    let f = Fetcher::builder().build().unwrap();
+    let mut fetch = std::pin::pin!(f.fetch("http://127.0.0.1:1/"));
+    let mut cx = Context::from_waker(Waker::noop());
+    match fetch.as_mut().poll(&mut cx) {
+        Poll::Ready(Err(e)) => {
+            assert_eq!(e.kind().code(), report_scraper::ErrorCode::NoRuntime);
+            assert!(e.to_string().contains("Tokio runtime"), "{e}");
+        }
+        Poll::Ready(Ok(_)) => panic!("fetched without a runtime"),
+        Poll::Pending => panic!("waited instead of saying there is no runtime"),
+    }
+    let mut article = std::pin::pin!(f.fetch_article("http://127.0.0.1:1/"));
+    assert!(matches!(article.as_mut().poll(&mut cx), Poll::Ready(Err(_))));
+}
+
+/// With a subscriber listening, the fetcher says what it does: robots.txt,
+/// each fetch, each retry.
+#[tokio::test]
+async fn fetching_is_logged_through_tracing() {
+    #[derive(Clone, Default)]
+    struct Buffer(Arc<Mutex<Vec<u8>>>);
+    impl std::io::Write for Buffer {
+        fn write(&mut self, b: &[u8]) -> std::io::Result<usize> {
+            self.0.lock().unwrap().extend_from_slice(b);
+            Ok(b.len())
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+    let buffer = Buffer::default();
+    let writer = buffer.clone();
+    let subscriber = tracing_subscriber::fmt()
+        .with_max_level(tracing::Level::DEBUG)
+        .with_ansi(false)
+        .with_writer(move || writer.clone())
+        .finish();
+    let _guard = tracing::subscriber::set_default(subscriber);
+    let (_site, base) = serve().await;
+    local().build().unwrap().fetch_article(&format!("{base}/flaky")).await.unwrap();
+    let log = String::from_utf8(buffer.0.lock().unwrap().clone()).unwrap();
+    for what in ["robots.txt read", "fetching", "retrying", "fetched", "extracted"] {
+        assert!(log.contains(what), "no {what:?} in the log:\n{log}");
+    }
 }

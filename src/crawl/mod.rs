@@ -173,6 +173,13 @@ impl Crawler {
         state.requeue_capped()?;
         let counts = state.counts()?;
         let done_in_run = state.done_in_run(number)?;
+        tracing::info!(
+            run = number,
+            resumed = start != RunStart::New,
+            queued = counts.queued,
+            done = done_in_run,
+            "crawl run starts"
+        );
         let room = self.config.max_pages().saturating_sub(done_in_run + counts.queued);
         let mut run = Run { number, room, capped: false, summary: Summary::default() };
         let seeds: Vec<(Url, u32)> =
@@ -192,7 +199,8 @@ impl Crawler {
                         scope: self.scope.clone(),
                         budget: self.config.extract_budget(),
                     };
-                    workers.spawn(job.run(taken));
+                    // Spawned tasks log to the caller's subscriber, not only a global one.
+                    workers.spawn(tracing::instrument::WithSubscriber::with_current_subscriber(job.run(taken)));
                 }
             }
             let Some(joined) = workers.join_next().await else { break };
@@ -207,6 +215,15 @@ impl Crawler {
             state.finish_run()?;
         }
         summary.elapsed = started.elapsed();
+        tracing::info!(
+            run = number,
+            fetched = summary.fetched,
+            articles = summary.articles,
+            failed = summary.failed(),
+            queued = summary.queued,
+            stopped = summary.stopped,
+            "crawl run ends"
+        );
         Ok(summary)
     }
 

@@ -75,7 +75,10 @@ impl Job {
         }
         let (extractor, budget) = (self.extractor, self.budget);
         let at = fetched.final_url.to_string();
-        let task = tokio::task::spawn_blocking(move || read(&fetched, &extractor, budget));
+        let dispatch = tracing::dispatcher::get_default(Clone::clone);
+        let task = tokio::task::spawn_blocking(move || {
+            tracing::dispatcher::with_default(&dispatch, || read(&fetched, &extractor, budget))
+        });
         // The extraction watches its own budget; this is the backstop should it not.
         match tokio::time::timeout(budget + BUDGET_GRACE, task).await {
             Ok(Ok(read)) => read.map(|r| Visited::Page(Box::new(r))),

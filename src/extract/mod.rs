@@ -209,6 +209,8 @@ impl Extractor {
     /// size cap, [`ErrorKind::NotHtml`] for images, PDFs and other binary data.
     pub fn page(&self, input: Input<'_>) -> Result<Page, Error> {
         let url = || input.url.map(str::to_string);
+        // The clock is read only when someone listens.
+        let started = tracing::enabled!(tracing::Level::DEBUG).then(Instant::now);
         if input.len() > self.max_bytes {
             return Err(Error::new(ErrorKind::TooLarge { url: url(), size: input.len(), limit: self.max_bytes }));
         }
@@ -233,7 +235,11 @@ impl Extractor {
         };
         ctx.now = input.now;
         let clean::Cleaned { articles, removed, dates } = clean::run(lines, &ctx, &self.rules);
-        Ok(Page { url: input.url.map(str::to_string), articles, removed, links, dates })
+        let page = Page { url: input.url.map(str::to_string), articles, removed, links, dates };
+        if let Some(started) = started {
+            log_page(&page, input.len(), started.elapsed());
+        }
+        Ok(page)
     }
 
     /// The article of a page's raw bytes, in any encoding: the page's first
@@ -290,4 +296,17 @@ impl Extractor {
     pub fn rule_names(&self) -> impl Iterator<Item = &str> {
         self.rules.rules().map(Rule::name)
     }
+}
+
+/// What one extraction did, for a `tracing` subscriber: the page at debug
+/// (size, articles, time, removals by rule), each removal's text at trace.
+fn log_page(page: &Page, bytes: usize, elapsed: std::time::Duration) {
+    let mut hits: std::collections::BTreeMap<&str, usize> = std::collections::BTreeMap::new();
+    for r in &page.removed {
+        *hits.entry(r.rule.as_str()).or_default() += 1;
+        tracing::trace!(rule = %r.rule, text = %r.text, "removed");
+    }
+    let url = page.url.as_deref().unwrap_or("-");
+    let rules: Vec<String> = hits.iter().map(|(rule, n)| format!("{rule}×{n}")).collect();
+    tracing::debug!(url, bytes, articles = page.articles.len(), elapsed_us = elapsed.as_micros() as u64, removed = %rules.join(" "), "extracted");
 }

@@ -31,6 +31,10 @@ pub struct FetchConfig {
     pub(crate) allowed: Allowed,
     pub(crate) obey_robots: bool,
     pub(crate) address_budget: Option<Duration>,
+    pub(crate) proxy: Option<String>,
+    pub(crate) proxy_from_env: bool,
+    pub(crate) headers: Vec<(String, String)>,
+    pub(crate) cookies: bool,
 }
 
 impl Default for FetchConfig {
@@ -49,6 +53,10 @@ impl Default for FetchConfig {
             allowed: Allowed::default(),
             obey_robots: true,
             address_budget: None,
+            proxy: None,
+            proxy_from_env: false,
+            headers: Vec::new(),
+            cookies: false,
         }
     }
 }
@@ -88,6 +96,11 @@ getters! {
     max_concurrency: usize;
     /// Whether robots.txt is obeyed (default true).
     obey_robots: bool;
+    /// Whether the environment's proxies (`HTTP_PROXY`, `HTTPS_PROXY`,
+    /// `ALL_PROXY`, `NO_PROXY`) are used when no proxy is set (default false).
+    proxy_from_env: bool;
+    /// Whether cookies the servers set are kept and sent back (default false).
+    cookies: bool;
 }
 
 impl FetchConfig {
@@ -129,6 +142,22 @@ impl FetchConfig {
     /// ```
     pub fn address_budget(&self) -> Duration {
         self.address_budget.unwrap_or(self.timeout.saturating_mul(2))
+    }
+
+    /// The proxy every request goes through, if one was set.
+    ///
+    /// ```
+    /// let f = report_scraper::Fetcher::builder().proxy("http://127.0.0.1:3128").build()?;
+    /// assert_eq!(f.config().proxy(), Some("http://127.0.0.1:3128"));
+    /// # Ok::<(), report_scraper::Error>(())
+    /// ```
+    pub fn proxy(&self) -> Option<&str> {
+        self.proxy.as_deref()
+    }
+
+    /// The headers sent with every request, besides the `User-Agent`.
+    pub fn headers(&self) -> &[(String, String)] {
+        &self.headers
     }
 }
 
@@ -306,6 +335,64 @@ impl FetcherBuilder {
     /// ```
     pub fn address_budget(mut self, budget: std::time::Duration) -> Self {
         self.config.address_budget = Some(budget);
+        self
+    }
+
+    /// Send every request through this proxy (`http://`, `https://`,
+    /// `socks5://` with the `socks` feature of reqwest enabled by your
+    /// crate). Requests through a proxy are resolved by the proxy: the
+    /// address guard checks the addresses written in the URLs and the
+    /// proxy's, not the names the proxy resolves. A bad address is an
+    /// [`Invalid`](crate::ErrorKind::Invalid) error from `build`.
+    ///
+    /// ```
+    /// let err = report_scraper::Fetcher::builder().proxy("not a proxy").build().unwrap_err();
+    /// assert!(err.to_string().contains("proxy"));
+    /// ```
+    pub fn proxy(mut self, url: &str) -> Self {
+        self.config.proxy = Some(url.to_string());
+        self
+    }
+
+    /// Use the environment's proxies (`HTTP_PROXY`, `HTTPS_PROXY`,
+    /// `ALL_PROXY`, `NO_PROXY`) when no [`proxy`](Self::proxy) is set
+    /// (default false: a crawler does not pick up a proxy by surprise).
+    ///
+    /// ```
+    /// let f = report_scraper::Fetcher::builder().proxy_from_env(true).build()?;
+    /// assert!(f.config().proxy_from_env());
+    /// # Ok::<(), report_scraper::Error>(())
+    /// ```
+    pub fn proxy_from_env(mut self, use_env: bool) -> Self {
+        self.config.proxy_from_env = use_env;
+        self
+    }
+
+    /// A header sent with every request (an API key, `Accept-Language`,
+    /// `Referer`); repeatable. A bad name or value is an
+    /// [`Invalid`](crate::ErrorKind::Invalid) error from `build`.
+    ///
+    /// ```
+    /// let f = report_scraper::Fetcher::builder().header("Accept-Language", "zh-CN,zh;q=0.9").build()?;
+    /// assert_eq!(f.config().headers()[0], ("Accept-Language".to_string(), "zh-CN,zh;q=0.9".to_string()));
+    /// # Ok::<(), report_scraper::Error>(())
+    /// ```
+    pub fn header(mut self, name: &str, value: &str) -> Self {
+        self.config.headers.push((name.to_string(), value.to_string()));
+        self
+    }
+
+    /// Keep the cookies servers set and send them back, one jar per
+    /// fetcher (so per crawl): sites that set a session cookie on the
+    /// first page and refuse later pages without it (default false).
+    ///
+    /// ```
+    /// let f = report_scraper::Fetcher::builder().cookies(true).build()?;
+    /// assert!(f.config().cookies());
+    /// # Ok::<(), report_scraper::Error>(())
+    /// ```
+    pub fn cookies(mut self, keep: bool) -> Self {
+        self.config.cookies = keep;
         self
     }
 }

@@ -95,10 +95,17 @@ impl Fetcher {
             .timeout(config.timeout)
             // Redirects are followed hop by hop here, each hop checked.
             .redirect(reqwest::redirect::Policy::none())
-            .no_proxy()
-            .dns_resolver(Arc::new(GuardedResolver { allowed: config.allowed.clone() }))
-            .build()
-            .map_err(|e| Error::new(ErrorKind::Client { source: Box::new(e) }))?;
+            .default_headers(default_headers(&config.headers)?)
+            .cookie_store(config.cookies)
+            .dns_resolver(Arc::new(GuardedResolver { allowed: config.allowed.clone() }));
+        // An explicit proxy replaces the environment's; without one, the
+        // environment's only when asked for.
+        let client = match (&config.proxy, config.proxy_from_env) {
+            (Some(proxy), _) => client.proxy(reqwest::Proxy::all(proxy).map_err(|_| invalid("proxy", proxy))?),
+            (None, true) => client,
+            (None, false) => client.no_proxy(),
+        };
+        let client = client.build().map_err(|e| Error::new(ErrorKind::Client { source: Box::new(e) }))?;
         Ok(Fetcher {
             client,
             global: Semaphore::new(config.max_concurrency.max(1)),
@@ -159,9 +166,13 @@ impl Fetcher {
     pub async fn fetch_article(&self, url: &str) -> Result<Article, Error> {
         let page = self.fetch(url).await?;
         let at = page.final_url.to_string();
-        tokio::task::spawn_blocking(move || crate::extract::shared().page(page.input())?.into_article())
-            .await
-            .unwrap_or_else(|e| Err(Error::new(ErrorKind::Internal { url: at, message: e.to_string() })))
+        // The blocking thread logs to the caller's subscriber.
+        let dispatch = tracing::dispatcher::get_default(Clone::clone);
+        tokio::task::spawn_blocking(move || {
+            tracing::dispatcher::with_default(&dispatch, || crate::extract::shared().page(page.input())?.into_article())
+        })
+        .await
+        .unwrap_or_else(|e| Err(Error::new(ErrorKind::Internal { url: at, message: e.to_string() })))
     }
 
     /// The sitemaps that the robots.txt of `url`'s host names (`Sitemap:`
@@ -192,4 +203,20 @@ impl Fetcher {
         let crawl_delay = host.robots.crawl_delay();
         crawl_delay.map_or(self.config.politeness_delay, |d| d.max(self.config.politeness_delay))
     }
+}
+
+fn invalid(what: &'static str, value: &str) -> Error {
+    Error::new(ErrorKind::Invalid { what, value: value.to_string() })
+}
+
+/// The extra headers as the client takes them; a bad name or value is refused.
+fn default_headers(headers: &[(String, String)]) -> Result<reqwest::header::HeaderMap, Error> {
+    use reqwest::header::{HeaderName, HeaderValue};
+    let mut map = reqwest::header::HeaderMap::new();
+    for (name, value) in headers {
+        let n = HeaderName::from_bytes(name.as_bytes()).map_err(|_| invalid("header name", name))?;
+        let v = HeaderValue::from_str(value).map_err(|_| invalid("header value", value))?;
+        map.append(n, v);
+    }
+    Ok(map)
 }

@@ -83,6 +83,10 @@ impl<'a> FetchRequest<'a> {
     /// # Errors
     /// As for [`Fetcher::fetch`].
     pub async fn send(self) -> Result<Fetched, Error> {
+        // Polled by another executor, the client and the timers would panic.
+        if tokio::runtime::Handle::try_current().is_err() {
+            return Err(Error::new(ErrorKind::NoRuntime));
+        }
         let f = self.fetcher;
         let url = Url::parse(self.url)
             .map_err(|e| Error::new(ErrorKind::BadUrl { url: self.url.to_string(), message: e.to_string() }))?;
@@ -94,6 +98,7 @@ impl<'a> FetchRequest<'a> {
                 let kind = ErrorKind::RedirectOutOfScope { url: url.to_string(), location: at.to_string() };
                 return Err(Error::new(kind));
             }
+            tracing::debug!(url = %at, hop, "fetching");
             check_url(&at, &f.config.allowed).map_err(|e| e.into_error(&at))?;
             let host = f.host(&at);
             if f.config.obey_robots {
@@ -101,10 +106,14 @@ impl<'a> FetchRequest<'a> {
             }
             match f.with_retries(&host, &at, &headers, Body::Refuse(f.config.max_bytes), deadline).await? {
                 Reply::Page(mut page) => {
+                    tracing::debug!(url = %page.final_url, status = page.status, bytes = page.body.len(), "fetched");
                     page.url = url;
                     return Ok(page);
                 }
-                Reply::Redirect(next) => at = next,
+                Reply::Redirect(next) => {
+                    tracing::debug!(from = %at, to = %next, "redirected");
+                    at = next;
+                }
             }
         }
         let message = format!("more than {} redirects", f.config.max_redirects);
@@ -145,12 +154,17 @@ impl Fetcher {
                 Attempt::Done(result) => return result,
                 Attempt::Retry(error, after) => (error, after),
             };
-            let Some(backoff) = delays.next() else { return Err(error) };
+            let Some(backoff) = delays.next() else {
+                tracing::info!(%url, %error, "giving up: no retry left");
+                return Err(error);
+            };
             let wait = after.unwrap_or(backoff).min(self.config.max_backoff);
             // A retry that could not start before the deadline is not worth waiting for.
             if Instant::now() + wait >= deadline {
+                tracing::info!(%url, %error, "giving up: the address's time budget is spent");
                 return Err(error);
             }
+            tracing::info!(%url, %error, wait_ms = wait.as_millis() as u64, "retrying");
             tokio::time::sleep(wait).await;
         }
     }

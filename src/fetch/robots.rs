@@ -68,11 +68,26 @@ impl RobotsSlot {
         };
         if stale {
             let robots = self.read(f, host, url).await;
+            match &robots {
+                Robots::Rules(r) => {
+                    tracing::debug!(host = %url.origin().ascii_serialization(), sitemaps = r.sitemaps.len(), "robots.txt read")
+                }
+                Robots::AllowAll => {
+                    tracing::debug!(host = %url.origin().ascii_serialization(), "no robots.txt rules: all allowed")
+                }
+                Robots::Unavailable { message, .. } | Robots::Unreachable { message, .. } => {
+                    tracing::warn!(host = %url.origin().ascii_serialization(), %message, "robots.txt unavailable: the host's pages wait")
+                }
+                Robots::Blocked(address) => {
+                    tracing::warn!(host = %url.origin().ascii_serialization(), %address, "robots.txt host refused by the address guard")
+                }
+            }
             *slot = Some(robots);
         }
         let page = url.to_string();
         match slot.as_ref() {
             Some(Robots::Rules(r)) if !r.allowed(url.as_str()) => {
+                tracing::info!(url = %page, "disallowed by robots.txt");
                 Err(Error::new(ErrorKind::RobotsDisallowed { url: page }))
             }
             Some(Robots::Unavailable { message, .. }) => {
