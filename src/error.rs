@@ -120,6 +120,13 @@ pub enum ErrorKind {
     /// politeness timers need one): run it inside `#[tokio::main]` or
     /// `Runtime::block_on`.
     NoRuntime,
+    /// A feed (RSS, Atom, JSON Feed) that cannot be read; the parser's error is the source.
+    BadFeed {
+        /// The feed's address.
+        url: String,
+        /// The parser's error.
+        source: Cause,
+    },
     /// A sitemap that is not well-formed XML (or broken gzip); the reader's error is the source.
     BadSitemap {
         /// The XML or gzip reader's error.
@@ -223,6 +230,8 @@ pub enum ErrorCode {
     NoRuntime,
     /// [`ErrorKind::BadSitemap`]
     BadSitemap,
+    /// [`ErrorKind::BadFeed`]
+    BadFeed,
     /// [`ErrorKind::State`]
     State,
     /// [`ErrorKind::Output`]
@@ -255,6 +264,7 @@ const CODES: &[(ErrorCode, &str)] = &[
     (ErrorCode::Timeout, "timeout"),
     (ErrorCode::Network, "network"),
     (ErrorCode::Client, "client"),
+    (ErrorCode::BadFeed, "bad-feed"),
     (ErrorCode::NoRuntime, "no-runtime"),
     (ErrorCode::BadSitemap, "bad-sitemap"),
     (ErrorCode::State, "state"),
@@ -348,6 +358,7 @@ impl ErrorKind {
             ErrorKind::Network { .. } => ErrorCode::Network,
             ErrorKind::Client { .. } => ErrorCode::Client,
             ErrorKind::NoRuntime => ErrorCode::NoRuntime,
+            ErrorKind::BadFeed { .. } => ErrorCode::BadFeed,
             ErrorKind::BadSitemap { .. } => ErrorCode::BadSitemap,
             ErrorKind::State { .. } => ErrorCode::State,
             ErrorKind::Output { .. } => ErrorCode::Output,
@@ -422,6 +433,7 @@ impl fmt::Display for Error {
                 write!(f, "fetching needs a Tokio runtime: run it inside one (#[tokio::main] or Runtime::block_on)")
             }
             ErrorKind::BadSitemap { .. } => write!(f, "bad sitemap"),
+            ErrorKind::BadFeed { url, .. } => write!(f, "{url}: not a feed that can be read"),
             ErrorKind::State { .. } => write!(f, "the crawl state failed"),
             ErrorKind::Output { .. } => write!(f, "writing the crawl's output failed"),
             ErrorKind::Internal { url, message } => {
@@ -449,6 +461,7 @@ impl std::error::Error for Error {
             | ErrorKind::RobotsUnavailable { source, .. }
             | ErrorKind::Client { source }
             | ErrorKind::BadSitemap { source }
+            | ErrorKind::BadFeed { source, .. }
             | ErrorKind::State { source } => Some(source.as_ref()),
             ErrorKind::Output { source } => Some(source),
             ErrorKind::BadPattern { source, .. } => Some(source),

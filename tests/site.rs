@@ -4,7 +4,8 @@
 //! column in an iframe, pagination written by a TRS script (no anchor
 //! carries it), a notice column in GBK whose addresses differ by a `mod`
 //! parameter, tracking parameters on links, a robots.txt that names the
-//! sitemap and disallows `/admin/`, a link and a redirect to another port,
+//! sitemap and disallows `/admin/`, an RSS feed the home page announces
+//! (one article is found only there), a link and a redirect to another port,
 //! and the faults of a real server (404, 500 then 200, 503 for a while, a
 //! page slower than the timeout, one over the size cap). Every response
 //! carries an `ETag`, answered with `304` when it matches. Articles are
@@ -133,6 +134,19 @@ fn build(site: &Site, base: &str, other: &str) {
         title: Some("只在站点地图中的通知".into()),
         day: Some("2024-03-09".into()),
     });
+    // An article the site announces only in its RSS feed, which the home page names.
+    let only_in_feed = "/xwzx/202403/t20240311_2100.html";
+    site.page(only_in_feed, article("只在订阅源中的文章", "2024-03-11 09:00", 11), "text/html");
+    expected.push(Expected {
+        path: only_in_feed.into(),
+        title: Some("只在订阅源中的文章".into()),
+        day: Some("2024-03-11".into()),
+    });
+    site.page(
+        "/rss.xml",
+        rss(&[("只在订阅源中的文章", only_in_feed), ("新闻中心", "/xwzx/index.html")]),
+        "application/rss+xml",
+    );
     let flaky = "/xwzx/flaky.html";
     site.page(flaky, article("重试后成功的文章", "2024-03-10 09:00", 10), "text/html");
     expected.push(Expected {
@@ -151,7 +165,8 @@ fn build(site: &Site, base: &str, other: &str) {
     let home = format!(
         "<a href=\"/xwzx/index.html\">新闻中心</a> <a href=\"/tzgg/index.html\">通知公告</a> <a href=\"/admin/login.html\">后台</a>\
          <a href=\"/xwzx/index.html?utm_source=home&spm=1.2\">更多新闻</a> <a href=\"{other}/steal.html\">友情链接</a>\
-         <a href=\"/go/out\">外部跳转</a><iframe src=\"/portal/column.html\"></iframe>"
+         <a href=\"/go/out\">外部跳转</a><iframe src=\"/portal/column.html\"></iframe>\
+         <link rel=\"alternate\" type=\"application/rss+xml\" title=\"RSS\" href=\"/rss.xml\">"
     );
     site.page("/portal/index.html", html("示范市计划生育协会", &home), "text/html");
     site.page("/portal/column.html", list("工作动态", &paths[0..3], ""), "text/html");
@@ -175,6 +190,12 @@ fn build(site: &Site, base: &str, other: &str) {
         "application/xml",
     );
     site.page("/admin/login.html", article("后台不应抓取", "2024-03-01 09:00", 1), "text/html");
+}
+
+/// An RSS 2.0 feed of these items (title, address).
+fn rss(items: &[(&str, &str)]) -> Vec<u8> {
+    let items: String = items.iter().map(|(t, l)| format!("<item><title>{t}</title><link>{l}</link></item>")).collect();
+    format!("<?xml version=\"1.0\" encoding=\"UTF-8\"?><rss version=\"2.0\"><channel><title>示范市计生协</title><link>/</link>{items}</channel></rss>").into_bytes()
 }
 
 fn etag(body: &[u8]) -> String {
@@ -395,6 +416,17 @@ async fn a_second_run_costs_a_handful_of_304s_and_finds_what_is_new() {
     let third = crawl(&crawler, &state).await;
     let written: Vec<String> = third.rows.iter().map(path_of).collect();
     assert_eq!(written, ["/xwzx/202403/t20240320_3000.html"]);
+
+    // A new item in the feed alone: the next run reads the feed again and finds it.
+    site.page("/xwzx/202403/t20240321_3100.html", article("订阅源里的新文章", "2024-03-21 09:00", 21), "text/html");
+    let items = [
+        ("订阅源里的新文章", "/xwzx/202403/t20240321_3100.html"),
+        ("只在订阅源中的文章", "/xwzx/202403/t20240311_2100.html"),
+    ];
+    site.page("/rss.xml", rss(&items), "application/rss+xml");
+    let fourth = crawl(&crawler, &state).await;
+    let written: Vec<String> = fourth.rows.iter().map(path_of).collect();
+    assert_eq!(written, ["/xwzx/202403/t20240321_3100.html"]);
 }
 
 #[tokio::test]
@@ -501,4 +533,18 @@ async fn a_resumed_run_does_not_read_its_sitemaps_again() {
     assert_eq!(site.requests().iter().filter(|p| *p == "/sitemap.xml").count(), 1);
     crawl(&crawler, &state).await;
     assert_eq!(site.requests().iter().filter(|p| *p == "/sitemap.xml").count(), 1, "read again on resuming");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_feed_is_a_seed_like_any_list() {
+    let (_site, base, _) = serve().await;
+    let state = CrawlState::in_memory().unwrap();
+    // The sitemap robots.txt names is left out: only what the feed leads to is crawled.
+    let crawler = Crawler::builder().seed(&format!("{base}/rss.xml")).max_depth(1).robots_sitemaps(false);
+    let crawler = crawler.build(fetcher()).unwrap();
+    let c = crawl(&crawler, &state).await;
+    let written: Vec<String> = c.rows.iter().map(path_of).collect();
+    assert_eq!(written, ["/xwzx/202403/t20240311_2100.html"], "{:?}", c.failed);
+    // The feed's other entry, the news column, was followed as a list.
+    assert!(c.summary.lists >= 2, "{:?}", c.summary);
 }

@@ -7,11 +7,13 @@
 //! - [`state`]: the frontier and the seen set in SQLite, resumable after a kill;
 //! - [`sitemaps`]: reading the sitemaps (given, and named in robots.txt);
 //! - [`visit`]: one address, fetched and read on a worker;
+//! - [`feed`]: RSS, Atom and JSON feeds, read as list pages;
 //! - [`record`]: what the crawl hands out (records, events, the summary);
 //! - [`sink`]: the JSON Lines output, reconciled with the state on open;
 //! - [`sitemap`] and [`urls`]: sitemap parsing, canonical addresses, file types.
 
 mod config;
+mod feed;
 mod record;
 mod scope;
 mod sink;

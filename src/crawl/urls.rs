@@ -72,11 +72,12 @@ pub fn canonical_url(url: &str) -> Result<Url, Error> {
     Ok(u)
 }
 
-/// File endings of links that are never pages.
+/// File endings of links that are never pages. `.xml` is not one: a linked
+/// `.xml` is most often a feed, read as a list of the site's articles.
 const NOT_PAGES: &[&str] = &[
     ".pdf", ".doc", ".docx", ".xls", ".xlsx", ".ppt", ".pptx", ".wps", ".zip", ".rar", ".7z", ".gz", ".jpg", ".jpeg",
     ".png", ".gif", ".bmp", ".webp", ".svg", ".ico", ".mp3", ".mp4", ".avi", ".wmv", ".flv", ".mov", ".css", ".js",
-    ".apk", ".exe", ".xml",
+    ".apk", ".exe",
 ];
 
 /// True when the address names a file that is never a page (a PDF, an image, a script…).

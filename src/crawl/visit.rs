@@ -7,6 +7,7 @@ use std::time::{Duration, Instant};
 
 use url::Url;
 
+use super::feed;
 use super::record::looks_like_article;
 use super::scope::Scope;
 use super::state::Taken;
@@ -93,6 +94,21 @@ impl Job {
 /// read is a failure, not a list.
 fn read(fetched: &Fetched, extractor: &Extractor, budget: Duration) -> Result<Read, Error> {
     let started = Instant::now();
+    if feed::is_feed(fetched) {
+        // A feed is a list: its entries are the links, it holds no article.
+        let links = feed::entry_links(&fetched.body, &fetched.final_url)?;
+        tracing::debug!(url = %fetched.final_url, entries = links.len(), "feed read");
+        return Ok(Read {
+            final_url: fetched.final_url.clone(),
+            fetched_at: fetched.fetched_at,
+            articles: Vec::new(),
+            links,
+            extracting: started.elapsed(),
+            bytes: fetched.body.len() as u64,
+            etag: fetched.etag().map(str::to_string),
+            last_modified: fetched.last_modified().map(str::to_string),
+        });
+    }
     let page = extractor.page(fetched.input().with_links().time_budget(budget))?;
     Ok(Read {
         final_url: fetched.final_url.clone(),

@@ -202,6 +202,9 @@ impl Walker {
                 self.link(el.attr("src"), LinkKind::Frame);
             }
             "base" if self.links && self.doc.base.is_none() => self.doc.base = a.href.map(str::to_string),
+            "link" if self.links && is_feed_link(el) => {
+                self.link(a.href, LinkKind::Feed);
+            }
             _ => {}
         }
         let hint = self.hinter.hint(name, &a);
@@ -374,4 +377,15 @@ fn is_invisible(style: &str, content: bool) -> bool {
         })
     };
     says("display", "none") || !content && says("visibility", "hidden")
+}
+
+/// `<link rel="alternate" type="application/rss+xml">` (or Atom): the page's feed.
+fn is_feed_link(el: ElementRef) -> bool {
+    let alternate =
+        el.attr("rel").is_some_and(|r| r.split_ascii_whitespace().any(|w| w.eq_ignore_ascii_case("alternate")));
+    let feed_type = el.attr("type").is_some_and(|t| {
+        let t = t.trim().to_ascii_lowercase();
+        t == "application/rss+xml" || t == "application/atom+xml" || t == "application/feed+json"
+    });
+    alternate && feed_type
 }

@@ -159,6 +159,9 @@ pub enum LinkKind {
     Refresh,
     /// A page of a list that a pagination script writes (TRS `createPageHTML`…).
     Script,
+    /// An RSS or Atom feed the page announces (`<link rel="alternate"
+    /// type="application/rss+xml">`): a list of the site's newest articles.
+    Feed,
 }
 
 impl LinkKind {
