@@ -32,6 +32,8 @@ options:
       --meta STYLE     Markdown's metadata: front-matter (default), header, none
       --all            every article of a page, not only the first
       --text           the inputs are text already pulled out of a page
+      --details        each article's links and images, and its language
+                       detected when the page declares none
       --url URL        the address of the page read from a file or stdin
                        (resolves links, dates from the address, time zone)
       --explain        the full list of removals (rule and text) and every
@@ -79,6 +81,7 @@ struct Args {
     meta: MetaStyle,
     all: bool,
     text: bool,
+    details: bool,
     url: Option<String>,
     explain: bool,
     out: Option<PathBuf>,
@@ -99,6 +102,7 @@ fn parse_args() -> Result<Args, lexopt::Error> {
         meta: MetaStyle::FrontMatter,
         all: false,
         text: false,
+        details: false,
         url: None,
         explain: false,
         out: None,
@@ -133,6 +137,7 @@ fn parse_args() -> Result<Args, lexopt::Error> {
             }
             Long("all") => a.all = true,
             Long("text") => a.text = true,
+            Long("details") => a.details = true,
             Long("url") => a.url = Some(p.value()?.string()?),
             Long("explain") => a.explain = true,
             Short('o') | Long("out") => a.out = Some(p.value()?.into()),
@@ -383,7 +388,7 @@ fn extract_one(
 ) -> Result<String, Box<dyn std::error::Error + Send + Sync>> {
     let started = std::time::Instant::now();
     let page = match job {
-        Job::Url(url) => fetcher.ok_or("no fetcher")?.page(url).map_err(|e| chain(&e))?,
+        Job::Url(url) => fetcher.ok_or("no fetcher")?.page(url, args.details).map_err(|e| chain(&e))?,
         Job::File(_) | Job::Stdin => {
             let bytes = match job {
                 Job::File(p) => std::fs::read(p).map_err(|e| format!("cannot read: {e}"))?,
@@ -402,6 +407,7 @@ fn extract_one(
                 Some(u) => input.url(u),
                 None => input,
             };
+            let input = if args.details { input.with_details() } else { input };
             Extractor::new().page(input).map_err(|e| chain(&e))?
         }
     };
@@ -502,9 +508,10 @@ impl Fetch {
         Ok(Fetch { runtime, fetcher })
     }
 
-    fn page(&self, url: &str) -> Result<Page, report_scraper::Error> {
+    fn page(&self, url: &str, details: bool) -> Result<Page, report_scraper::Error> {
         let fetched = self.runtime.block_on(self.fetcher.fetch(url))?;
-        Extractor::new().page(fetched.input())
+        let input = fetched.input();
+        Extractor::new().page(if details { input.with_details() } else { input })
     }
 }
 

@@ -116,6 +116,14 @@ fn extract_reads_stdin_and_writes_each_format() {
     let text = stdout(&run("extract", &["-f", "text", "-"], Some(&page)));
     assert!(text.starts_with("2024年各县区会员发展情况\n") && !text.contains("| --- |"), "{text}");
 
+    // --details: the article's links and images, absolute against --url, and its language.
+    let captions = std::fs::read(fixture("captions-and-quotes/page.html")).unwrap();
+    let args = ["--details", "--url", "http://www.example.gov.cn/xwzx/a.html", "-"];
+    let detailed: Value = serde_json::from_str(&stdout(&run("extract", &args, Some(&captions)))).unwrap();
+    assert_eq!(detailed["images"][0]["src"], "http://www.example.gov.cn/uploads/2024/01/visit-1.jpg");
+    assert_eq!(detailed["links"][0]["url"], "http://www.example.gov.cn/tzgg/202401/t20240110_2.html");
+    assert_eq!(detailed["lang"], "zh-CN");
+
     // Text mode from stdin, written to `-o -`.
     let seed = "会议召开\n发布时间:2025-02-20 来源:省计生协\n会议在广州召开,部署任务。\n扫一扫在手机打开当前页";
     let out = run("extract", &["--text", "-f", "jsonl", "-o", "-", "-"], Some(seed.as_bytes()));

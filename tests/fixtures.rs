@@ -3,9 +3,11 @@
 //! `expected.json`, which states what extraction must give. Only the fields
 //! an `expected.json` names are checked:
 //!
-//! - `url`, `content_type`: inputs passed to the extractor;
+//! - `url`, `content_type`: inputs passed to the extractor; `details`:
+//!   collect each article's links and images, detect its language;
 //! - `title`, `kicker`, `source`, `author`, `published` (ISO or `--MM-DD`,
-//!   `null` for none), `published_from`, `editors`;
+//!   `null` for none), `published_from`, `editors`, `lang`, `links` (url
+//!   and text of each), `images` (src, alt, caption of each);
 //! - `text` (exact, the whole page's), `text_contains`, `text_excludes`,
 //!   `blocks_kinds` (the first article's);
 //! - `truncated` (`shown_chars`, `total_chars`, `omitted_chars`);
@@ -58,6 +60,9 @@ fn run(case: &Case) -> Result<Page, report_scraper::Error> {
     if let Some(ct) = case.expected["content_type"].as_str() {
         input = input.content_type(ct);
     }
+    if case.expected["details"].as_bool() == Some(true) {
+        input = input.with_details();
+    }
     Extractor::new().page(input)
 }
 
@@ -79,6 +84,15 @@ fn check_fields(name: &str, a: &Article, want: &Value) {
     }
     if let Some(w) = want.get("editors") {
         assert_eq!(serde_json::to_value(&a.editors).unwrap(), *w, "{name}: editors");
+    }
+    opt("lang", a.lang.as_deref());
+    if let Some(w) = want.get("links") {
+        let got: Vec<Value> =
+            a.links.iter().map(|l| serde_json::json!({ "url": l.url.as_str(), "text": l.text })).collect();
+        assert_eq!(Value::Array(got), *w, "{name}: links");
+    }
+    if let Some(w) = want.get("images") {
+        assert_eq!(serde_json::to_value(&a.images).unwrap(), *w, "{name}: images");
     }
 }
 

@@ -167,6 +167,7 @@ fn a_5_mb_text_node_and_100k_links_finish() {
 
 #[test]
 fn pages_over_the_cap_are_refused_not_read() {
+    let _g = SERIAL.lock();
     let ex = Extractor::builder().max_bytes(1024).build().unwrap();
     let err = ex.extract(&vec![b'x'; 2048], None).unwrap_err();
     assert_eq!(err.to_string(), "the page has 2048 bytes, more than the limit of 1024");
@@ -177,6 +178,7 @@ fn pages_over_the_cap_are_refused_not_read() {
 
 #[test]
 fn empty_and_binary_inputs_are_clear_errors() {
+    let _g = SERIAL.lock();
     for input in [&b""[..], b" \n\t", b"%PDF-1.7 binary", b"\x1f\x8b\x08\x00gzip"] {
         assert!(extract(input, None).is_err(), "{input:?}");
     }
@@ -184,6 +186,7 @@ fn empty_and_binary_inputs_are_clear_errors() {
 
 #[test]
 fn text_mode_handles_hostile_text() {
+    let _g = SERIAL.lock();
     let long_line = "字".repeat(1_000_000);
     assert_eq!(clean_text(&long_line).unwrap().blocks.len(), 1);
     let many_lines: String = (0..100_000).map(|i| format!("第{i}段正文,内容。\n")).collect();
@@ -232,6 +235,8 @@ proptest! {
 /// Nothing to read is the same error whichever way it comes in.
 #[test]
 fn empty_text_is_the_same_error_as_empty_html() {
+    // Allocation counts are global: tests that measure them run alone.
+    let _g = SERIAL.lock();
     use report_scraper::ErrorCode;
     for blank in ["", " ", "\n\t\n", "\u{3000}\u{a0}"] {
         let text = report_scraper::clean_text(blank).unwrap_err();

@@ -3,10 +3,10 @@
 
 use super::byline;
 use super::dates::Reading;
-use super::line::{Fate, Field, Item, Line, MetaEvent, Zone};
+use super::line::{Fate, Field, Item, Line, Media, MetaEvent, Zone};
 use super::paywall::{self, Stub};
 use super::title::Head;
-use crate::model::{Article, Block, BlockKind, Credit, DateOrigin, Published};
+use crate::model::{absolute, Article, Block, BlockKind, Credit, DateOrigin, Image, Link, LinkKind, Published};
 use crate::tuning::{DATELINE_CHARS, META_AFTER_BODY, META_BEFORE_HEADLINE};
 
 /// Metadata events from every line that is near the article: the header
@@ -48,6 +48,8 @@ pub(crate) struct Parts<'a> {
     pub head: &'a Head,
     pub stubs: &'a [Stub],
     pub reading: &'a Reading,
+    /// What the items' links and images resolve against.
+    pub base: Option<&'a url::Url>,
 }
 
 impl Parts<'_> {
@@ -62,6 +64,7 @@ impl Parts<'_> {
                 continue;
             }
             if let Some(a) = articles.get_mut(part) {
+                add_media(a, &it, self.base);
                 a.blocks.push(Block::new(it.kind, it.text));
             }
         }
@@ -100,6 +103,29 @@ impl Parts<'_> {
         }
         a.truncated = paywall::truncation(self.stubs.iter().filter(|s| (first..end).contains(&s.pos)));
         a
+    }
+}
+
+/// The item's links and images, absolute, each once in its article; an
+/// image on a caption line takes the caption.
+fn add_media(a: &mut Article, it: &Item, base: Option<&url::Url>) {
+    for m in &it.media {
+        match m {
+            Media::Link { href, text } => {
+                let Some(url) = absolute(href, base) else { continue };
+                if a.links.iter().all(|l| l.url != url) {
+                    a.links.push(Link { url, text: text.clone(), next_page: false, kind: LinkKind::Anchor });
+                }
+            }
+            Media::Image { src, alt } => {
+                let Some(src) = absolute(src, base) else { continue };
+                if a.images.iter().all(|i| i.src != src) {
+                    let alt = (!alt.is_empty()).then(|| alt.clone());
+                    let caption = (it.kind == BlockKind::Caption).then(|| it.text.clone());
+                    a.images.push(Image { src, alt, caption });
+                }
+            }
+        }
     }
 }
 

@@ -4,7 +4,7 @@
 use std::collections::HashMap;
 use std::hash::{Hash, Hasher};
 
-use super::line::{Fate, Item, Line, Zone};
+use super::line::{Fate, Item, Line, Media, Zone};
 use super::repair;
 use super::rules::{RuleSet, BYLINE, DUPLICATE_LINE, OUTSIDE_ARTICLE};
 use super::title::Head;
@@ -65,7 +65,7 @@ impl Reader<'_> {
                 Fate::Keep if self.rules.applies(DUPLICATE_LINE) && repeated(&mut seen, &l.text) => {
                     removed.push(Removal::new(DUPLICATE_LINE, l.text))
                 }
-                Fate::Keep => self.push(&mut items, i, l.text, l.kind),
+                Fate::Keep => self.push(&mut items, i, l.text, l.kind, l.media),
                 Fate::Tail(rule) if !items.is_empty() => {
                     removed.push(Removal::new(rule.clone(), l.text));
                     if prose_after > prose_before {
@@ -78,14 +78,14 @@ impl Reader<'_> {
                     removed.push(Removal::new(rule, l.text))
                 }
                 Fate::Byline(_) if self.rules.applies(BYLINE) => removed.push(Removal::new(BYLINE, l.text)),
-                Fate::Byline(_) => self.push(&mut items, i, l.text, l.kind),
+                Fate::Byline(_) => self.push(&mut items, i, l.text, l.kind, l.media),
             }
         }
         items
     }
 
     /// Adds a kept line: joined to the paragraph it continues, or as an item of its own.
-    fn push(&self, items: &mut Vec<Item>, pos: usize, mut text: String, kind: BlockKind) {
+    fn push(&self, items: &mut Vec<Item>, pos: usize, mut text: String, kind: BlockKind, media: Vec<Media>) {
         let guess = !self.blocks_marked;
         if items.is_empty() {
             text = self.head.strip_title_prefix(&text);
@@ -94,6 +94,7 @@ impl Reader<'_> {
             if prev.kind == BlockKind::Table && kind == BlockKind::Table {
                 prev.text.push('\n');
                 prev.text.push_str(&text);
+                prev.media.extend(media);
                 return;
             }
             // A guessed heading may be the start of a paragraph broken off.
@@ -101,6 +102,7 @@ impl Reader<'_> {
             let joinable = prev_open && matches!(kind, BlockKind::Paragraph | BlockKind::Heading);
             if joinable && repair::continues(&prev.text, &text, guess) {
                 prev.text.push_str(&text);
+                prev.media.extend(media);
                 prev.kind =
                     if guess && looks_like_heading(&prev.text) { BlockKind::Heading } else { BlockKind::Paragraph };
                 return;
@@ -109,7 +111,7 @@ impl Reader<'_> {
         let numbered = repair::ENUMERATION.is_match(&text);
         let heading = kind == BlockKind::Paragraph && (guess || numbered) && looks_like_heading(&text);
         let kind = if heading { BlockKind::Heading } else { kind };
-        items.push(Item { pos, kind, text });
+        items.push(Item { pos, kind, text, media });
     }
 }
 
@@ -155,6 +157,7 @@ mod tests {
             title_candidate: false,
             fate,
             stamps: Vec::new(),
+            media: Vec::new(),
         }
     }
 

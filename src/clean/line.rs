@@ -27,6 +27,14 @@ pub(crate) struct Stamp {
     pub origin: DateOrigin,
 }
 
+/// A link or an image on a line, as the markup gives it (resolved against
+/// the page's address when the article is made).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum Media {
+    Link { href: String, text: String },
+    Image { src: String, alt: String },
+}
+
 /// A line of the page as the front end (HTML or text) found it.
 #[derive(Debug, Clone)]
 pub(crate) struct RawLine {
@@ -39,6 +47,8 @@ pub(crate) struct RawLine {
     pub link_heavy: bool,
     /// Dates the markup gives on or just before this line.
     pub stamps: Vec<Stamp>,
+    /// Links and images on the line (images just before it too), when asked for.
+    pub media: Vec<Media>,
 }
 
 impl RawLine {
@@ -51,6 +61,7 @@ impl RawLine {
             title_candidate: false,
             link_heavy: false,
             stamps: Vec::new(),
+            media: Vec::new(),
         }
     }
 }
@@ -94,6 +105,11 @@ pub(crate) struct Context {
     pub stamps: Vec<Stamp>,
     /// The page's language (`<html lang>`), which says how its dates are read.
     pub lang: Option<String>,
+    /// What relative links and image sources resolve against: `<base href>`
+    /// or the page's address.
+    pub base: Option<url::Url>,
+    /// Detect each article's language when the page declares none.
+    pub detect_lang: bool,
     /// The page's address.
     pub url: Option<String>,
     /// When the page was fetched (or what the caller gave as "now"): the
@@ -104,7 +120,8 @@ pub(crate) struct Context {
 
 impl Context {
     pub(crate) fn new(layout: Layout) -> Context {
-        Context { titles: Vec::new(), stamps: Vec::new(), lang: None, url: None, now: None, layout }
+        let (base, detect_lang) = (None, false);
+        Context { titles: Vec::new(), stamps: Vec::new(), lang: None, url: None, now: None, layout, base, detect_lang }
     }
 }
 
@@ -150,6 +167,7 @@ pub(crate) struct Line {
     pub title_candidate: bool,
     pub fate: Fate,
     pub stamps: Vec<Stamp>,
+    pub media: Vec<Media>,
 }
 
 /// Metadata found on a line, kept with the line's position so that a page
@@ -168,4 +186,6 @@ pub(crate) struct Item {
     pub pos: usize,
     pub kind: BlockKind,
     pub text: String,
+    /// The links and images of the lines that make the item.
+    pub media: Vec<Media>,
 }

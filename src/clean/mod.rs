@@ -19,6 +19,7 @@ pub(crate) mod assemble;
 pub(crate) mod body;
 pub(crate) mod byline;
 pub(crate) mod dates;
+pub(crate) mod lang;
 pub(crate) mod line;
 pub(crate) mod paywall;
 pub(crate) mod prepare;
@@ -63,7 +64,13 @@ pub(crate) fn run(raw: Vec<RawLine>, ctx: &Context, rules: &RuleSet) -> Cleaned 
     let reader = body::Reader { head: &head, rules, blocks_marked: ctx.layout.blocks_marked };
     let items = reader.items(lines, &mut removed);
     let starts = std::iter::once(0).chain(split::split_points(&items)).collect();
-    let parts = Parts { items, starts, events: &events, page_date, head: &head, stubs: &stubs, reading: &reading };
-    let articles = parts.articles().into_iter().filter(|a| !(a.is_empty() && a.title.is_none())).collect();
+    let base = ctx.base.as_ref();
+    let parts =
+        Parts { items, starts, events: &events, page_date, head: &head, stubs: &stubs, reading: &reading, base };
+    let mut articles: Vec<Article> =
+        parts.articles().into_iter().filter(|a| !(a.is_empty() && a.title.is_none())).collect();
+    for a in &mut articles {
+        a.lang = ctx.lang.clone().or_else(|| ctx.detect_lang.then(|| lang::detect(&a.text())).flatten());
+    }
     Cleaned { articles, removed, dates }
 }

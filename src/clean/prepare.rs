@@ -33,7 +33,7 @@ pub(crate) fn prepare(raw: Vec<RawLine>, rules: &RuleSet, reading: &Reading) -> 
         if !(near(i) || r.title_candidate && before_body) {
             let fate = Fate::Drop(OUTSIDE_ARTICLE.into());
             let (text, kind, zone, stamps) = (r.text, r.kind, r.zone, r.stamps);
-            out.lines.push(Line { fate, text, kind, zone, title_candidate: false, stamps });
+            out.lines.push(Line { fate, text, kind, zone, title_candidate: false, stamps, media: Vec::new() });
             continue;
         }
         let text = squash_space_owned(r.text);
@@ -41,11 +41,12 @@ pub(crate) fn prepare(raw: Vec<RawLine>, rules: &RuleSet, reading: &Reading) -> 
         // article text, only a byline among them matters.
         if r.link_heavy && r.zone != Zone::Body && !r.title_candidate && rules.applies(LINK_LIST) {
             let fate = byline::parse(&text, reading).map_or_else(|| Fate::Drop(LINK_LIST.into()), Fate::Byline);
-            out.lines.push(Line { text, kind: r.kind, zone: r.zone, title_candidate: false, fate, stamps: r.stamps });
+            let (kind, zone, stamps) = (r.kind, r.zone, r.stamps);
+            out.lines.push(Line { text, kind, zone, title_candidate: false, fate, stamps, media: Vec::new() });
             continue;
         }
-        // The markup's dates ride on the first piece of the line.
-        let mut stamps = r.stamps;
+        // The markup's dates, links and images ride on the first piece of the line.
+        let (mut stamps, mut media) = (r.stamps, r.media);
         for cell in repair::unwrap_pipes(text) {
             for piece in paywall::cut(cell, rules.paywalls(), out.lines.len(), &mut out.stubs) {
                 let piece = squash_space_owned(piece);
@@ -54,9 +55,9 @@ pub(crate) fn prepare(raw: Vec<RawLine>, rules: &RuleSet, reading: &Reading) -> 
                 }
                 let judged = Judged { rules, reading, link_heavy: r.link_heavy, zone: r.zone };
                 let (text, fate) = judged.judge(piece, &mut out.removed);
-                let stamps = std::mem::take(&mut stamps);
+                let (stamps, media) = (std::mem::take(&mut stamps), std::mem::take(&mut media));
                 let title_candidate = r.title_candidate;
-                out.lines.push(Line { text, kind: r.kind, zone: r.zone, title_candidate, fate, stamps });
+                out.lines.push(Line { text, kind: r.kind, zone: r.zone, title_candidate, fate, stamps, media });
             }
         }
     }

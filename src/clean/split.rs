@@ -41,7 +41,7 @@ mod tests {
     use super::*;
 
     fn item(kind: BlockKind, text: &str) -> Item {
-        Item { pos: 0, kind, text: text.to_string() }
+        Item { pos: 0, kind, text: text.to_string(), media: Vec::new() }
     }
 
     #[test]

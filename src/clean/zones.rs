@@ -114,6 +114,7 @@ mod tests {
             title_candidate: false,
             fate,
             stamps: Vec::new(),
+            media: Vec::new(),
         }
     }
 

@@ -26,6 +26,7 @@ pub struct Input<'a> {
     pub(crate) content_type: Option<&'a str>,
     pub(crate) now: Option<Timestamp>,
     pub(crate) links: bool,
+    pub(crate) details: bool,
     pub(crate) budget: Option<Duration>,
 }
 
@@ -48,7 +49,15 @@ impl<'a> Input<'a> {
     /// # Ok::<(), report_scraper::Error>(())
     /// ```
     pub fn html(bytes: &'a [u8]) -> Input<'a> {
-        Input { body: Body::Html(bytes), url: None, content_type: None, now: None, links: false, budget: None }
+        Input {
+            body: Body::Html(bytes),
+            url: None,
+            content_type: None,
+            now: None,
+            links: false,
+            details: false,
+            budget: None,
+        }
     }
 
     /// A page's HTML decoded already (from an HTTP client's text, say):
@@ -61,7 +70,15 @@ impl<'a> Input<'a> {
     /// # Ok::<(), report_scraper::Error>(())
     /// ```
     pub fn html_str(html: &'a str) -> Input<'a> {
-        Input { body: Body::HtmlStr(html), url: None, content_type: None, now: None, links: false, budget: None }
+        Input {
+            body: Body::HtmlStr(html),
+            url: None,
+            content_type: None,
+            now: None,
+            links: false,
+            details: false,
+            budget: None,
+        }
     }
 
     /// Text already pulled out of a page, one block a line: the same rules,
@@ -77,7 +94,15 @@ impl<'a> Input<'a> {
     /// # Ok::<(), report_scraper::Error>(())
     /// ```
     pub fn text(text: &'a str) -> Input<'a> {
-        Input { body: Body::Text(text), url: None, content_type: None, now: None, links: false, budget: None }
+        Input {
+            body: Body::Text(text),
+            url: None,
+            content_type: None,
+            now: None,
+            links: false,
+            details: false,
+            budget: None,
+        }
     }
 
     /// The page's address: links are resolved against it, and a date in it
@@ -145,6 +170,33 @@ impl<'a> Input<'a> {
     /// ```
     pub fn with_links(mut self) -> Input<'a> {
         self.links = true;
+        self
+    }
+
+    /// Collect each article's links and images ([`Article::links`],
+    /// [`Article::images`]) and detect its language when the page declares
+    /// none ([`Article::lang`]). Off by default: extraction alone need not
+    /// resolve every address nor read the text for its language.
+    ///
+    /// ```
+    /// use report_scraper::{Extractor, Input};
+    /// let html = r#"<h1>会议召开</h1><p>会议指出,要按照<a href="/zcwj/1.html">通知要求</a>做好各项工作,推动协会工作提质增效。</p>
+    ///   <p>会议要求,各级计生协要聚焦生育支持和家庭健康服务,更好服务广大群众。</p>"#;
+    /// let input = Input::html_str(html).url("https://a.cn/xwzx/2.html");
+    /// let plain = Extractor::new().page(input)?.into_article()?;
+    /// assert!(plain.links.is_empty() && plain.lang.is_none());
+    /// let a = Extractor::new().page(input.with_details())?.into_article()?;
+    /// assert_eq!(a.links[0].url.as_str(), "https://a.cn/zcwj/1.html");
+    /// assert_eq!(a.links[0].text, "通知要求");
+    /// assert_eq!(a.lang.as_deref(), Some("zh"));
+    /// # Ok::<(), report_scraper::Error>(())
+    /// ```
+    ///
+    /// [`Article::links`]: crate::Article::links
+    /// [`Article::images`]: crate::Article::images
+    /// [`Article::lang`]: crate::Article::lang
+    pub fn with_details(mut self) -> Input<'a> {
+        self.details = true;
         self
     }
 

@@ -141,7 +141,8 @@ fn read_html(text: &str, input: &Input<'_>, deadline: Option<Instant>) -> Result
     if text.trim().is_empty() {
         return Err(Error::new(ErrorKind::Empty));
     }
-    html::read(text, input.url, input.links, deadline).ok_or_else(|| {
+    let want = html::Want { links: input.links, details: input.details };
+    html::read(text, input.url, want, deadline).ok_or_else(|| {
         let (url, budget) = (input.url.map(str::to_string), input.budget.unwrap_or_default());
         Error::new(ErrorKind::ExtractTimeout { url, budget })
     })
@@ -234,6 +235,7 @@ impl Extractor {
             }
         };
         ctx.now = input.now;
+        ctx.detect_lang = input.details;
         let clean::Cleaned { articles, removed, dates } = clean::run(lines, &ctx, &self.rules);
         let page = Page { url: input.url.map(str::to_string), articles, removed, links, dates };
         if let Some(started) = started {

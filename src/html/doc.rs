@@ -3,7 +3,7 @@
 
 use scraper::ElementRef;
 
-use crate::clean::line::Stamp;
+use crate::clean::line::{Media, Stamp};
 use crate::model::{BlockKind, LinkKind};
 use crate::text::Measure;
 
@@ -55,6 +55,8 @@ pub(crate) struct DomLine {
     pub chrome: bool,
     /// Dates the markup gives on or just before the line.
     pub stamps: Vec<Stamp>,
+    /// Links on the line and images on it or just before it (when asked for).
+    pub media: Vec<Media>,
 }
 
 /// What `<head>` and JSON-LD say.

@@ -9,7 +9,7 @@ use regex::Regex;
 use url::Url;
 
 use super::doc::RawLink;
-use crate::model::{Link, LinkKind};
+use crate::model::{absolute, Link, LinkKind};
 use crate::text::squash_space;
 
 /// Pages a pagination script may write, at most.
@@ -24,25 +24,11 @@ const PAGE_PARAMS: &[&str] = &["page", "p", "pageno", "pageNo", "pn"];
 /// Every http(s) link, absolute and without its fragment, in page order, each once.
 /// Without a page address only absolute links can be read.
 pub(crate) fn resolve(raw: Vec<RawLink>, base: Option<&str>, page: Option<&str>) -> Vec<Link> {
-    let page = page.and_then(|u| Url::parse(u).ok());
-    let base = match (base, &page) {
-        (Some(b), Some(p)) => p.join(b.trim()).ok().or(page.clone()),
-        (Some(b), None) => Url::parse(b.trim()).ok(),
-        (None, p) => p.clone(),
-    };
+    let base = self::base(base, page);
     let mut seen = HashSet::new();
     let mut out = Vec::new();
     for link in raw {
-        let href = link.href.trim();
-        let resolved = match &base {
-            Some(b) => b.join(href),
-            None => Url::parse(href),
-        };
-        let Ok(mut url) = resolved else { continue };
-        if !matches!(url.scheme(), "http" | "https") {
-            continue;
-        }
-        url.set_fragment(None);
+        let Some(url) = absolute(&link.href, base.as_ref()) else { continue };
         if !seen.insert(url.clone()) {
             continue;
         }
@@ -51,6 +37,17 @@ pub(crate) fn resolve(raw: Vec<RawLink>, base: Option<&str>, page: Option<&str>)
         out.push(Link { url, text, next_page, kind: link.kind });
     }
     out
+}
+
+/// What relative addresses resolve against: `<base href>` (itself resolved
+/// against the page's address), else the page's address.
+pub(crate) fn base(base: Option<&str>, page: Option<&str>) -> Option<Url> {
+    let page = page.and_then(|u| Url::parse(u).ok());
+    match (base, &page) {
+        (Some(b), Some(p)) => p.join(b.trim()).ok().or(page.clone()),
+        (Some(b), None) => Url::parse(b.trim()).ok(),
+        (None, p) => p.clone(),
+    }
 }
 
 /// A "next page" link, by its text (下一页, ›) or its address (`index_2.html`, `?page=3`).

@@ -166,7 +166,7 @@ mod tests {
 
     /// The text of the lines in the chosen element, joined by `|`.
     fn main_text(html: &str) -> String {
-        let mut doc = walk::walk(&parse::parse(html, None).html, false);
+        let mut doc = walk::walk(&parse::parse(html, None).html, false, false);
         choose_main(&mut doc, None);
         let in_main = |l: &DomLine| doc.elems.get(l.elem).is_some_and(|e| e.in_main);
         doc.lines.iter().filter(|l| in_main(l)).map(|l| l.text.as_str()).collect::<Vec<_>>().join("|")

@@ -28,6 +28,15 @@ use crate::clean::line::{Context, Layout, RawLine};
 use crate::clean::title;
 use crate::model::Link;
 
+/// What the caller wants beyond the articles.
+#[derive(Debug, Clone, Copy, Default)]
+pub(crate) struct Want {
+    /// The page's links.
+    pub links: bool,
+    /// Each article's links and images, and its language detected when undeclared.
+    pub details: bool,
+}
+
 /// What the HTML front end hands on: the pipeline's lines, what the page
 /// says about itself, and its links (when asked for).
 pub(crate) struct Front {
@@ -39,12 +48,12 @@ pub(crate) struct Front {
 /// Reads a decoded page; `None` when the deadline passed first. The tree is
 /// dropped as soon as it has been walked, so a big page's nodes and lines
 /// are not held together.
-pub(crate) fn read(html: &str, url: Option<&str>, want_links: bool, deadline: Option<Instant>) -> Option<Front> {
+pub(crate) fn read(html: &str, url: Option<&str>, want: Want, deadline: Option<Instant>) -> Option<Front> {
     let parsed = parse::parse(html, deadline);
     if parsed.timed_out {
         return None;
     }
-    let mut doc = walk::walk(&parsed.html, want_links);
+    let mut doc = walk::walk(&parsed.html, want.links, want.details);
     drop(parsed);
     if deadline.is_some_and(|d| Instant::now() > d) {
         return None;
@@ -58,7 +67,9 @@ pub(crate) fn read(html: &str, url: Option<&str>, want_links: bool, deadline: Op
     ctx.lang = doc.head.lang.take();
     ctx.titles = titles;
     ctx.url = url.map(str::to_string);
+    ctx.base = links::base(doc.base.as_deref(), url);
+    ctx.detect_lang = want.details;
     let in_main: Vec<bool> = doc.lines.iter().map(|l| doc.elems.get(l.elem).is_some_and(|e| e.in_main)).collect();
-    let links = if want_links { links::resolve(doc.links, doc.base.as_deref(), url) } else { Vec::new() };
+    let links = if want.links { links::resolve(doc.links, doc.base.as_deref(), url) } else { Vec::new() };
     Some(Front { lines: rows::zoned(doc.lines, &in_main), ctx, links })
 }

@@ -46,7 +46,11 @@ fn row_lines(row: Vec<DomLine>, zone: Zone) -> Vec<RawLine> {
         let text = row.iter().map(|l| l.text.trim()).collect::<Vec<_>>().join(" | ");
         let links: usize = row.iter().map(|l| l.link_units).sum();
         let chrome = row.iter().any(|l| l.chrome) || links * 2 > units(&text);
-        let stamps = row.into_iter().flat_map(|l| l.stamps).collect();
+        let (mut stamps, mut media) = (Vec::new(), Vec::new());
+        for l in row {
+            stamps.extend(l.stamps);
+            media.extend(l.media);
+        }
         return vec![RawLine {
             text,
             kind: BlockKind::Table,
@@ -54,6 +58,7 @@ fn row_lines(row: Vec<DomLine>, zone: Zone) -> Vec<RawLine> {
             title_candidate: false,
             link_heavy: chrome,
             stamps,
+            media,
         }];
     }
     row.into_iter()
@@ -70,6 +75,7 @@ fn row_lines(row: Vec<DomLine>, zone: Zone) -> Vec<RawLine> {
                 zone,
                 title_candidate: l.title_candidate,
                 stamps: l.stamps,
+                media: l.media,
             }
         })
         .collect()

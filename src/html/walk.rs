@@ -7,9 +7,9 @@ use super::doc::{Attrs, Doc, DomLine, Elem, Hint, RawLink};
 use super::hints::Hinter;
 use super::links::{refresh_target, script_pages};
 use super::stamps;
-use crate::clean::line::Stamp;
+use crate::clean::line::{Media, Stamp};
 use crate::model::{BlockKind, LinkKind};
-use crate::text::{measure, units};
+use crate::text::{measure, squash_space, units};
 
 /// Elements whose content is never visible text.
 fn is_skipped(name: &str) -> bool {
@@ -125,6 +125,11 @@ struct Walker {
     group_links: usize,
     /// Collect `<a href>`s.
     links: bool,
+    /// Note each line's links and images (and collect links for them).
+    media: bool,
+    /// Links and images met since the last line: an image on a line of its
+    /// own goes with the next line (its caption, most often).
+    pending: Vec<Pending>,
     /// Dates from elements, waiting for the next line.
     stamps: Vec<Stamp>,
     /// The line being read holds text of a headline element (`<span
@@ -132,9 +137,16 @@ struct Walker {
     line_title: bool,
 }
 
+/// A link (by its index in the page's links) or an image, not yet on a line.
+enum Pending {
+    Link(usize),
+    Image { src: String, alt: String },
+}
+
 /// Walks the tree once, without recursion, so any nesting depth is safe.
-/// With `links`, the page's `<a href>` and `<area href>` are collected too.
-pub(crate) fn walk(html: &Html, links: bool) -> Doc {
+/// With `links`, the page's `<a href>` and `<area href>` are collected too;
+/// with `media`, each line notes its links and images.
+pub(crate) fn walk(html: &Html, links: bool, media: bool) -> Doc {
     let mut w = Walker {
         doc: Doc::default(),
         stack: Vec::new(),
@@ -144,7 +156,9 @@ pub(crate) fn walk(html: &Html, links: bool) -> Doc {
         group: None,
         hinter: Hinter::default(),
         group_links: 0,
-        links,
+        links: links || media,
+        media,
+        pending: Vec::new(),
         stamps: Vec::new(),
         line_title: false,
     };
@@ -214,6 +228,9 @@ impl Walker {
         f.skip = parent.skip || is_skipped(name) || a.hidden || invisible;
         if !f.skip {
             self.stamps.extend(stamps::element(name, &a));
+            if self.media {
+                self.note_media(name, el, f.anchor);
+            }
         }
         self.doc.elems.push(Elem::new(Some(parent.elem), hint));
         f.elem = self.doc.elems.len() - 1;
@@ -286,6 +303,38 @@ impl Walker {
         self.line.push_str(t);
     }
 
+    /// Notes a link or an image for the line being read.
+    fn note_media(&mut self, name: &str, el: ElementRef, anchor: Option<usize>) {
+        match name {
+            "a" | "area" => self.pending.extend(anchor.map(Pending::Link)),
+            "img" => {
+                // Lazy-loading CMSs keep the real address in a data attribute.
+                let src = ["data-src", "data-original", "data-echo", "src"].iter().find_map(|k| el.attr(k));
+                let src = src.map(str::trim).filter(|s| !s.is_empty() && !s.starts_with("data:"));
+                if let Some(src) = src {
+                    let alt = el.attr("alt").unwrap_or_default().trim().to_string();
+                    self.pending.push(Pending::Image { src: src.to_string(), alt });
+                }
+            }
+            _ => {}
+        }
+    }
+
+    /// The line's links and images, its anchors' text as read so far.
+    fn take_media(&mut self) -> Vec<Media> {
+        let pending = std::mem::take(&mut self.pending);
+        let links = &self.doc.links;
+        pending
+            .into_iter()
+            .filter_map(|p| match p {
+                Pending::Link(i) => {
+                    links.get(i).map(|l| Media::Link { href: l.href.clone(), text: squash_space(&l.text) })
+                }
+                Pending::Image { src, alt } => Some(Media::Image { src, alt }),
+            })
+            .collect()
+    }
+
     /// Starts a link; an anchor's text is read as the walk goes on.
     fn link(&mut self, href: Option<&str>, kind: LinkKind) -> Option<usize> {
         let href = href?;
@@ -338,6 +387,7 @@ impl Walker {
             self.group = Some(self.doc.lines.len());
         }
         self.group_links += link_units;
+        let media = if self.pending.is_empty() { Vec::new() } else { self.take_media() };
         self.doc.lines.push(DomLine {
             text,
             kind: f.kind.unwrap_or(BlockKind::Paragraph),
@@ -349,6 +399,7 @@ impl Walker {
             block: None,
             chrome: false,
             stamps: std::mem::take(&mut self.stamps),
+            media,
         });
     }
 }

@@ -2,7 +2,10 @@
 
 use serde::{Deserialize, Serialize};
 
+use url::Url;
+
 use super::date::Published;
+use super::page::Link;
 
 /// A clean, dated article: what a careful editor keeps of a page.
 ///
@@ -35,6 +38,16 @@ pub struct Article {
     pub blocks: Vec<Block>,
     /// Set when the page shows only part of this article (a paywall stub in its stretch of the page).
     pub truncated: Option<Truncation>,
+    /// The language: the page's declared `<html lang>`, else (when the
+    /// input [asks for details](crate::Input::with_details)) the one its
+    /// text reads as, as an ISO 639-1 code where there is one.
+    pub lang: Option<String>,
+    /// The links inside the article's body, absolute, in reading order,
+    /// each once; collected when the input [asks for details](crate::Input::with_details).
+    pub links: Vec<Link>,
+    /// The images inside the article's body, with their `alt` text and
+    /// caption; collected when the input [asks for details](crate::Input::with_details).
+    pub images: Vec<Image>,
 }
 
 impl Article {
@@ -113,6 +126,31 @@ impl Credit {
     pub fn parse(line: &str) -> Vec<Credit> {
         super::credits::parse(line)
     }
+}
+
+/// An image of the article.
+///
+/// ```
+/// use report_scraper::{Extractor, Input};
+/// let html = r#"<h1>走访慰问活动</h1><p>1月16日,市计生协走访慰问计划生育特殊家庭,送去慰问金和生活用品。</p>
+///   <figure><img src="/img/1.jpg" alt="走访现场"><figcaption>图为工作人员与慰问对象交谈。</figcaption></figure>
+///   <p>每到一户,工作人员都详细了解家庭成员的身体状况和生活困难。</p>"#;
+/// let page = Extractor::new().page(Input::html_str(html).url("http://a.cn/news/1.html").with_details())?;
+/// let image = &page.articles[0].images[0];
+/// assert_eq!(image.src.as_str(), "http://a.cn/img/1.jpg");
+/// assert_eq!(image.alt.as_deref(), Some("走访现场"));
+/// assert_eq!(image.caption.as_deref(), Some("图为工作人员与慰问对象交谈。"));
+/// # Ok::<(), report_scraper::Error>(())
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct Image {
+    /// Where the image is, absolute (`src`, or the `data-src` of a lazy-loaded one).
+    pub src: Url,
+    /// Its `alt` text, when not empty.
+    pub alt: Option<String>,
+    /// The caption printed with it (`<figcaption>` or a caption line).
+    pub caption: Option<String>,
 }
 
 /// One unit of the body.

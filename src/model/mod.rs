@@ -7,7 +7,8 @@ mod date;
 mod page;
 mod render;
 
-pub use article::{Article, Block, BlockKind, Credit, Removal, Truncation};
+pub use article::{Article, Block, BlockKind, Credit, Image, Removal, Truncation};
 pub use date::{DateCandidate, DateLabel, DateOrigin, PubDate, Published};
+pub(crate) use page::absolute;
 pub use page::{Link, LinkKind, Page};
 pub use render::MetaStyle;

@@ -171,3 +171,17 @@ impl LinkKind {
         self == LinkKind::Anchor
     }
 }
+
+/// An address on the page, absolute, http(s) and without its fragment.
+pub(crate) fn absolute(href: &str, base: Option<&Url>) -> Option<Url> {
+    let href = href.trim();
+    let mut url = match base {
+        Some(b) => b.join(href).ok()?,
+        None => Url::parse(href).ok()?,
+    };
+    if !matches!(url.scheme(), "http" | "https") {
+        return None;
+    }
+    url.set_fragment(None);
+    Some(url)
+}
