@@ -71,10 +71,12 @@ pub(crate) fn parse(line: &str, reading: &Reading) -> Option<Byline> {
     (labelled && (out.author.is_some() || out.date.is_some())).then_some(out)
 }
 
-/// Cheap test first: a byline names its author with "by" or labels its date.
+/// Cheap test first: a byline names its author with "by" or labels its
+/// date. ASCII case is ignored without building a lower-case copy.
 fn could_be_byline(line: &str) -> bool {
-    let lower = line.to_ascii_lowercase();
-    ["by ", "published", "posted", "updated"].iter().any(|w| lower.contains(w))
+    const WORDS: [&[u8]; 4] = [b"by ", b"published", b"posted", b"updated"];
+    let bytes = line.as_bytes();
+    WORDS.iter().any(|w| bytes.windows(w.len()).any(|window| window.eq_ignore_ascii_case(w)))
 }
 
 fn segment(seg: &str, reading: &Reading) -> Option<Segment> {

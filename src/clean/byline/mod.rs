@@ -9,7 +9,7 @@ use regex::Regex;
 use super::dates::Reading;
 use crate::model::PubDate;
 use crate::text::units_exceed;
-use crate::tuning::{BYLINE_LATIN_MAX_UNITS, BYLINE_LEFTOVER_UNITS, BYLINE_MAX_UNITS};
+use crate::tuning::{BYLINE_LATIN_MAX_UNITS, BYLINE_LEFTOVER_UNITS, BYLINE_MAX_UNITS, ENGLISH_BYLINE_MAX_BYTES};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Field {
@@ -80,7 +80,8 @@ pub(crate) struct Byline {
 /// only against its reference time, when it is known.
 pub(crate) fn parse(line: &str, reading: &Reading) -> Option<Byline> {
     // English bylines have labels of their own and no colon.
-    if !line.chars().any(crate::text::is_cjk) {
+    // Short lines only (the length is free), then no Chinese: body paragraphs skip both scans.
+    if line.len() <= ENGLISH_BYLINE_MAX_BYTES && !line.chars().any(crate::text::is_cjk) {
         if let Some(b) = english::parse(line, reading) {
             return Some(b);
         }
