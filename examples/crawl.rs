@@ -48,6 +48,8 @@ struct Args {
     serve: Option<PathBuf>,
     port: u16,
     stats: Option<PathBuf>,
+    format: Format,
+    out_dir: Option<PathBuf>,
     verbosity: i8,
     net: Net,
     cookies: bool,
@@ -66,6 +68,10 @@ options:
       --max-pages N       addresses fetched by a run, across its resumptions (default 1000)
   -o, --out FILE          JSON Lines output, appended to and reconciled with the state
                           (default articles.jsonl); - streams to standard output
+  -f, --format FORMAT     jsonl (default, to --out), or json, markdown or text:
+                          one file per article in --out-dir
+      --out-dir DIR       where --format json|markdown|text writes, named after
+                          each article's address (written again, never twice over)
       --state FILE        SQLite crawl state (default crawl.db); run again with it to resume
       --stats FILE        the run's summary as JSON (counts, errors by kind, seconds)
       --delay MS          pause between requests to one host (default 1000)
@@ -122,6 +128,8 @@ fn parse_args() -> Result<Args, lexopt::Error> {
         serve: None,
         port: 8017,
         stats: None,
+        format: Format::Jsonl,
+        out_dir: None,
         verbosity: 0,
         net: Net::default(),
         cookies: false,
@@ -136,6 +144,18 @@ fn parse_args() -> Result<Args, lexopt::Error> {
             Long("max-pages") => a.max_pages = p.value()?.parse()?,
             Short('o') | Long("out") => a.out = p.value()?.into(),
             Long("stats") => a.stats = Some(p.value()?.into()),
+            Short('f') | Long("format") => {
+                a.format = match p.value()?.string()?.as_str() {
+                    "jsonl" => Format::Jsonl,
+                    "json" => Format::Json,
+                    "markdown" | "md" => Format::Markdown,
+                    "text" | "txt" => Format::Text,
+                    other => {
+                        return Err(format!("--format: unknown format {other:?} (jsonl, json, markdown, text)").into())
+                    }
+                }
+            }
+            Long("out-dir") => a.out_dir = Some(p.value()?.into()),
             Short('v') | Long("verbose") => a.verbosity += 1,
             Short('q') | Long("quiet") => a.verbosity = -1,
             Long("state") => a.state = p.value()?.into(),
@@ -164,6 +184,14 @@ fn parse_args() -> Result<Args, lexopt::Error> {
             Value(v) => a.seeds.push(v.string()?),
             _ => return Err(arg.unexpected()),
         }
+    }
+    if (a.format == Format::Jsonl) == a.out_dir.is_some() {
+        let why = if a.out_dir.is_some() {
+            "--out-dir needs --format json, markdown or text"
+        } else {
+            "--format json, markdown and text write one file per article: give --out-dir"
+        };
+        return Err(why.into());
     }
     if a.seeds.is_empty() && a.sitemaps.is_empty() && a.serve.is_none() {
         return Err("no seed address given".into());
@@ -260,23 +288,127 @@ fn chain(e: &report_scraper::Error) -> String {
 
 async fn crawl(args: &Args) -> Result<Summary, String> {
     let state = CrawlState::open(&args.state).map_err(|e| chain(&e))?;
-    // Reconciled with the state: what the file holds is never fetched or written again.
-    // Standard output is streamed: the state alone keeps articles from being written twice.
-    let mut out = if args.out == Path::new("-") {
-        JsonlSink::stream(std::io::stdout())
-    } else {
-        JsonlSink::open(&args.out, &state).map_err(|e| format!("{}: {}", args.out.display(), chain(&e)))?
+    let mut out = match &args.out_dir {
+        Some(dir) => Out::Files(Files::new(dir, args.format).map_err(|e| format!("{}: {e}", dir.display()))?),
+        None => Out::Jsonl(jsonl_sink(args, &state)?),
     };
+    if let Out::Jsonl(out) = &out {
+        report_resume(out, &args.out);
+    }
+    build_and_run(args, &state, &mut out).await
+}
+
+/// What opening the output found: articles already there, or missing.
+fn report_resume(out: &JsonlSink, path: &Path) {
     if out.resumed() > 0 {
-        eprintln!("resuming: {} articles already in {}", out.resumed(), args.out.display());
+        eprintln!("resuming: {} articles already in {}", out.resumed(), path.display());
     }
     if out.requeued() > 0 {
-        eprintln!(
-            "{} articles the state had written are missing from {}: fetching them again",
-            out.requeued(),
-            args.out.display()
-        );
+        let n = out.requeued();
+        eprintln!("{n} articles the state had written are missing from {}: fetching them again", path.display());
     }
+}
+
+/// The JSON Lines output: a file reconciled with the state (what it holds
+/// is never fetched or written again), or standard output, streamed (the
+/// state alone keeps articles from being written twice).
+fn jsonl_sink(args: &Args, state: &CrawlState) -> Result<JsonlSink, String> {
+    if args.out == Path::new("-") {
+        return Ok(JsonlSink::stream(std::io::stdout()));
+    }
+    JsonlSink::open(&args.out, state).map_err(|e| format!("{}: {}", args.out.display(), chain(&e)))
+}
+
+/// Where the articles go.
+enum Out {
+    Jsonl(JsonlSink),
+    Files(Files),
+}
+
+impl Out {
+    fn record(&mut self, event: &CrawlEvent<'_>) -> std::io::Result<()> {
+        match self {
+            Out::Jsonl(sink) => sink.record(event),
+            Out::Files(files) => files.record(event),
+        }
+    }
+}
+
+/// One file per article, named after its address: writing one again
+/// replaces it, so a resumed crawl never leaves an article twice, and each
+/// file is written whole (to a temporary name, then renamed) before the
+/// state marks its page done.
+struct Files {
+    dir: PathBuf,
+    format: Format,
+}
+
+impl Files {
+    fn new(dir: &Path, format: Format) -> std::io::Result<Files> {
+        std::fs::create_dir_all(dir)?;
+        Ok(Files { dir: dir.to_path_buf(), format })
+    }
+
+    fn record(&mut self, event: &CrawlEvent<'_>) -> std::io::Result<()> {
+        let CrawlEvent::Articles(records) = event else { return Ok(()) };
+        for r in records.iter() {
+            let text = match self.format {
+                Format::Json => serde_json::to_string_pretty(r)? + "\n",
+                Format::Markdown => {
+                    let mut page = report_scraper::Page::default();
+                    page.url = Some(r.final_url.to_string());
+                    page.articles = vec![r.article.clone()];
+                    page.to_markdown(report_scraper::MetaStyle::FrontMatter)
+                }
+                Format::Text | Format::Jsonl => r.article.to_plain_text(),
+            };
+            let path = self.dir.join(file_name(&r.final_url, r.part, r.parts, self.format));
+            let partial = path.with_extension("partial");
+            std::fs::write(&partial, text)?;
+            std::fs::rename(&partial, &path)?;
+        }
+        Ok(())
+    }
+}
+
+/// `host__path__to__page[.partN].ext`: one name per article, from its address.
+fn file_name(url: &url::Url, part: u32, parts: u32, format: Format) -> String {
+    let mut name = format!("{}{}", url.host_str().unwrap_or("page"), url.path());
+    if let Some(q) = url.query() {
+        name.push('_');
+        name.push_str(q);
+    }
+    let mut name: String = name
+        .trim_end_matches('/')
+        .chars()
+        .map(|c| if c.is_alphanumeric() || "-_.".contains(c) { c } else { '_' })
+        .collect();
+    for ext in [".html", ".htm", ".shtml", ".jsp", ".php", ".aspx", ".asp"] {
+        if let Some(stem) = name.strip_suffix(ext) {
+            name = stem.to_string();
+            break;
+        }
+    }
+    if parts > 1 {
+        name.push_str(&format!(".part{part}"));
+    }
+    let ext = match format {
+        Format::Json => "json",
+        Format::Markdown => "md",
+        Format::Text | Format::Jsonl => "txt",
+    };
+    format!("{name}.{ext}")
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Format {
+    Jsonl,
+    Json,
+    Markdown,
+    Text,
+}
+
+async fn build_and_run(args: &Args, state: &CrawlState, out: &mut Out) -> Result<Summary, String> {
     let fetcher = Fetcher::builder()
         .politeness_delay(Duration::from_millis(args.delay_ms))
         .timeout(Duration::from_secs(args.timeout_s))
@@ -315,7 +447,7 @@ async fn crawl(args: &Args) -> Result<Summary, String> {
     tokio::spawn(stop_on_ctrl_c(stop.clone()));
     let mut progress = Progress::new(args.verbosity < 0);
     let summary = crawler
-        .run(&state, &stop, |event| {
+        .run(state, &stop, |event| {
             // Each page's lines reach the OS before the state records the page as done.
             out.record(&event)?;
             progress.show(&event);

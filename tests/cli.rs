@@ -336,3 +336,41 @@ async fn extract_uses_the_environment_proxy_only_when_asked() {
     assert!(stdout(&used).contains("暖心家庭"));
     assert_eq!(log.lock().unwrap().last().map(String::as_str), Some("http://127.0.0.1:1/news/t20240118_1.html"));
 }
+
+#[test]
+fn crawl_writes_one_markdown_file_per_article_into_a_folder() {
+    let dir = temp_dir("crawl-markdown");
+    let site = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/site");
+    let (state, out) = (dir.join("s.db"), dir.join("md"));
+    let args = [
+        "--serve",
+        site.to_str().unwrap(),
+        "--port",
+        "0",
+        "--delay",
+        "0",
+        "-q",
+        "-f",
+        "markdown",
+        "--out-dir",
+        out.to_str().unwrap(),
+        "--state",
+        state.to_str().unwrap(),
+    ];
+    let first = run("crawl", &args, None);
+    assert!(first.status.success(), "{}", stderr(&first));
+    let names = |d: &Path| {
+        let mut n: Vec<String> =
+            std::fs::read_dir(d).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().into_owned()).collect();
+        n.sort();
+        n
+    };
+    let written = names(&out);
+    assert!(written.len() >= 5 && written.iter().all(|n| n.ends_with(".md")), "{written:?}");
+    let one = std::fs::read_to_string(out.join(&written[0])).unwrap();
+    assert!(one.starts_with("---\ntitle: ") && one.contains("\nurl: \"http://127.0.0.1:"), "{one}");
+    // Without --out-dir a per-article format is refused with the usage.
+    let refused = run("crawl", &["-f", "markdown", "http://127.0.0.1:9/"], None);
+    assert_eq!(refused.status.code(), Some(2));
+    let _ = std::fs::remove_dir_all(&dir);
+}

@@ -210,6 +210,7 @@ impl Extractor {
     /// size cap, [`ErrorKind::NotHtml`] for images, PDFs and other binary data.
     pub fn page(&self, input: Input<'_>) -> Result<Page, Error> {
         let url = || input.url.map(str::to_string);
+        let _span = tracing::debug_span!("extract", url = input.url.unwrap_or("-")).entered();
         // The clock is read only when someone listens.
         let started = tracing::enabled!(tracing::Level::DEBUG).then(Instant::now);
         if input.len() > self.max_bytes {

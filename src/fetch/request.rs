@@ -87,6 +87,13 @@ impl<'a> FetchRequest<'a> {
         if tokio::runtime::Handle::try_current().is_err() {
             return Err(Error::new(ErrorKind::NoRuntime));
         }
+        // Every event of this address (hops, retries, robots.txt) in one span.
+        let span = tracing::debug_span!("fetch", url = self.url);
+        tracing::Instrument::instrument(self.hops(), span).await
+    }
+
+    /// The address, hop by hop.
+    async fn hops(self) -> Result<Fetched, Error> {
         let f = self.fetcher;
         let url = Url::parse(self.url)
             .map_err(|e| Error::new(ErrorKind::BadUrl { url: self.url.to_string(), message: e.to_string() }))?;
