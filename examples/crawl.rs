@@ -61,7 +61,7 @@ crawl: every article of a site, once, as JSON Lines
 usage: crawl [OPTIONS] SEED_URL...
 
 options:
-      --seeds FILE        more seed addresses, one a line (# comments)
+      --seeds FILE        more seed addresses, one a line (# comments); - reads stdin
       --sitemap URL       a sitemap or sitemap index to start from (repeatable)
       --host HOST         a host that may be crawled (repeatable; default: the seeds' hosts)
       --max-depth N       links followed from a seed (default 3; \"next page\" links are free)
@@ -73,7 +73,8 @@ options:
       --out-dir DIR       where --format json|markdown|text writes, named after
                           each article's address (written again, never twice over)
       --state FILE        SQLite crawl state (default crawl.db); run again with it to resume
-      --stats FILE        the run's summary as JSON (counts, errors by kind, seconds)
+      --stats FILE        the run's summary as JSON (counts, errors by kind, seconds);
+                          - writes it to standard output after the articles
       --delay MS          pause between requests to one host (default 1000)
       --workers N         pages in flight (default 4)
       --timeout S         per request (default 30)
@@ -200,7 +201,11 @@ fn parse_args() -> Result<Args, lexopt::Error> {
 }
 
 fn read_seed_file(path: &str) -> Result<Vec<String>, lexopt::Error> {
-    let text = std::fs::read_to_string(path).map_err(|e| format!("{path}: {e}"))?;
+    let text = if path == "-" {
+        std::io::read_to_string(std::io::stdin()).map_err(|e| format!("standard input: {e}"))?
+    } else {
+        std::fs::read_to_string(path).map_err(|e| format!("{path}: {e}"))?
+    };
     Ok(text.lines().map(str::trim).filter(|l| !l.is_empty() && !l.starts_with('#')).map(str::to_string).collect())
 }
 
@@ -231,8 +236,13 @@ async fn main() {
                 report(&summary);
             }
             if let Some(path) = &args.stats {
-                let json = serde_json::to_string_pretty(&summary).expect("a summary serializes");
-                if let Err(e) = std::fs::write(path, json + "\n") {
+                let json = serde_json::to_string_pretty(&summary).expect("a summary serializes") + "\n";
+                let written = if path == Path::new("-") {
+                    std::io::Write::write_all(&mut std::io::stdout(), json.as_bytes())
+                } else {
+                    std::fs::write(path, json)
+                };
+                if let Err(e) = written {
                     fail(&format!("{}: {e}", path.display()));
                 }
             }

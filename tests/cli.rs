@@ -270,7 +270,9 @@ fn crawl_streams_jsonl_to_stdout_and_writes_its_stats() {
 #[test]
 fn crawl_exits_non_zero_when_every_page_failed() {
     let dir = temp_dir("crawl-fail");
-    // Nothing listens on port 9 of 127.0.0.1: every request fails at once.
+    let (state, out) = (dir.join("s.db"), dir.join("o.jsonl"));
+    // Seeds from stdin, the summary to stdout. Nothing listens on port 9 of
+    // 127.0.0.1: every request fails at once.
     let args = [
         "--allow",
         "127.0.0.1/32",
@@ -280,14 +282,18 @@ fn crawl_exits_non_zero_when_every_page_failed() {
         "2",
         "-q",
         "--state",
-        dir.join("s.db").to_str().unwrap(),
+        state.to_str().unwrap(),
         "--out",
-        dir.join("o.jsonl").to_str().unwrap(),
-        "http://127.0.0.1:9/",
-    ]
-    .map(str::to_string);
-    let out = Command::new(example("crawl")).args(&args).output().unwrap();
-    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+        out.to_str().unwrap(),
+        "--seeds",
+        "-",
+        "--stats",
+        "-",
+    ];
+    let done = run("crawl", &args, Some(b"# one seed\nhttp://127.0.0.1:9/\n"));
+    assert_eq!(done.status.code(), Some(1), "{}", stderr(&done));
+    let summary: Value = serde_json::from_str(&stdout(&done)).unwrap();
+    assert_eq!((summary["articles"].as_u64(), summary["errors"]["network"].as_u64()), (Some(0), Some(1)), "{summary}");
     let _ = std::fs::remove_dir_all(&dir);
 }
 
