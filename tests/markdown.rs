@@ -186,3 +186,91 @@ fn plain_text_holds_every_block() {
         }
     }
 }
+
+mod any_text {
+    //! Whatever the text of the blocks, a Markdown reader finds the same
+    //! blocks with the same text: escaping is checked against a real parser.
+    use proptest::prelude::*;
+    use report_scraper::{Article, Block, BlockKind, MetaStyle};
+
+    fn word() -> impl Strategy<Value = String> {
+        let chars = prop::sample::select(vec![
+            'a', 'b', 'Z', '1', '2', '中', '文', '，', '。', '*', '_', '`', '[', ']', '(', ')', '<', '>', '#', '-',
+            '+', '=', '|', '!', '&', ';', '\\', '~', '.', ':', '"', '\'', '/', '@',
+        ]);
+        let random = prop::collection::vec(chars, 1..6).prop_map(|c| c.into_iter().collect::<String>());
+        // Tokens Markdown gives a meaning to, whole.
+        let tokens = prop::sample::select(vec![
+            "&amp;",
+            "&#35;",
+            "&copy",
+            "<br>",
+            "<div>",
+            "</p>",
+            "**",
+            "***",
+            "---",
+            "===",
+            "```",
+            "~~~",
+            "1.",
+            "1)",
+            "http://a.cn/x_y",
+            "a_b_c",
+            "[x](y)",
+            "![i](s)",
+            "<http://a.cn>",
+            "\\",
+            "2024年1月",
+            "*强调*",
+        ])
+        .prop_map(str::to_string);
+        prop_oneof![3 => random, 1 => tokens]
+    }
+
+    fn text() -> impl Strategy<Value = String> {
+        prop::collection::vec(word(), 1..6).prop_map(|w| w.join(" "))
+    }
+
+    fn kind() -> impl Strategy<Value = BlockKind> {
+        prop::sample::select(vec![
+            BlockKind::Paragraph,
+            BlockKind::Heading,
+            BlockKind::ListItem,
+            BlockKind::Quote,
+            BlockKind::Caption,
+        ])
+    }
+
+    /// A table: rows of as many cells, cells of words without ` | `.
+    fn table() -> impl Strategy<Value = String> {
+        (1usize..4, 1usize..4).prop_flat_map(|(rows, cols)| {
+            let cell = prop::collection::vec(word(), 1..3).prop_map(|w| w.join(" "));
+            prop::collection::vec(prop::collection::vec(cell, cols), rows)
+                .prop_map(|rows| rows.iter().map(|r| r.join(" | ")).collect::<Vec<_>>().join("\n"))
+        })
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 2000, ..ProptestConfig::default() })]
+        #[test]
+        fn tables_read_back_as_written(text in table().prop_filter("no cell made of a bar", |t| !t.contains(" | | "))) {
+            let mut a = Article::default();
+            a.blocks = vec![Block::new(BlockKind::Table, text.clone())];
+            let got = super::read_back(&a.to_markdown(MetaStyle::None));
+            prop_assert_eq!(got, vec![(BlockKind::Table, text)], "{}", a.to_markdown(MetaStyle::None));
+        }
+
+        #[test]
+        fn blocks_read_back_as_written(blocks in prop::collection::vec((kind(), text()), 1..6)) {
+            let mut a = Article::default();
+            a.blocks = blocks.iter().map(|(k, t)| Block::new(*k, t.clone())).collect();
+            let got = super::read_back(&a.to_markdown(MetaStyle::None));
+            let want: Vec<(BlockKind, String)> = blocks
+                .iter()
+                .map(|(k, t)| (if *k == BlockKind::Caption { BlockKind::Paragraph } else { *k }, t.clone()))
+                .collect();
+            prop_assert_eq!(got, want, "{}", a.to_markdown(MetaStyle::None));
+        }
+    }
+}

@@ -204,7 +204,16 @@ fn write_blocks(out: &mut String, blocks: &[Block]) {
 /// One line, its text escaped (captions come escaped already).
 fn line(out: &mut String, prefix: &str, text: &str) {
     let flat = text.split('\n').map(str::trim).filter(|l| !l.is_empty()).collect::<Vec<_>>().join(" ");
-    let body = if prefix == "*" { flat } else { escape_line(&flat) };
+    let body = match prefix {
+        "*" => flat,
+        // `## a #` reads as the heading `a` with a closing sequence: trailing `#`s escaped.
+        "## " => {
+            let rest = flat.trim_end_matches('#');
+            let hashes = flat.len() - rest.len();
+            escape_line(rest) + &"\\#".repeat(hashes)
+        }
+        _ => escape_line(&flat),
+    };
     let _ = writeln!(out, "{prefix}{body}");
 }
 
@@ -249,8 +258,11 @@ fn quoted(s: &str) -> String {
 /// Text with the characters that start inline Markdown escaped.
 fn escape_inline(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        if matches!(c, '\\' | '`' | '*' | '_' | '[' | ']' | '<' | '~') {
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        // `&` only where an entity could start (`&amp;`, `&#35;`): "A & B" stays as it is.
+        let entity = c == '&' && chars.peek().is_some_and(|n| n.is_ascii_alphanumeric() || *n == '#');
+        if entity || matches!(c, '\\' | '`' | '*' | '_' | '[' | ']' | '<' | '~') {
             out.push('\\');
         }
         out.push(c);
