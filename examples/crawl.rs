@@ -15,7 +15,6 @@
 //! Running the same command after a crawl that finished reads the list
 //! pages again, conditionally, and writes only the new articles.
 //! Ctrl-C stops after the requests in flight; a second Ctrl-C quits at once.
-use std::error::Error as _;
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -23,7 +22,11 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use indicatif::{ProgressBar, ProgressStyle};
-use report_scraper::{CrawlEvent, CrawlState, Crawler, Fetcher, JsonlSink, Summary};
+use report_scraper::{CrawlEvent, CrawlState, Crawler, Fetcher, JsonlSink, MetaStyle, Summary};
+
+#[path = "cli/mod.rs"]
+mod cli;
+use cli::{chain, header, init_logs, Format, Net};
 
 struct Args {
     seeds: Vec<String>,
@@ -145,17 +148,7 @@ fn parse_args() -> Result<Args, lexopt::Error> {
             Long("max-pages") => a.max_pages = p.value()?.parse()?,
             Short('o') | Long("out") => a.out = p.value()?.into(),
             Long("stats") => a.stats = Some(p.value()?.into()),
-            Short('f') | Long("format") => {
-                a.format = match p.value()?.string()?.as_str() {
-                    "jsonl" => Format::Jsonl,
-                    "json" => Format::Json,
-                    "markdown" | "md" => Format::Markdown,
-                    "text" | "txt" => Format::Text,
-                    other => {
-                        return Err(format!("--format: unknown format {other:?} (jsonl, json, markdown, text)").into())
-                    }
-                }
-            }
+            Short('f') | Long("format") => a.format = Format::parse(&p.value()?.string()?)?,
             Long("out-dir") => a.out_dir = Some(p.value()?.into()),
             Short('v') | Long("verbose") => a.verbosity += 1,
             Short('q') | Long("quiet") => a.verbosity = -1,
@@ -261,39 +254,9 @@ fn produced_something(s: &Summary) -> bool {
     used > 0 || s.fetched == 0 && s.failed() == 0 && s.robots == 0
 }
 
-/// Logs on standard error: warnings by default, more with `-v`, only errors
-/// with `-q`; `RUST_LOG` (e.g. `report_scraper=debug`) overrides.
-fn init_logs(verbosity: i8) {
-    let level = match verbosity {
-        i8::MIN..=-1 => "error",
-        0 => "warn",
-        1 => "info",
-        2 => "debug",
-        _ => "trace",
-    };
-    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
-        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(format!("{level},hyper=warn,reqwest=warn,rustls=warn")));
-    tracing_subscriber::fmt()
-        .with_env_filter(filter)
-        .with_writer(std::io::stderr)
-        .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
-        .init();
-}
-
 fn fail(message: &str) -> ! {
     eprintln!("crawl: {message}");
     std::process::exit(1);
-}
-
-/// An error and its causes, outermost first.
-fn chain(e: &report_scraper::Error) -> String {
-    let mut message = e.to_string();
-    let mut cause = e.source();
-    while let Some(c) = cause {
-        message = format!("{message}: {c}");
-        cause = c.source();
-    }
-    message
 }
 
 async fn crawl(args: &Args) -> Result<Summary, String> {
@@ -364,12 +327,7 @@ impl Files {
         for r in records.iter() {
             let text = match self.format {
                 Format::Json => serde_json::to_string_pretty(r)? + "\n",
-                Format::Markdown => {
-                    let mut page = report_scraper::Page::default();
-                    page.url = Some(r.final_url.to_string());
-                    page.articles = vec![r.article.clone()];
-                    page.to_markdown(report_scraper::MetaStyle::FrontMatter)
-                }
+                Format::Markdown => cli::markdown(&r.article, Some(r.final_url.as_str()), MetaStyle::FrontMatter),
                 Format::Text | Format::Jsonl => r.article.to_plain_text(),
             };
             let path = self.dir.join(file_name(&r.final_url, r.part, r.parts, self.format));
@@ -402,20 +360,9 @@ fn file_name(url: &url::Url, part: u32, parts: u32, format: Format) -> String {
     if parts > 1 {
         name.push_str(&format!(".part{part}"));
     }
-    let ext = match format {
-        Format::Json => "json",
-        Format::Markdown => "md",
-        Format::Text | Format::Jsonl => "txt",
-    };
+    // Text from a JSON Lines crawl is not a case that arises: --out-dir refuses jsonl.
+    let ext = format.extension();
     format!("{name}.{ext}")
-}
-
-#[derive(Clone, Copy, PartialEq, Eq)]
-enum Format {
-    Jsonl,
-    Json,
-    Markdown,
-    Text,
 }
 
 async fn build_and_run(args: &Args, state: &CrawlState, out: &mut Out) -> Result<Summary, String> {
@@ -667,30 +614,4 @@ async fn listing(dir: &Path) -> axum::response::Html<String> {
     names.sort();
     let items: String = names.iter().map(|n| format!("<li><a href=\"{n}\">{n}</a></li>\n")).collect();
     axum::response::Html(format!("<!DOCTYPE html><html><head><meta charset=utf-8><title>Index</title></head><body><ul>\n{items}</ul></body></html>"))
-}
-
-/// How requests reach the network: a proxy, the environment's, extra headers.
-#[derive(Default)]
-struct Net {
-    proxy: Option<String>,
-    proxy_from_env: bool,
-    headers: Vec<(String, String)>,
-}
-
-impl Net {
-    fn apply(&self, mut builder: report_scraper::FetcherBuilder) -> report_scraper::FetcherBuilder {
-        if let Some(proxy) = &self.proxy {
-            builder = builder.proxy(proxy);
-        }
-        for (name, value) in &self.headers {
-            builder = builder.header(name, value);
-        }
-        builder.proxy_from_env(self.proxy_from_env)
-    }
-}
-
-/// `Name: value` as a header.
-fn header(text: &str) -> Result<(String, String), lexopt::Error> {
-    let (name, value) = text.split_once(':').ok_or_else(|| format!("--header {text:?}: expected 'Name: value'"))?;
-    Ok((name.trim().to_string(), value.trim().to_string()))
 }

@@ -15,6 +15,10 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::mpsc;
 
 use report_scraper::{Article, DateCandidate, Extractor, Input, MetaStyle, Page, Removal};
+
+#[path = "cli/mod.rs"]
+mod cli;
+use cli::{chain, header, init_logs, Format, Net};
 use serde::Serialize;
 
 const HELP: &str = "\
@@ -55,25 +59,6 @@ options:
 exit codes: 0 when at least one input gave an output, 1 when every input
 failed, 2 for a usage error.
 ";
-
-#[derive(Clone, Copy, PartialEq, Eq)]
-enum Format {
-    Json,
-    Jsonl,
-    Markdown,
-    Text,
-}
-
-impl Format {
-    fn extension(self) -> &'static str {
-        match self {
-            Format::Json => "json",
-            Format::Jsonl => "jsonl",
-            Format::Markdown => "md",
-            Format::Text => "txt",
-        }
-    }
-}
 
 struct Args {
     inputs: Vec<String>,
@@ -116,17 +101,7 @@ fn parse_args() -> Result<Args, lexopt::Error> {
     let mut p = lexopt::Parser::from_env();
     while let Some(arg) = p.next()? {
         match arg {
-            Short('f') | Long("format") => {
-                a.format = match p.value()?.string()?.as_str() {
-                    "json" => Format::Json,
-                    "jsonl" => Format::Jsonl,
-                    "markdown" | "md" => Format::Markdown,
-                    "text" | "txt" => Format::Text,
-                    other => {
-                        return Err(format!("--format: unknown format {other:?} (json, jsonl, markdown, text)").into())
-                    }
-                }
-            }
+            Short('f') | Long("format") => a.format = Format::parse(&p.value()?.string()?)?,
             Long("meta") => {
                 a.meta = match p.value()?.string()?.as_str() {
                     "front-matter" => MetaStyle::FrontMatter,
@@ -188,25 +163,6 @@ fn main() {
     };
     let produced = run(&args, &jobs);
     std::process::exit(if produced > 0 { 0 } else { 1 });
-}
-
-/// Logs on standard error: warnings by default, more with `-v`, none but
-/// errors with `-q`; `RUST_LOG` (e.g. `report_scraper=debug`) overrides.
-fn init_logs(verbosity: i8) {
-    let level = match verbosity {
-        i8::MIN..=-1 => "error",
-        0 => "warn",
-        1 => "info",
-        2 => "debug",
-        _ => "trace",
-    };
-    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
-        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(format!("{level},hyper=warn,reqwest=warn,rustls=warn")));
-    tracing_subscriber::fmt()
-        .with_env_filter(filter)
-        .with_writer(std::io::stderr)
-        .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
-        .init();
 }
 
 /// One thing to extract: a file, standard input, or an address.
@@ -369,17 +325,6 @@ fn deliver(args: &Args, job: &Job, root: Option<&Path>, sink: &mut dyn Write, te
     }
 }
 
-/// The error of one input, with its causes.
-fn chain(e: &dyn std::error::Error) -> String {
-    let mut message = e.to_string();
-    let mut cause = e.source();
-    while let Some(c) = cause {
-        message = format!("{message}: {c}");
-        cause = c.source();
-    }
-    message
-}
-
 /// Reads, extracts and renders one input.
 fn extract_one(
     args: &Args,
@@ -455,12 +400,7 @@ fn render(args: &Args, page: &Page) -> Result<String, Box<dyn std::error::Error 
         Format::Json => serde_json::to_string_pretty(&record)? + "\n",
         Format::Jsonl => serde_json::to_string(&record)? + "\n",
         Format::Markdown if args.all => page.to_markdown(args.meta),
-        Format::Markdown => {
-            let mut one = Page::default();
-            one.url = page.url.clone();
-            one.articles = first.into_iter().cloned().collect();
-            one.to_markdown(args.meta)
-        }
+        Format::Markdown => first.map_or_else(String::new, |a| cli::markdown(a, page.url.as_deref(), args.meta)),
         Format::Text => {
             let shown = if args.all { page.articles.len() } else { 1 };
             page.articles.iter().take(shown).map(Article::to_plain_text).collect::<Vec<_>>().join("\n")
@@ -513,30 +453,4 @@ impl Fetch {
         let input = fetched.input();
         Extractor::new().page(if details { input.with_details() } else { input })
     }
-}
-
-/// How requests reach the network: a proxy, the environment's, extra headers.
-#[derive(Default)]
-struct Net {
-    proxy: Option<String>,
-    proxy_from_env: bool,
-    headers: Vec<(String, String)>,
-}
-
-impl Net {
-    fn apply(&self, mut builder: report_scraper::FetcherBuilder) -> report_scraper::FetcherBuilder {
-        if let Some(proxy) = &self.proxy {
-            builder = builder.proxy(proxy);
-        }
-        for (name, value) in &self.headers {
-            builder = builder.header(name, value);
-        }
-        builder.proxy_from_env(self.proxy_from_env)
-    }
-}
-
-/// `Name: value` as a header.
-fn header(text: &str) -> Result<(String, String), lexopt::Error> {
-    let (name, value) = text.split_once(':').ok_or_else(|| format!("--header {text:?}: expected 'Name: value'"))?;
-    Ok((name.trim().to_string(), value.trim().to_string()))
 }
