@@ -3,42 +3,18 @@
 //! GitHub's tables) must find the article's blocks in it, and Python's
 //! PyYAML must read its front matter into the article's fields.
 
-use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 
 use pulldown_cmark::{Event, Options, Parser, Tag, TagEnd};
-use report_scraper::{Article, BlockKind, Extractor, Input, MetaStyle, Page};
+use report_scraper::{Article, BlockKind, MetaStyle, Page};
+
+#[path = "common/fixture.rs"]
+mod fixture;
 
 /// Every fixture page that extracts, with its folder's name.
 fn pages() -> Vec<(String, Page)> {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures");
-    let mut dirs: Vec<PathBuf> = std::fs::read_dir(&root).unwrap().map(|e| e.unwrap().path()).collect();
-    dirs.sort();
-    let mut out = Vec::new();
-    for dir in dirs {
-        let expected: serde_json::Value = match std::fs::read_to_string(dir.join("expected.json")) {
-            Ok(s) => serde_json::from_str(&s).unwrap(),
-            Err(_) => continue,
-        };
-        let text = std::fs::read_to_string(dir.join("page.txt")).ok();
-        let html = std::fs::read(dir.join("page.html")).ok();
-        let mut input = match (&text, &html) {
-            (Some(t), _) => Input::text(t),
-            (None, Some(h)) => Input::html(h),
-            _ => continue,
-        };
-        if let Some(url) = expected["url"].as_str() {
-            input = input.url(url);
-        }
-        if let Some(ct) = expected["content_type"].as_str() {
-            input = input.content_type(ct);
-        }
-        if let Ok(page) = Extractor::new().page(input) {
-            out.push((dir.file_name().unwrap().to_string_lossy().into_owned(), page));
-        }
-    }
-    assert!(out.len() >= 15, "fixtures missing");
-    out
+    let cases = fixture::cases().iter().map(|dir| fixture::load(dir)).collect::<Vec<_>>();
+    cases.into_iter().filter_map(|case| Some((case.name.clone(), fixture::run(&case).ok()?))).collect()
 }
 
 #[test]

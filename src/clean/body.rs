@@ -150,15 +150,7 @@ mod tests {
     const PROSE3: &str = "会议强调,要聚焦生育支持和家庭健康服务,更好地服务广大群众。";
 
     fn line(text: &str, fate: Fate) -> Line {
-        Line {
-            text: text.into(),
-            kind: BlockKind::Paragraph,
-            zone: Zone::Body,
-            title_candidate: false,
-            fate,
-            stamps: Vec::new(),
-            media: Vec::new(),
-        }
+        Line::body(text, fate)
     }
 
     fn read(lines: Vec<Line>) -> (Vec<String>, Vec<(String, String)>) {

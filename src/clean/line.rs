@@ -170,6 +170,15 @@ pub(crate) struct Line {
     pub media: Vec<Media>,
 }
 
+#[cfg(test)]
+impl Line {
+    /// A body paragraph with this fate, for the stages' unit tests.
+    pub(crate) fn body(text: &str, fate: Fate) -> Line {
+        let (kind, zone, title_candidate) = (BlockKind::Paragraph, Zone::Body, false);
+        Line { text: text.into(), kind, zone, title_candidate, fate, stamps: Vec::new(), media: Vec::new() }
+    }
+}
+
 /// Metadata found on a line, kept with the line's position so that a page
 /// holding several articles gives each its own.
 #[derive(Debug, Clone)]

@@ -104,18 +104,9 @@ pub(crate) fn is_paragraph(text: &str) -> bool {
 mod tests {
     use super::*;
     use crate::clean::line::Field;
-    use crate::model::BlockKind;
 
     fn line(text: &str, fate: Fate) -> Line {
-        Line {
-            text: text.into(),
-            kind: BlockKind::Paragraph,
-            zone: Zone::Body,
-            title_candidate: false,
-            fate,
-            stamps: Vec::new(),
-            media: Vec::new(),
-        }
+        Line::body(text, fate)
     }
 
     fn keep(text: &str) -> Line {

@@ -76,10 +76,7 @@ impl Job {
         }
         let (extractor, budget) = (self.extractor, self.budget);
         let at = fetched.final_url.to_string();
-        let dispatch = tracing::dispatcher::get_default(Clone::clone);
-        let task = tokio::task::spawn_blocking(move || {
-            tracing::dispatcher::with_default(&dispatch, || read(&fetched, &extractor, budget))
-        });
+        let task = crate::fetch::spawn_blocking_traced(move || read(&fetched, &extractor, budget));
         // The extraction watches its own budget; this is the backstop should it not.
         match tokio::time::timeout(budget + BUDGET_GRACE, task).await {
             Ok(Ok(read)) => read.map(|r| Visited::Page(Box::new(r))),
@@ -94,27 +91,20 @@ impl Job {
 /// read is a failure, not a list.
 fn read(fetched: &Fetched, extractor: &Extractor, budget: Duration) -> Result<Read, Error> {
     let started = Instant::now();
-    if feed::is_feed(fetched) {
+    let (articles, links) = if feed::is_feed(fetched) {
         // A feed is a list: its entries are the links, it holds no article.
         let links = feed::entry_links(&fetched.body, &fetched.final_url)?;
         tracing::debug!(url = %fetched.final_url, entries = links.len(), "feed read");
-        return Ok(Read {
-            final_url: fetched.final_url.clone(),
-            fetched_at: fetched.fetched_at,
-            articles: Vec::new(),
-            links,
-            extracting: started.elapsed(),
-            bytes: fetched.body.len() as u64,
-            etag: fetched.etag().map(str::to_string),
-            last_modified: fetched.last_modified().map(str::to_string),
-        });
-    }
-    let page = extractor.page(fetched.input().with_links().time_budget(budget))?;
+        (Vec::new(), links)
+    } else {
+        let page = extractor.page(fetched.input().with_links().time_budget(budget))?;
+        (page.articles.into_iter().filter(looks_like_article).collect(), page.links)
+    };
     Ok(Read {
         final_url: fetched.final_url.clone(),
         fetched_at: fetched.fetched_at,
-        articles: page.articles.into_iter().filter(looks_like_article).collect(),
-        links: page.links,
+        articles,
+        links,
         extracting: started.elapsed(),
         bytes: fetched.body.len() as u64,
         etag: fetched.etag().map(str::to_string),

@@ -40,6 +40,11 @@ pub(crate) enum Body<'a> {
 }
 
 impl<'a> Input<'a> {
+    /// A body with every setting at its default.
+    fn of(body: Body<'a>) -> Input<'a> {
+        Input { body, url: None, content_type: None, now: None, links: false, details: false, budget: None }
+    }
+
     /// A page's raw bytes, in any encoding these sites use (UTF-8,
     /// GBK/GB18030, Big5…): decoded, parsed and read as HTML.
     ///
@@ -49,15 +54,7 @@ impl<'a> Input<'a> {
     /// # Ok::<(), report_scraper::Error>(())
     /// ```
     pub fn html(bytes: &'a [u8]) -> Input<'a> {
-        Input {
-            body: Body::Html(bytes),
-            url: None,
-            content_type: None,
-            now: None,
-            links: false,
-            details: false,
-            budget: None,
-        }
+        Input::of(Body::Html(bytes))
     }
 
     /// A page's HTML decoded already (from an HTTP client's text, say):
@@ -70,15 +67,7 @@ impl<'a> Input<'a> {
     /// # Ok::<(), report_scraper::Error>(())
     /// ```
     pub fn html_str(html: &'a str) -> Input<'a> {
-        Input {
-            body: Body::HtmlStr(html),
-            url: None,
-            content_type: None,
-            now: None,
-            links: false,
-            details: false,
-            budget: None,
-        }
+        Input::of(Body::HtmlStr(html))
     }
 
     /// Text already pulled out of a page, one block a line: the same rules,
@@ -94,15 +83,7 @@ impl<'a> Input<'a> {
     /// # Ok::<(), report_scraper::Error>(())
     /// ```
     pub fn text(text: &'a str) -> Input<'a> {
-        Input {
-            body: Body::Text(text),
-            url: None,
-            content_type: None,
-            now: None,
-            links: false,
-            details: false,
-            budget: None,
-        }
+        Input::of(Body::Text(text))
     }
 
     /// The page's address: links are resolved against it, and a date in it

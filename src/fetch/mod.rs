@@ -166,13 +166,9 @@ impl Fetcher {
     pub async fn fetch_article(&self, url: &str) -> Result<Article, Error> {
         let page = self.fetch(url).await?;
         let at = page.final_url.to_string();
-        // The blocking thread logs to the caller's subscriber.
-        let dispatch = tracing::dispatcher::get_default(Clone::clone);
-        tokio::task::spawn_blocking(move || {
-            tracing::dispatcher::with_default(&dispatch, || crate::extract::shared().page(page.input())?.into_article())
-        })
-        .await
-        .unwrap_or_else(|e| Err(Error::new(ErrorKind::Internal { url: at, message: e.to_string() })))
+        spawn_blocking_traced(move || crate::extract::shared().page(page.input())?.into_article())
+            .await
+            .unwrap_or_else(|e| Err(Error::new(ErrorKind::Internal { url: at, message: e.to_string() })))
     }
 
     /// The sitemaps that the robots.txt of `url`'s host names (`Sitemap:`
@@ -203,6 +199,15 @@ impl Fetcher {
         let crawl_delay = host.robots.crawl_delay();
         crawl_delay.map_or(self.config.politeness_delay, |d| d.max(self.config.politeness_delay))
     }
+}
+
+/// Work for a blocking thread that logs to the caller's `tracing`
+/// subscriber (a scoped one, as a test or a library user sets, included).
+pub(crate) fn spawn_blocking_traced<T: Send + 'static>(
+    work: impl FnOnce() -> T + Send + 'static,
+) -> tokio::task::JoinHandle<T> {
+    let dispatch = tracing::dispatcher::get_default(Clone::clone);
+    tokio::task::spawn_blocking(move || tracing::dispatcher::with_default(&dispatch, work))
 }
 
 fn invalid(what: &'static str, value: &str) -> Error {

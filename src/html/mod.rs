@@ -33,7 +33,7 @@ use crate::model::Link;
 pub(crate) struct Want {
     /// The page's links.
     pub links: bool,
-    /// Each article's links and images, and its language detected when undeclared.
+    /// Each article's links and images (its language is detected by the pipeline).
     pub details: bool,
 }
 
@@ -68,7 +68,6 @@ pub(crate) fn read(html: &str, url: Option<&str>, want: Want, deadline: Option<I
     ctx.titles = titles;
     ctx.url = url.map(str::to_string);
     ctx.base = links::base(doc.base.as_deref(), url);
-    ctx.detect_lang = want.details;
     let in_main: Vec<bool> = doc.lines.iter().map(|l| doc.elems.get(l.elem).is_some_and(|e| e.in_main)).collect();
     let links = if want.links { links::resolve(doc.links, doc.base.as_deref(), url) } else { Vec::new() };
     Some(Front { lines: rows::zoned(doc.lines, &in_main), ctx, links })

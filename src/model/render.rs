@@ -67,15 +67,13 @@ impl Article {
     /// ```
     pub fn to_plain_text(&self) -> String {
         let mut out = String::new();
-        let head: Vec<&str> = self.title.iter().map(String::as_str).collect();
         let meta = self.meta_line();
-        for line in head.iter().copied().chain((!meta.is_empty()).then_some(meta.as_str())) {
+        for line in self.title.iter().chain((!meta.is_empty()).then_some(&meta)) {
             out.push_str(line);
             out.push('\n');
         }
         for (i, b) in self.blocks.iter().enumerate() {
-            let tight = i > 0 && b.kind == BlockKind::ListItem && self.blocks[i - 1].kind == BlockKind::ListItem;
-            if !out.is_empty() && !tight {
+            if !out.is_empty() && !continues_list(&self.blocks, i) {
                 out.push('\n');
             }
             if b.kind == BlockKind::ListItem {
@@ -182,12 +180,16 @@ impl Page {
     }
 }
 
+/// Block `i` is a list item after another: no blank line between them.
+fn continues_list(blocks: &[Block], i: usize) -> bool {
+    let kind = |j: usize| blocks.get(j).map(|b| b.kind);
+    kind(i) == Some(BlockKind::ListItem) && i.checked_sub(1).and_then(kind) == Some(BlockKind::ListItem)
+}
+
 /// The blocks, a blank line between each but between items of one list.
 fn write_blocks(out: &mut String, blocks: &[Block]) {
     for (i, b) in blocks.iter().enumerate() {
-        let prev = i.checked_sub(1).and_then(|p| blocks.get(p)).map(|p| p.kind);
-        let tight = b.kind == BlockKind::ListItem && prev == Some(BlockKind::ListItem);
-        if i > 0 && !tight {
+        if i > 0 && !continues_list(blocks, i) {
             out.push('\n');
         }
         match b.kind {
