@@ -226,7 +226,7 @@ async fn main() {
     match crawl(&args).await {
         Ok(summary) => {
             if args.verbosity >= 0 {
-                report(&summary);
+                report(&summary, args.max_pages);
             }
             if let Some(path) = &args.stats {
                 let json = serde_json::to_string_pretty(&summary).expect("a summary serializes") + "\n";
@@ -465,7 +465,7 @@ impl Progress {
             }
             CrawlEvent::List { url, new_links } => format!("list    {url} (+{new_links} links)"),
             CrawlEvent::Robots { url } => format!("robots  {url}"),
-            CrawlEvent::Duplicate { url, final_url } => format!("dup     {url} -> {final_url}"),
+            CrawlEvent::Duplicate { url, final_url, of } => format!("dup     {url} -> {final_url} (same as {of})"),
             CrawlEvent::Failed { error, attempt, .. } => {
                 self.failed += 1;
                 let again =
@@ -492,23 +492,8 @@ impl Progress {
     }
 }
 
-fn report(s: &Summary) {
+fn report(s: &Summary, max_pages: u64) {
     let secs = s.elapsed.as_secs_f64().max(1e-9);
-    eprintln!(
-        "{}: {} fetched ({:.1} pages/s, {:.1} MB), {} articles, {} lists, {} unchanged, {} skipped by robots.txt, \
-         {} duplicates, {} failed{}",
-        if s.stopped { "stopped" } else { "done" },
-        s.fetched,
-        s.fetched as f64 / secs,
-        s.bytes as f64 / 1e6,
-        s.articles,
-        s.lists,
-        s.unchanged,
-        s.robots,
-        s.duplicates,
-        s.failed(),
-        if s.queued > 0 { format!(", {} still queued (run again to continue)", s.queued) } else { String::new() },
-    );
     if !s.errors.is_empty() {
         let kinds: Vec<String> = s.errors.iter().map(|(k, n)| format!("{k} {n}")).collect();
         eprintln!("errors by kind: {}", kinds.join(", "));
@@ -522,6 +507,32 @@ fn report(s: &Summary) {
             s.extracting.as_secs_f64()
         );
     }
+    // The last line says how the run ended, and what is left.
+    let how = if s.stopped {
+        "stopped".to_string()
+    } else if s.limit_reached {
+        format!("stopped at the page limit (--max-pages {max_pages}, which counts every address fetched, failures too)")
+    } else {
+        "done".to_string()
+    };
+    let left = match (s.queued, s.cut) {
+        (0, 0) => String::new(),
+        (q, 0) => format!("; {q} addresses still queued: run again to continue"),
+        (q, c) => format!("; {q} addresses still queued and {c} found but not queued: run again to continue"),
+    };
+    eprintln!(
+        "{how}: {} fetched ({:.1} pages/s, {:.1} MB), {} articles, {} lists, {} unchanged, {} skipped by robots.txt, \
+         {} duplicates, {} failed{left}",
+        s.fetched,
+        s.fetched as f64 / secs,
+        s.bytes as f64 / 1e6,
+        s.articles,
+        s.lists,
+        s.unchanged,
+        s.robots,
+        s.duplicates,
+        s.failed(),
+    );
 }
 
 /// User plus system CPU time of this process (Linux only).

@@ -92,7 +92,7 @@ pub use crate::extract::{Extractor, ExtractorBuilder, Input, DEFAULT_MAX_BYTES};
 pub use crate::html::decode::{decode, CharsetSource, Decoded};
 pub use crate::model::{
     Article, Block, BlockKind, Credit, DateCandidate, DateLabel, DateOrigin, Image, Link, LinkKind, MetaStyle, Page,
-    PubDate, Published, Removal, Truncation,
+    Post, PubDate, Published, Removal, Truncation,
 };
 
 #[cfg(feature = "crawl")]

@@ -114,7 +114,13 @@ fn add_media(a: &mut Article, it: &Item, base: Option<&url::Url>) {
             Media::Link { href, text } => {
                 let Some(url) = absolute(href, base) else { continue };
                 if a.links.iter().all(|l| l.url != url) {
-                    a.links.push(Link { url, text: text.clone(), next_page: false, kind: LinkKind::Anchor });
+                    a.links.push(Link {
+                        url,
+                        text: text.clone(),
+                        next_page: false,
+                        kind: LinkKind::Anchor,
+                        post: None,
+                    });
                 }
             }
             Media::Image { src, alt } => {

@@ -49,7 +49,7 @@ pub(crate) fn entry_links(body: &[u8], at: &Url) -> Result<Vec<Link>, Error> {
         url.set_fragment(None);
         if seen.insert(url.clone()) {
             let text = entry.title.map(|t| t.content).unwrap_or_default();
-            out.push(Link { url, text, next_page: false, kind: LinkKind::Anchor });
+            out.push(Link { url, text, next_page: false, kind: LinkKind::Anchor, post: None });
         }
     }
     Ok(out)

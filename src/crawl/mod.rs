@@ -5,6 +5,7 @@
 //! - [`config`]: what to crawl and how;
 //! - [`scope`]: which origins the crawl may reach, and its identity;
 //! - [`state`]: the frontier and the seen set in SQLite, resumable after a kill;
+//! - [`frontier`]: work handed out by host, each when it is due;
 //! - [`sitemaps`]: reading the sitemaps (given, and named in robots.txt);
 //! - [`visit`]: one address, fetched and read on a worker;
 //! - [`feed`]: RSS, Atom and JSON feeds, read as list pages;
@@ -14,6 +15,7 @@
 
 mod config;
 mod feed;
+mod frontier;
 mod record;
 mod scope;
 mod sink;
@@ -23,6 +25,7 @@ mod state;
 mod urls;
 mod visit;
 
+use std::collections::{BTreeMap, BTreeSet};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::time::Instant;
@@ -37,13 +40,14 @@ pub use sitemap::{parse_sitemap, Sitemap};
 pub use state::{Counts, CrawlState, Outcome};
 pub use urls::canonical_url;
 
+use self::frontier::{Frontier, Next};
 use self::scope::Scope;
-use self::state::RunStart;
-use self::visit::{Visit, Visited};
+use self::state::{fingerprint, Found, Holder, RunStart, Taken};
+use self::visit::{Read, Visit, Visited};
 use crate::error::{Error, ErrorCode, ErrorKind};
 use crate::extract::Extractor;
 use crate::fetch::Fetcher;
-use crate::model::Link;
+use crate::model::{Link, LinkKind};
 
 /// Crawls sites: takes addresses from a [`CrawlState`], fetches them with a
 /// [`Fetcher`] (robots.txt, politeness, retries), records the pages that
@@ -95,7 +99,7 @@ impl CrawlerBuilder {
     }
 }
 
-/// How a run goes: its number, what it may still queue, its tally.
+/// How a run goes: its number, what it may still queue, its tally, its hosts.
 pub(crate) struct Run {
     number: i64,
     /// Addresses the run may still queue (the page limit bounds the queue too).
@@ -103,6 +107,7 @@ pub(crate) struct Run {
     /// Some addresses found did not fit under the limit: the run is not finished.
     capped: bool,
     summary: Summary,
+    frontier: Frontier,
 }
 
 impl Crawler {
@@ -150,8 +155,10 @@ impl Crawler {
     /// it. A run cut short is resumed; after one that finished, the list
     /// pages and sitemaps are read again (conditionally) and only new
     /// articles fetched. Failures that can heal are tried again, up to
-    /// [`max_attempts`](CrawlerBuilder::max_attempts). `sink` sees each
-    /// address's event once, before the state records it as done: an
+    /// [`max_attempts`](CrawlerBuilder::max_attempts). Work is handed out by
+    /// host: an address is taken only when its host is due and has no
+    /// request in flight, so the workers spread over the hosts. `sink` sees
+    /// each address's event once, before the state records it as done: an
     /// article whose sink call did not return is fetched again by the next
     /// run. Setting `stop` lets the requests in flight finish and be recorded.
     /// A [`JsonlSink`]'s [`record`](JsonlSink::record) is a ready sink.
@@ -183,37 +190,65 @@ impl Crawler {
             "crawl run starts"
         );
         let room = self.config.max_pages().saturating_sub(done_in_run + counts.queued);
-        let mut run = Run { number, room, capped: false, summary: Summary::default() };
+        let mut run = Run { number, room, capped: false, summary: Summary::default(), frontier: Frontier::default() };
         let seeds: Vec<(Url, u32)> =
             self.config.seeds().iter().filter_map(|s| Url::parse(s).ok()).map(|u| (u, 0)).collect();
-        self.queue(state, &mut run, seeds)?;
+        self.queue(state, &mut run, seeds.into_iter().map(|(u, d)| Found::get(u, d)).collect())?;
         self.read_sitemaps(state, &mut run, start, &mut sink).await?;
+        run.frontier.refresh(state)?;
         let mut done = done_in_run;
         let mut workers: JoinSet<Visit> = JoinSet::new();
+        let (fetched_tx, mut fetched_rx) = tokio::sync::mpsc::unbounded_channel::<i64>();
         loop {
-            let slots = self.config.workers().saturating_sub(workers.len());
-            let budget = self.config.max_pages().saturating_sub(done + workers.len() as u64);
-            if !stop.load(Ordering::Relaxed) && slots > 0 && budget > 0 {
-                for taken in state.take(slots.min(usize::try_from(budget).unwrap_or(usize::MAX)))? {
-                    let job = visit::Job {
-                        fetcher: self.fetcher.clone(),
-                        extractor: self.extractor.clone(),
-                        scope: self.scope.clone(),
-                        budget: self.config.extract_budget(),
-                    };
-                    // Spawned tasks log to the caller's subscriber, not only a global one.
-                    workers.spawn(tracing::instrument::WithSubscriber::with_current_subscriber(job.run(taken)));
+            let mut wake = None;
+            while !stop.load(Ordering::Relaxed)
+                && workers.len() < self.config.workers()
+                && done + (workers.len() as u64) < self.config.max_pages()
+            {
+                match run.frontier.next(&self.fetcher, tokio::time::Instant::now()) {
+                    Next::Host(origin) => {
+                        let Some(taken) = state.take_from(origin, 1)?.pop() else {
+                            run.frontier.exhausted(origin);
+                            continue;
+                        };
+                        run.frontier.busy(origin);
+                        let job = visit::Job {
+                            fetcher: self.fetcher.clone(),
+                            extractor: self.extractor.clone(),
+                            scope: self.scope.clone(),
+                            budget: self.config.extract_budget(),
+                            fetched: fetched_tx.clone(),
+                        };
+                        // Spawned tasks log to the caller's subscriber, not only a global one.
+                        workers.spawn(tracing::instrument::WithSubscriber::with_current_subscriber(job.run(taken)));
+                    }
+                    Next::Wait(at) => {
+                        wake = Some(at);
+                        break;
+                    }
+                    Next::Idle => break,
                 }
             }
-            let Some(joined) = workers.join_next().await else { break };
-            let visit = joined.map_err(|e| Error::new(ErrorKind::State { source: Box::new(e) }))?;
-            self.record(state, &mut run, visit, &mut sink)?;
-            done += 1;
+            if workers.is_empty() && wake.is_none() {
+                break;
+            }
+            tokio::select! {
+                Some(joined) = workers.join_next(), if !workers.is_empty() => {
+                    let visit = joined.map_err(|e| Error::new(ErrorKind::State { source: Box::new(e) }))?;
+                    run.frontier.release(visit.taken.origin);
+                    self.record(state, &mut run, visit, &mut sink)?;
+                    done += 1;
+                }
+                Some(origin) = fetched_rx.recv() => run.frontier.release(origin),
+                () = sleep_until(wake), if wake.is_some() => {}
+            }
         }
         let mut summary = run.summary;
         summary.stopped = stop.load(Ordering::Relaxed);
         summary.queued = state.counts()?.queued;
-        if !summary.stopped && summary.queued == 0 && !run.capped {
+        let capped = run.capped || state.capped()? > 0;
+        summary.limit_reached = !summary.stopped && (summary.queued > 0 || capped);
+        if !summary.stopped && summary.queued == 0 && !capped {
             state.finish_run()?;
         }
         summary.elapsed = started.elapsed();
@@ -223,7 +258,9 @@ impl Crawler {
             articles = summary.articles,
             failed = summary.failed(),
             queued = summary.queued,
+            cut = summary.cut,
             stopped = summary.stopped,
+            limit_reached = summary.limit_reached,
             "crawl run ends"
         );
         Ok(summary)
@@ -243,15 +280,22 @@ impl Crawler {
 
     /// Queues new addresses in scope, as many as the run has room for; true
     /// in the second place when some did not fit.
-    fn queue(&self, state: &CrawlState, run: &mut Run, urls: Vec<(Url, u32)>) -> Result<(usize, bool), Error> {
+    fn queue(&self, state: &CrawlState, run: &mut Run, found: Vec<Found>) -> Result<(usize, bool), Error> {
         let room = usize::try_from(run.room).unwrap_or(usize::MAX);
-        let mut admitted: Vec<(Url, u32)> = urls.into_iter().filter(|(u, _)| self.in_scope(u)).collect();
-        let cut = admitted.len() > room;
+        let mut admitted: Vec<Found> = found.into_iter().filter(|f| self.in_scope(&f.url)).collect();
+        let cut = admitted.len().saturating_sub(room);
         admitted.truncate(room);
-        let new = state.enqueue_many(admitted)?;
+        let new = state.enqueue_many(admitted.iter().cloned())?;
+        if new > 0 {
+            let origins: BTreeSet<String> = admitted.iter().map(|f| f.url.origin().ascii_serialization()).collect();
+            if run.frontier.queued(origins.iter().map(String::as_str)) {
+                run.frontier.refresh(state)?;
+            }
+        }
         run.room = run.room.saturating_sub(new as u64);
-        run.capped |= cut;
-        Ok((new, cut))
+        run.capped |= cut > 0;
+        run.summary.cut += cut as u64;
+        Ok((new, cut > 0))
     }
 
     /// Applies one visit to the state, after handing it to the sink.
@@ -260,49 +304,60 @@ impl Crawler {
         F: FnMut(CrawlEvent<'_>) -> std::io::Result<()>,
     {
         let Visit { taken, result } = visit;
-        let url = taken.url;
+        let url = taken.url.clone();
         let summary = &mut run.summary;
         let page = match result {
             Ok(Visited::Unchanged) => {
                 summary.unchanged += 1;
                 emit(sink, CrawlEvent::Unchanged { url: &url })?;
-                return state.finish_list(&url, run.number, None, None);
+                return state.finish_list(taken.id, run.number, None, None);
             }
             Ok(Visited::Page(page)) => page,
             Err(error) if matches!(error.kind(), ErrorKind::RobotsDisallowed { .. }) => {
                 summary.robots += 1;
                 emit(sink, CrawlEvent::Robots { url: &url })?;
-                return state.finish(&url, Outcome::Robots);
+                return state.finish_row(taken.id, &Outcome::Robots);
             }
             Err(error) => {
                 let code = error.kind().code();
                 *summary.errors.entry(code).or_default() += 1;
                 emit(sink, CrawlEvent::Failed { url: &url, error: &error, attempt: taken.attempts + 1 })?;
-                return state.finish(&url, Outcome::Failed(code));
+                return state.finish_row(taken.id, &Outcome::Failed(code));
             }
         };
         summary.fetched += 1;
         summary.bytes += page.bytes;
         summary.extracting += page.extracting;
-        let redirected = canonical_url(page.final_url.as_str()).ok() != canonical_url(url.as_str()).ok();
-        if redirected && !state.claim(&page.final_url, taken.depth)? {
-            summary.duplicates += 1;
-            emit(sink, CrawlEvent::Duplicate { url: &url, final_url: &page.final_url })?;
-            return state.finish(&url, Outcome::Duplicate);
-        }
-        let (new_links, cut) = self.follow(state, run, &page.links, taken.depth)?;
-        let summary = &mut run.summary;
-        if page.articles.is_empty() {
-            emit(sink, CrawlEvent::List { url: &url, new_links })?;
-            summary.lists += 1;
-            for at in [&url, &page.final_url].into_iter().take(1 + usize::from(redirected)) {
-                state.finish_list(at, run.number, page.etag.as_deref(), page.last_modified.as_deref())?;
-                if cut {
-                    state.mark_capped(at)?;
+        // A form's answer is its own page, whatever address it comes from.
+        let redirected =
+            taken.form.is_none() && canonical_url(page.final_url.as_str()).ok() != canonical_url(url.as_str()).ok();
+        let mut rows = vec![taken.id];
+        if redirected {
+            match state.claim(&page.final_url, taken.depth)? {
+                Some(row) => rows.push(row),
+                // Both addresses may have one key (a parameter learned to be irrelevant): then no duplicate.
+                None => {
+                    if let Some(of) = state.row_of(&page.final_url, None)?.filter(|&of| of != taken.id) {
+                        let at = &page.final_url;
+                        return self.duplicate(state, run, &taken, at, (of, at), "redirect", sink);
+                    }
                 }
             }
-            return Ok(());
         }
+        if page.articles.is_empty() {
+            return self.record_list(state, run, &taken, &page, &rows, sink);
+        }
+        let fingerprints: Vec<i64> = page.articles.iter().map(fingerprint).collect();
+        if let Some(held) = self.held_elsewhere(state, &fingerprints, &rows)? {
+            self.learn_from(state, &url, &held.url)?;
+            for &row in &rows[1..] {
+                state.duplicate(row, held.id, "same article")?;
+            }
+            return self.duplicate(state, run, &taken, &page.final_url, (held.id, &held.url), "same article", sink);
+        }
+        self.claim_canonical(state, &page, &taken, &url)?;
+        let (new_links, _) = self.follow(state, run, &page.links, taken.depth)?;
+        state.hold(&fingerprints, taken.id)?;
         let parts = u32::try_from(page.articles.len()).unwrap_or(u32::MAX);
         let records: Vec<CrawledArticle> = (0..)
             .zip(page.articles)
@@ -317,22 +372,156 @@ impl Crawler {
             })
             .collect();
         emit(sink, CrawlEvent::Articles(&records))?;
-        summary.articles += records.len() as u64;
-        if redirected {
-            state.finish(&page.final_url, Outcome::Article)?;
-        }
+        tracing::trace!(url = %url, new_links, "articles recorded");
+        run.summary.articles += records.len() as u64;
         // An article is never fetched again, even when its links did not all fit:
         // the lists that lead to them are read again instead.
-        state.finish(&url, Outcome::Article)
+        for &row in rows.iter().rev() {
+            state.finish_row(row, &Outcome::Article)?;
+        }
+        Ok(())
+    }
+
+    /// A list page: its links followed; when it led to something new in a
+    /// run that reads lists again, its further pages (read in an earlier
+    /// run) are read again too, until one has nothing new.
+    fn record_list<F>(
+        &self,
+        state: &CrawlState,
+        run: &mut Run,
+        taken: &Taken,
+        page: &Read,
+        rows: &[i64],
+        sink: &mut F,
+    ) -> Result<(), Error>
+    where
+        F: FnMut(CrawlEvent<'_>) -> std::io::Result<()>,
+    {
+        let (new_links, cut) = self.follow(state, run, &page.links, taken.depth)?;
+        if new_links > 0 {
+            let next: Vec<Found> = page
+                .links
+                .iter()
+                .filter(|l| l.next_page && self.in_scope(&l.url))
+                .map(|l| Found { url: l.url.clone(), depth: taken.depth, post: l.post.clone() })
+                .collect();
+            let revived = state.revive(&next, run.number)?;
+            if revived > 0 {
+                let origins: BTreeSet<String> = next.iter().map(|f| f.url.origin().ascii_serialization()).collect();
+                run.frontier.queued(origins.iter().map(String::as_str));
+            }
+        }
+        emit(sink, CrawlEvent::List { url: &taken.url, new_links })?;
+        run.summary.lists += 1;
+        for &row in rows {
+            state.finish_list(row, run.number, page.etag.as_deref(), page.last_modified.as_deref())?;
+            if cut {
+                state.mark_capped(row)?;
+            }
+        }
+        Ok(())
+    }
+
+    /// Records the taken address as a duplicate of `of` (its row and address).
+    #[allow(clippy::too_many_arguments)]
+    fn duplicate<F>(
+        &self,
+        state: &CrawlState,
+        run: &mut Run,
+        taken: &Taken,
+        final_url: &Url,
+        of: (i64, &Url),
+        why: &str,
+        sink: &mut F,
+    ) -> Result<(), Error>
+    where
+        F: FnMut(CrawlEvent<'_>) -> std::io::Result<()>,
+    {
+        run.summary.duplicates += 1;
+        emit(sink, CrawlEvent::Duplicate { url: &taken.url, final_url, of: of.1 })?;
+        tracing::debug!(url = %taken.url, of = %of.1, why, "duplicate");
+        state.duplicate(taken.id, of.0, why)
+    }
+
+    /// The address already written that holds every one of the page's
+    /// articles, if one does (the page's own rows aside: parts of one page
+    /// are not duplicates of each other).
+    fn held_elsewhere(&self, state: &CrawlState, fingerprints: &[i64], rows: &[i64]) -> Result<Option<Holder>, Error> {
+        let mut first = None;
+        for fp in fingerprints {
+            match state.holder(*fp)? {
+                Some(h) if h.written && !rows.contains(&h.id) => first = first.or(Some(h)),
+                _ => return Ok(None),
+            }
+        }
+        Ok(first)
+    }
+
+    /// Two addresses of one host that differ only by parameters one of them
+    /// lacks gave the same article: evidence that those parameters choose
+    /// nothing there.
+    fn learn_from(&self, state: &CrawlState, a: &Url, b: &Url) -> Result<(), Error> {
+        if let Some((names, evidence)) = irrelevant_params(a, b) {
+            state.learn(&a.origin().ascii_serialization(), &names, &evidence)?;
+        }
+        Ok(())
+    }
+
+    /// The page's same-site canonical address, when it is another one and
+    /// was never seen, is recorded as this page's alias: it is not fetched.
+    /// (One already seen is left alone: a template that names the home page
+    /// as every page's canonical address must not hide it.)
+    fn claim_canonical(&self, state: &CrawlState, page: &Read, taken: &Taken, url: &Url) -> Result<(), Error> {
+        let canonical = page.links.iter().find(|l| l.kind == LinkKind::Canonical).map(|l| &l.url);
+        let Some(canonical) = canonical.filter(|c| self.in_scope(c) && c.path() != "/") else { return Ok(()) };
+        let same = |u: &Url| canonical_url(u.as_str()).ok() == canonical_url(canonical.as_str()).ok();
+        if same(url) || same(&page.final_url) || taken.form.is_some() {
+            return Ok(());
+        }
+        if let Some(row) = state.claim(canonical, taken.depth)? {
+            state.duplicate(row, taken.id, "canonical")?;
+        }
+        Ok(())
     }
 
     /// Queues a page's links that are in scope and within the depth limit;
     /// frames, refreshes and further pages of a list stay at the page's depth.
     fn follow(&self, state: &CrawlState, run: &mut Run, links: &[Link], depth: u32) -> Result<(usize, bool), Error> {
         let next = |l: &Link| if l.next_page || !l.kind.goes_deeper() { depth } else { depth + 1 };
-        let wanted: Vec<(Url, u32)> =
-            links.iter().map(|l| (l.url.clone(), next(l))).filter(|(_, d)| *d <= self.config.max_depth()).collect();
+        let wanted: Vec<Found> = links
+            .iter()
+            .filter(|l| l.kind != LinkKind::Canonical)
+            .map(|l| Found { url: l.url.clone(), depth: next(l), post: l.post.clone() })
+            .filter(|f| f.depth <= self.config.max_depth())
+            .collect();
         self.queue(state, run, wanted)
+    }
+}
+
+/// The parameters that tell `a` from `b` when they are the same resource
+/// but for parameters one of them lacks (`/a.html?from=list` and
+/// `/a.html`), and the evidence: the address without them. `None` when they
+/// differ otherwise (another path, a parameter with two values).
+fn irrelevant_params(a: &Url, b: &Url) -> Option<(Vec<String>, String)> {
+    let (a, b) = (canonical_url(a.as_str()).ok()?, canonical_url(b.as_str()).ok()?);
+    if a.origin() != b.origin() || a.path() != b.path() {
+        return None;
+    }
+    let pairs = |u: &Url| -> BTreeMap<String, String> { u.query_pairs().map(|(k, v)| (k.into(), v.into())).collect() };
+    let (pa, pb) = (pairs(&a), pairs(&b));
+    let (more, less) = if pa.len() >= pb.len() { (&pa, &pb) } else { (&pb, &pa) };
+    if less.iter().any(|(k, v)| more.get(k) != Some(v)) {
+        return None;
+    }
+    let names: Vec<String> = more.keys().filter(|k| !less.contains_key(*k)).cloned().collect();
+    let shorter = if pa.len() >= pb.len() { b } else { a };
+    (!names.is_empty()).then(|| (names, shorter.to_string()))
+}
+
+async fn sleep_until(at: Option<tokio::time::Instant>) {
+    match at {
+        Some(at) => tokio::time::sleep_until(at).await,
+        None => std::future::pending().await,
     }
 }
 

@@ -106,12 +106,16 @@ pub enum CrawlEvent<'a> {
         /// Its address.
         url: &'a Url,
     },
-    /// It redirected to an address seen already.
+    /// The same page or article as an address recorded already (a
+    /// redirect onto it, or the same article under another address); it
+    /// is not written again.
     Duplicate {
         /// Its address.
         url: &'a Url,
         /// Where it led.
         final_url: &'a Url,
+        /// The address it duplicates.
+        of: &'a Url,
     },
     /// Fetching, decoding or extracting failed.
     Failed {
@@ -148,12 +152,19 @@ pub struct Summary {
     pub unchanged: u64,
     /// Addresses refused by robots.txt.
     pub robots: u64,
-    /// Redirects to a page seen already.
+    /// Pages and articles seen already under another address (a redirect
+    /// onto it, the same article under another address).
     pub duplicates: u64,
     /// Failures by kind (`timeout`, `http-404`, `blocked-address`…).
     pub errors: BTreeMap<ErrorCode, u64>,
     /// Addresses left in the frontier (stopped early or page limit reached).
     pub queued: u64,
+    /// Addresses found that did not fit under the page limit: the pages
+    /// that led to them are read again by the next run.
+    pub cut: u64,
+    /// True when the run ended at the page limit with work left (addresses
+    /// queued or cut): the next run goes on where this one stopped.
+    pub limit_reached: bool,
     /// True when the stop flag ended the run.
     pub stopped: bool,
     /// Wall time of the run.

@@ -8,7 +8,7 @@ use std::collections::HashSet;
 use url::Url;
 
 use super::sitemap::{read_sitemap, Entry};
-use super::state::{CrawlState, RunStart};
+use super::state::{CrawlState, Found, RunStart};
 use super::{emit, CrawlEvent, Crawler, Run};
 use crate::error::Error;
 
@@ -92,7 +92,7 @@ impl Crawler {
         body: &[u8],
         todo: &mut Vec<String>,
     ) -> Result<bool, Error> {
-        let mut batch: Vec<(Url, u32)> = Vec::with_capacity(BATCH);
+        let mut batch: Vec<Found> = Vec::with_capacity(BATCH);
         let mut failed: Option<Error> = None;
         let mut cut = false;
         let read = read_sitemap(body, |entry| match entry {
@@ -101,7 +101,7 @@ impl Crawler {
             Entry::Page(_) if cut => {}
             Entry::Page(p) => {
                 if let Ok(url) = Url::parse(&p) {
-                    batch.push((url, 0));
+                    batch.push(Found::get(url, 0));
                 }
                 if batch.len() >= BATCH && failed.is_none() {
                     match self.queue(state, run, std::mem::take(&mut batch)) {

@@ -5,6 +5,7 @@
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
+use tokio::sync::mpsc::UnboundedSender;
 use url::Url;
 
 use super::feed;
@@ -25,6 +26,9 @@ pub(crate) struct Job {
     pub extractor: Arc<Extractor>,
     pub scope: Arc<Scope>,
     pub budget: Duration,
+    /// Told the host's row once the response is in (before it is read), so
+    /// the host can be handed out again while the page is extracted.
+    pub fetched: UnboundedSender<i64>,
 }
 
 /// The result of one address.
@@ -70,7 +74,13 @@ impl Job {
         if let Some(modified) = &taken.last_modified {
             request = request.if_modified_since(modified);
         }
-        let fetched = request.send().await?;
+        if let Some(form) = &taken.form {
+            request = request.form(form);
+        }
+        let fetched = request.send().await;
+        // The crawl may be gone (a stopped run); then nobody needs to know.
+        let _ = self.fetched.send(taken.origin);
+        let fetched = fetched?;
         if fetched.not_modified() {
             return Ok(Visited::Unchanged);
         }
@@ -95,6 +105,11 @@ fn read(fetched: &Fetched, extractor: &Extractor, budget: Duration) -> Result<Re
         // A feed is a list: its entries are the links, it holds no article.
         let links = feed::entry_links(&fetched.body, &fetched.final_url)?;
         tracing::debug!(url = %fetched.final_url, entries = links.len(), "feed read");
+        (Vec::new(), links)
+    } else if let Some(links) = crate::html::xml_list(&fetched.body, fetched.header("content-type"), &fetched.final_url)
+    {
+        // An XML list answer (a JCMS data endpoint's records): a list page.
+        tracing::debug!(url = %fetched.final_url, records = links.len(), "XML list read");
         (Vec::new(), links)
     } else {
         let page = extractor.page(fetched.input().with_links().time_budget(budget))?;

@@ -55,6 +55,8 @@ pub struct Fetcher {
 #[derive(Debug, Default)]
 pub(crate) struct HostState {
     turn: tokio::sync::Mutex<Option<Instant>>,
+    /// When the last request ended, readable without waiting for the turn.
+    last: std::sync::Mutex<Option<Instant>>,
     robots: RobotsSlot,
 }
 
@@ -185,6 +187,16 @@ impl Fetcher {
         }
         let host = self.host(&url);
         Ok(host.robots.sitemaps(self, &host, &url).await)
+    }
+
+    /// When a request to `url`'s host may start: its last request's end
+    /// plus the delay (`None` for a host not asked yet: at once). A crawl
+    /// hands out a host's addresses only when it is due, so no worker waits
+    /// on a host.
+    pub(crate) fn due(&self, url: &Url) -> Option<Instant> {
+        let host = self.host(url);
+        let last = *host.last.lock().unwrap_or_else(|e| e.into_inner());
+        last.map(|last| last + self.delay_for(&host))
     }
 
     fn host(&self, url: &Url) -> Arc<HostState> {

@@ -24,6 +24,7 @@ pub struct FetchRequest<'a> {
     etag: Option<&'a str>,
     last_modified: Option<&'a str>,
     scope: Option<&'a (dyn Fn(&Url) -> bool + Sync)>,
+    form: Option<&'a str>,
 }
 
 impl std::fmt::Debug for FetchRequest<'_> {
@@ -32,10 +33,18 @@ impl std::fmt::Debug for FetchRequest<'_> {
     }
 }
 
-/// What one hop came to: a page, or a redirect to follow.
+/// What one hop came to: a page, or a redirect to follow (with its status).
 pub(crate) enum Reply {
     Page(Fetched),
-    Redirect(Url),
+    Redirect(Url, u16),
+}
+
+/// What one attempt sends: the request's extra headers, and a form's body.
+#[derive(Clone, Copy)]
+pub(crate) struct Send<'h> {
+    pub headers: &'h [(&'static str, String)],
+    /// A URL-encoded form, sent by `POST`; `None` for a `GET`.
+    pub form: Option<&'h str>,
 }
 
 /// The result of one attempt: final, or worth retrying (with a `Retry-After`).
@@ -55,7 +64,7 @@ pub(crate) enum Body {
 
 impl<'a> FetchRequest<'a> {
     pub(crate) fn new(fetcher: &'a Fetcher, url: &'a str) -> Self {
-        FetchRequest { fetcher, url, etag: None, last_modified: None, scope: None }
+        FetchRequest { fetcher, url, etag: None, last_modified: None, scope: None, form: None }
     }
 
     /// Sends `If-None-Match`: a server that still has this version answers
@@ -68,6 +77,16 @@ impl<'a> FetchRequest<'a> {
     /// Sends `If-Modified-Since` with the `Last-Modified` of an earlier response.
     pub fn if_modified_since(mut self, last_modified: &'a str) -> Self {
         self.last_modified = Some(last_modified);
+        self
+    }
+
+    /// Sends `form` (URL-encoded fields) by `POST`, as a browser submits a
+    /// form: a pager's postback, a list's data request. A `301`, `302` or
+    /// `303` answer is followed by a `GET`, as browsers do; `307` and `308`
+    /// send the form again. robots.txt, politeness, the guard and retries
+    /// apply as to any request.
+    pub fn form(mut self, form: &'a str) -> Self {
+        self.form = Some(form);
         self
     }
 
@@ -99,6 +118,7 @@ impl<'a> FetchRequest<'a> {
             .map_err(|e| Error::new(ErrorKind::BadUrl { url: self.url.to_string(), message: e.to_string() }))?;
         let deadline = Instant::now() + f.config.address_budget();
         let headers = self.headers();
+        let mut form = self.form;
         let mut at = url.clone();
         for hop in 0..=f.config.max_redirects {
             if hop > 0 && self.scope.is_some_and(|in_scope| !in_scope(&at)) {
@@ -111,14 +131,18 @@ impl<'a> FetchRequest<'a> {
             if f.config.obey_robots {
                 host.robots.check(f, &host, &at).await?;
             }
-            match f.with_retries(&host, &at, &headers, Body::Refuse(f.config.max_bytes), deadline).await? {
+            let send = Send { headers: &headers, form };
+            match f.with_retries(&host, &at, send, Body::Refuse(f.config.max_bytes), deadline).await? {
                 Reply::Page(mut page) => {
                     tracing::debug!(url = %page.final_url, status = page.status, bytes = page.body.len(), "fetched");
                     page.url = url;
                     return Ok(page);
                 }
-                Reply::Redirect(next) => {
-                    tracing::debug!(from = %at, to = %next, "redirected");
+                Reply::Redirect(next, status) => {
+                    tracing::debug!(from = %at, to = %next, status, "redirected");
+                    if !matches!(status, 307 | 308) {
+                        form = None;
+                    }
                     at = next;
                 }
             }
@@ -142,7 +166,7 @@ impl Fetcher {
         &self,
         host: &HostState,
         url: &Url,
-        headers: &[(&'static str, String)],
+        send: Send<'_>,
         body: Body,
         deadline: Instant,
     ) -> Result<Reply, Error> {
@@ -157,7 +181,7 @@ impl Fetcher {
             if left.is_zero() {
                 return Err(Error::new(ErrorKind::Timeout { url: url.to_string() }));
             }
-            let (error, after) = match self.polite_get(host, url, headers, body, left).await {
+            let (error, after) = match self.polite_get(host, url, send, body, left).await {
                 Attempt::Done(result) => return result,
                 Attempt::Retry(error, after) => (error, after),
             };
@@ -176,33 +200,36 @@ impl Fetcher {
         }
     }
 
-    /// One GET in the host's turn, after its delay, within the global cap.
-    async fn polite_get(
-        &self,
-        host: &HostState,
-        url: &Url,
-        headers: &[(&'static str, String)],
-        body: Body,
-        timeout: Duration,
-    ) -> Attempt {
+    /// One request in the host's turn, after its delay, within the global cap.
+    async fn polite_get(&self, host: &HostState, url: &Url, send: Send<'_>, body: Body, timeout: Duration) -> Attempt {
         let mut turn = host.turn.lock().await;
         let delay = self.delay_for(host);
         if let Some(last) = *turn {
             tokio::time::sleep_until(last + delay).await;
         }
         let outcome = match self.global.acquire().await {
-            Ok(_permit) => self.get_once(url, headers, body, timeout.min(self.config.timeout)).await,
+            Ok(_permit) => self.get_once(url, send, body, timeout.min(self.config.timeout)).await,
             Err(closed) => {
                 Attempt::Done(Err(Error::new(ErrorKind::Network { url: url.to_string(), source: Box::new(closed) })))
             }
         };
-        *turn = Some(Instant::now());
+        let now = Instant::now();
+        *turn = Some(now);
+        *host.last.lock().unwrap_or_else(|e| e.into_inner()) = Some(now);
         outcome
     }
 
-    async fn get_once(&self, url: &Url, headers: &[(&'static str, String)], body: Body, timeout: Duration) -> Attempt {
-        let mut request = self.client.get(url.clone()).timeout(timeout);
-        for (name, value) in headers {
+    async fn get_once(&self, url: &Url, send: Send<'_>, body: Body, timeout: Duration) -> Attempt {
+        let mut request = match send.form {
+            Some(form) => self
+                .client
+                .post(url.clone())
+                .header("content-type", "application/x-www-form-urlencoded")
+                .body(form.to_string()),
+            None => self.client.get(url.clone()),
+        }
+        .timeout(timeout);
+        for (name, value) in send.headers {
             request = request.header(*name, value);
         }
         let response = match request.send().await {
@@ -216,7 +243,7 @@ impl Fetcher {
             return match location.and_then(|l| url.join(l.trim()).ok()) {
                 Some(mut next) => {
                     next.set_fragment(None);
-                    Attempt::Done(Ok(Reply::Redirect(next)))
+                    Attempt::Done(Ok(Reply::Redirect(next, code)))
                 }
                 None => Attempt::Done(Err(Error::new(ErrorKind::HttpStatus { url: url.to_string(), status: code }))),
             };

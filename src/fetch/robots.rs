@@ -9,7 +9,7 @@ use std::time::Duration;
 use tokio::time::Instant;
 use url::Url;
 
-use super::request::{Body, Reply, ROBOTS_MAX_BYTES};
+use super::request::{Body, Reply, Send, ROBOTS_MAX_BYTES};
 use super::{Fetcher, HostState};
 use crate::error::{Error, ErrorKind};
 
@@ -119,11 +119,20 @@ impl RobotsSlot {
             let hop = f.host(&at);
             let hop = if hop.robots_is(self) { host } else { &hop };
             let reply = match super::guard::check_url(&at, &f.config.allowed) {
-                Ok(()) => f.with_retries(hop, &at, &[], Body::Truncate(ROBOTS_MAX_BYTES), deadline).await,
+                Ok(()) => {
+                    f.with_retries(
+                        hop,
+                        &at,
+                        Send { headers: &[], form: None },
+                        Body::Truncate(ROBOTS_MAX_BYTES),
+                        deadline,
+                    )
+                    .await
+                }
                 Err(blocked) => Err(blocked.into_error(&at)),
             };
             match reply {
-                Ok(Reply::Redirect(next)) => at = next,
+                Ok(Reply::Redirect(next, _)) => at = next,
                 Ok(Reply::Page(page)) => return self.parse(&f.config.user_agent, &page.body),
                 Err(e) => return failure(e),
             }

@@ -3,8 +3,9 @@
 
 use scraper::ElementRef;
 
+use super::forms::Form;
 use crate::clean::line::{Media, Stamp};
-use crate::model::{BlockKind, LinkKind};
+use crate::model::{BlockKind, LinkKind, Post};
 use crate::text::Measure;
 
 /// What an element's tag, class and id say about it.
@@ -79,6 +80,26 @@ pub(crate) struct RawLink {
     pub href: String,
     pub text: String,
     pub kind: LinkKind,
+    /// For a link that sends a form: which, and how.
+    pub submit: Option<Submit>,
+}
+
+impl RawLink {
+    pub(crate) fn new(href: impl Into<String>, kind: LinkKind) -> RawLink {
+        RawLink { href: href.into(), text: String::new(), kind, submit: None }
+    }
+}
+
+/// A link that sends a form (resolved once the page's forms are read whole:
+/// ASP.NET writes `__EVENTVALIDATION` after the pager).
+#[derive(Debug, Clone)]
+pub(crate) enum Submit {
+    /// `__doPostBack(target, argument)` on the form (an index in `Doc::forms`).
+    PostBack { form: usize, target: String, argument: String },
+    /// `goPage(n)`: on the enclosing form, else on the page's paging form.
+    Page { form: Option<usize>, page: u32 },
+    /// A request whose body is known (a JCMS column's data request).
+    Body(Post),
 }
 
 #[derive(Debug, Default)]
@@ -90,6 +111,8 @@ pub(crate) struct Doc {
     pub links: Vec<RawLink>,
     /// The first `<base href>`.
     pub base: Option<String>,
+    /// The page's forms, when links are asked for (postback pagers send one).
+    pub forms: Vec<Form>,
 }
 
 /// The attributes the walk reads, found in one pass over the element's
@@ -109,6 +132,8 @@ pub(crate) struct Attrs<'a> {
     /// `data-date`, `data-published` and the like.
     pub data_date: Option<&'a str>,
     pub pubdate: bool,
+    /// An event handler that may open an address or page a list.
+    pub onclick: Option<&'a str>,
 }
 
 impl<'a> Attrs<'a> {
@@ -127,6 +152,7 @@ impl<'a> Attrs<'a> {
                 "content" => a.content = Some(value),
                 "title" => a.title = Some(value),
                 "pubdate" => a.pubdate = true,
+                "onclick" => a.onclick = Some(value),
                 _ if name.starts_with("data-") && (has(name, b"date") || has(name, b"publish")) => {
                     a.data_date = a.data_date.or(Some(value));
                 }

@@ -8,8 +8,9 @@ use std::sync::LazyLock;
 use regex::Regex;
 use url::Url;
 
-use super::doc::RawLink;
-use crate::model::{absolute, Link, LinkKind};
+use super::doc::{RawLink, Submit};
+use super::forms::{is_pager, page_call, paging_form, postback, Form, Submission};
+use crate::model::{absolute, Link, LinkKind, Post};
 use crate::text::squash_space;
 
 /// Pages a pagination script may write, at most.
@@ -21,22 +22,55 @@ const NEXT_TEXTS: &[&str] = &["下一页", "下页", "后页", "next", "next pag
 /// Query parameters that number the pages of a list.
 const PAGE_PARAMS: &[&str] = &["page", "p", "pageno", "pageNo", "pn"];
 
-/// Every http(s) link, absolute and without its fragment, in page order, each once.
+/// Every http(s) link, absolute and without its fragment, in page order,
+/// each once (a form sent to one address once per page it asks for). Links
+/// that send a form are made from the page's `forms`, read whole by now.
 /// Without a page address only absolute links can be read.
-pub(crate) fn resolve(raw: Vec<RawLink>, base: Option<&str>, page: Option<&str>) -> Vec<Link> {
+pub(crate) fn resolve(raw: Vec<RawLink>, forms: &[Form], base: Option<&str>, page: Option<&str>) -> Vec<Link> {
     let base = self::base(base, page);
     let mut seen = HashSet::new();
     let mut out = Vec::new();
     for link in raw {
-        let Some(url) = absolute(&link.href, base.as_ref()) else { continue };
-        if !seen.insert(url.clone()) {
+        let text = squash_space(&link.text);
+        let Some((url, post)) = target(&link, &text, forms, base.as_ref()) else { continue };
+        if !seen.insert((url.clone(), post.as_ref().map(|p| p.selects.clone()))) {
             continue;
         }
-        let text = squash_space(&link.text);
-        let next_page = link.kind == LinkKind::Script || link.kind == LinkKind::Anchor && is_next_page(&text, &url);
-        out.push(Link { url, text, next_page, kind: link.kind });
+        let next_page = match link.kind {
+            LinkKind::Script | LinkKind::Postback | LinkKind::Endpoint => true,
+            LinkKind::Anchor | LinkKind::Scripted => is_next_page(&text, &url),
+            _ => false,
+        };
+        out.push(Link { url, text, next_page, kind: link.kind, post });
     }
     out
+}
+
+/// Where a link leads, and the form it sends there.
+fn target(link: &RawLink, text: &str, forms: &[Form], base: Option<&Url>) -> Option<(Url, Option<Post>)> {
+    let action = |form: &Form| absolute(form.action.as_deref().unwrap_or_default(), base);
+    match &link.submit {
+        None => Some((absolute(&link.href, base)?, None)),
+        Some(Submit::Body(post)) => Some((absolute(&link.href, base)?, Some(post.clone()))),
+        Some(Submit::PostBack { form, target, argument }) => {
+            let form = forms.get(*form)?;
+            if !is_pager(target, argument, text) || !form.post {
+                return None;
+            }
+            Some((action(form)?, Some(postback(form, target, argument)?)))
+        }
+        Some(Submit::Page { form, page }) => {
+            let form = forms.get(form.or_else(|| paging_form(forms))?)?;
+            let mut url = action(form)?;
+            match page_call(form, *page)? {
+                Submission::Post(post) => Some((url, Some(post))),
+                Submission::Query(query) => {
+                    url.set_query(Some(&query));
+                    Some((url, None))
+                }
+            }
+        }
+    }
 }
 
 /// What relative addresses resolve against: `<base href>` (itself resolved
@@ -133,7 +167,7 @@ mod tests {
     use super::*;
 
     fn raw(href: &str, text: &str) -> RawLink {
-        RawLink { href: href.into(), text: text.into(), kind: LinkKind::Anchor }
+        RawLink { text: text.into(), ..RawLink::new(href, LinkKind::Anchor) }
     }
 
     #[test]
@@ -167,21 +201,26 @@ mod tests {
     fn links_resolve_against_the_page_or_its_base() {
         let links = resolve(
             vec![raw("a/1.html#top", " 第一篇 "), raw("mailto:a@b.cn", "信"), raw("a/1.html", "again"), raw("/x", "x")],
+            &[],
             None,
             Some("http://a.cn/news/"),
         );
         let urls: Vec<&str> = links.iter().map(|l| l.url.as_str()).collect();
         assert_eq!(urls, ["http://a.cn/news/a/1.html", "http://a.cn/x"]);
         assert_eq!(links[0].text, "第一篇");
-        let based = resolve(vec![raw("1.html", "一")], Some("http://b.cn/list/"), Some("http://a.cn/"));
+        let based = resolve(vec![raw("1.html", "一")], &[], Some("http://b.cn/list/"), Some("http://a.cn/"));
         assert_eq!(based[0].url.as_str(), "http://b.cn/list/1.html");
-        assert!(resolve(vec![raw("1.html", "一")], None, None).is_empty(), "relative with nothing to resolve against");
+        assert!(
+            resolve(vec![raw("1.html", "一")], &[], None, None).is_empty(),
+            "relative with nothing to resolve against"
+        );
     }
 
     #[test]
     fn pagination_links() {
         let links = resolve(
             vec![raw("index_1.html", "2"), raw("?page=3", "3"), raw("t1.html", "文章"), raw("x", "下一页")],
+            &[],
             None,
             Some("http://a.cn/tzgg/"),
         );

@@ -13,20 +13,24 @@
 
 pub(crate) mod decode;
 pub(crate) mod doc;
+pub(crate) mod forms;
 pub(crate) mod head;
 pub(crate) mod hints;
 pub(crate) mod links;
 pub(crate) mod main_element;
 pub(crate) mod parse;
 pub(crate) mod rows;
+pub(crate) mod scripted;
 pub(crate) mod stamps;
 pub(crate) mod walk;
 
 use std::time::Instant;
 
+use url::Url;
+
 use crate::clean::line::{Context, Layout, RawLine};
 use crate::clean::title;
-use crate::model::Link;
+use crate::model::{Link, LinkKind};
 
 /// What the caller wants beyond the articles.
 #[derive(Debug, Clone, Copy, Default)]
@@ -69,6 +73,68 @@ pub(crate) fn read(html: &str, url: Option<&str>, want: Want, deadline: Option<I
     ctx.url = url.map(str::to_string);
     ctx.base = links::base(doc.base.as_deref(), url);
     let in_main: Vec<bool> = doc.lines.iter().map(|l| doc.elems.get(l.elem).is_some_and(|e| e.in_main)).collect();
-    let links = if want.links { links::resolve(doc.links, doc.base.as_deref(), url) } else { Vec::new() };
+    let links = if want.links { links::resolve(doc.links, &doc.forms, doc.base.as_deref(), url) } else { Vec::new() };
     Some(Front { lines: rows::zoned(doc.lines, &in_main), ctx, links })
+}
+
+/// How far into a body its root element is looked for.
+const ROOT_SNIFF_BYTES: usize = 1024;
+
+/// The links of an XML list answer — an XML body that is not HTML, a feed
+/// or a sitemap, such as the `<datastore>` a Hanweb JCMS data endpoint
+/// answers with its records as markup — or `None` for any other body.
+pub(crate) fn xml_list(body: &[u8], content_type: Option<&str>, at: &Url) -> Option<Vec<Link>> {
+    let head = String::from_utf8_lossy(body.get(..ROOT_SNIFF_BYTES.min(body.len())).unwrap_or_default());
+    let mut rest = head.trim_start_matches('\u{feff}').trim_start();
+    let declared = rest.starts_with("<?xml");
+    // Past the declaration and any comments, the root element.
+    loop {
+        if let Some(r) = rest.strip_prefix("<?") {
+            rest = r.split_once("?>")?.1.trim_start();
+        } else if let Some(r) = rest.strip_prefix("<!--") {
+            rest = r.split_once("-->")?.1.trim_start();
+        } else {
+            break;
+        }
+    }
+    let root: String = rest.strip_prefix('<')?.chars().take_while(|c| c.is_alphanumeric() || *c == ':').collect();
+    let root = root.to_ascii_lowercase();
+    let data_root = root == "datastore";
+    let other = ["html", "rss", "feed", "rdf:rdf", "urlset", "sitemapindex"].contains(&root.as_str());
+    let xml_data = declared && !root.is_empty() && !other;
+    if !data_root && !xml_data {
+        return None;
+    }
+    let text = decode::decode_cow(body, content_type).ok()?;
+    let raw = scripted::markup_links(&text)
+        .into_iter()
+        .map(|(href, text)| doc::RawLink { text, ..doc::RawLink::new(href, LinkKind::Scripted) })
+        .collect();
+    Some(links::resolve(raw, &[], None, Some(at.as_str())))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_xml_datastore_is_a_list_of_its_records() {
+        let answer = "<?xml version=\"1.0\" encoding=\"UTF-8\"?><datastore><totalrecord>38</totalrecord><totalpage>8</totalpage>\
+            <nextgroup><![CDATA[<a href=\"/module/web/jpage/dataproxy.jsp?page=2\"></a>]]></nextgroup><recordset>\
+            <record><![CDATA[<li><a href='/art/2024/3/7/art_1_2.html'>会议召开</a></li>]]></record></recordset></datastore>";
+        let at: Url = "http://a.cn/module/web/jpage/dataproxy.jsp?startrecord=16".parse().unwrap();
+        let links = xml_list(answer.as_bytes(), Some("text/xml"), &at).unwrap();
+        let got: Vec<(&str, &str)> = links.iter().map(|l| (l.url.as_str(), l.text.as_str())).collect();
+        assert_eq!(got, [("http://a.cn/art/2024/3/7/art_1_2.html", "会议召开")]);
+        assert!(
+            xml_list(b"<datastore><recordset></recordset></datastore>", None, &at).is_some(),
+            "no declaration needed"
+        );
+        assert!(xml_list(b"<!DOCTYPE html><html><body><a href=x>x</a></body></html>", None, &at).is_none());
+        assert!(
+            xml_list(b"<?xml version='1.0'?><html xmlns='http://www.w3.org/1999/xhtml'></html>", None, &at).is_none()
+        );
+        assert!(xml_list(b"<?xml version='1.0'?><rss><channel></channel></rss>", None, &at).is_none());
+        assert!(xml_list("\u{4f1a}\u{8bae}".as_bytes(), None, &at).is_none());
+    }
 }

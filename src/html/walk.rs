@@ -3,12 +3,14 @@
 use ego_tree::iter::Edge;
 use scraper::{ElementRef, Html, Node};
 
-use super::doc::{Attrs, Doc, DomLine, Elem, Hint, RawLink};
+use super::doc::{Attrs, Doc, DomLine, Elem, Hint, RawLink, Submit};
+use super::forms::Form;
 use super::hints::Hinter;
 use super::links::{refresh_target, script_pages};
+use super::scripted::{self, Call};
 use super::stamps;
 use crate::clean::line::{Media, Stamp};
-use crate::model::{BlockKind, LinkKind};
+use crate::model::{BlockKind, LinkKind, Post};
 use crate::text::{measure, squash_space, units};
 
 /// Elements whose content is never visible text.
@@ -92,6 +94,8 @@ struct Frame {
     link: bool,
     /// The link (in `Doc::links`) whose text is being read.
     anchor: Option<usize>,
+    /// The form (in `Doc::forms`) the element is in.
+    form: Option<usize>,
     kind: Option<BlockKind>,
     title_candidate: bool,
     capture: Capture,
@@ -135,6 +139,9 @@ struct Walker {
     /// The line being read holds text of a headline element (`<span
     /// class="title">` ended before the `<br>` that ends the line).
     line_title: bool,
+    /// The fields a JCMS datastore's `<nextgroup>` carries, for a column
+    /// whose `jpage` call gives none.
+    nextgroup: Option<Vec<(String, String)>>,
 }
 
 /// A link (by its index in the page's links) or an image, not yet on a line.
@@ -161,6 +168,7 @@ pub(crate) fn walk(html: &Html, links: bool, media: bool) -> Doc {
         pending: Vec::new(),
         stamps: Vec::new(),
         line_title: false,
+        nextgroup: None,
     };
     w.doc.elems.push(Elem::new(None, Hint::None));
     w.stack.push(Frame::default());
@@ -211,7 +219,21 @@ impl Walker {
             "html" if self.doc.head.lang.is_none() => {
                 self.doc.head.lang = el.attr("lang").or_else(|| el.attr("xml:lang")).map(str::to_string);
             }
-            "a" | "area" if self.links => f.anchor = self.link(a.href, LinkKind::Anchor),
+            "a" | "area" if self.links => f.anchor = self.anchor(a.href, a.onclick, parent.form),
+            "form" if self.links => {
+                let post = el.attr("method").is_some_and(|m| m.trim().eq_ignore_ascii_case("post"));
+                let action = el.attr("action").map(str::to_string);
+                self.doc.forms.push(Form { action, post, ..Form::default() });
+                f.form = Some(self.doc.forms.len() - 1);
+            }
+            "input" if self.links => {
+                if let Some(form) = parent.form.and_then(|i| self.doc.forms.get_mut(i)) {
+                    form.input(a.kind, el.attr("name"), el.attr("value"), el.attr("checked").is_some());
+                }
+            }
+            "link" if self.links && is_canonical_link(el) => {
+                self.link(a.href, LinkKind::Canonical);
+            }
             "iframe" | "frame" if self.links => {
                 self.link(el.attr("src"), LinkKind::Frame);
             }
@@ -219,6 +241,7 @@ impl Walker {
             "link" if self.links && is_feed_link(el) => {
                 self.link(a.href, LinkKind::Feed);
             }
+            _ if self.links && a.onclick.is_some() => f.anchor = self.anchor(None, a.onclick, parent.form),
             _ => {}
         }
         let hint = self.hinter.hint(name, &a);
@@ -264,9 +287,7 @@ impl Walker {
             Capture::Script => {
                 self.doc.head.stamps.extend(stamps::script(&self.captured));
                 if self.links {
-                    for href in script_pages(&self.captured) {
-                        self.doc.links.push(RawLink { href, text: String::new(), kind: LinkKind::Script });
-                    }
+                    self.script_links();
                 }
                 self.captured.clear();
             }
@@ -327,9 +348,11 @@ impl Walker {
         pending
             .into_iter()
             .filter_map(|p| match p {
-                Pending::Link(i) => {
-                    links.get(i).map(|l| Media::Link { href: l.href.clone(), text: squash_space(&l.text) })
-                }
+                // A pager's call is no link of the article's.
+                Pending::Link(i) => links
+                    .get(i)
+                    .filter(|l| l.submit.is_none())
+                    .map(|l| Media::Link { href: l.href.clone(), text: squash_space(&l.text) }),
                 Pending::Image { src, alt } => Some(Media::Image { src, alt }),
             })
             .collect()
@@ -337,15 +360,71 @@ impl Walker {
 
     /// Starts a link; an anchor's text is read as the walk goes on.
     fn link(&mut self, href: Option<&str>, kind: LinkKind) -> Option<usize> {
-        let href = href?;
-        self.doc.links.push(RawLink { href: href.to_string(), text: String::new(), kind });
+        self.doc.links.push(RawLink::new(href?, kind));
         Some(self.doc.links.len() - 1)
+    }
+
+    /// An anchor, or an element with a handler: a plain link, an address a
+    /// script opens, or a pager's call (`__doPostBack`, `goPage`). The
+    /// link whose text the element's text is comes back.
+    fn anchor(&mut self, href: Option<&str>, onclick: Option<&str>, form: Option<usize>) -> Option<usize> {
+        let scripted = href.filter(|h| h.trim_start().get(..11).is_some_and(|s| s.eq_ignore_ascii_case("javascript:")));
+        let plain = href.filter(|h| scripted.is_none() && !h.trim().is_empty() && h.trim() != "#");
+        let plain = plain.and_then(|h| self.link(Some(h), LinkKind::Anchor));
+        let call = scripted.or(onclick).and_then(scripted::call);
+        let called = match call {
+            None => None,
+            Some(Call::Open(target)) => self.link(Some(&target), LinkKind::Scripted),
+            Some(Call::PostBack { target, argument }) => {
+                let form = form?;
+                let submit = Submit::PostBack { form, target, argument };
+                self.doc.links.push(RawLink { submit: Some(submit), ..RawLink::new("", LinkKind::Postback) });
+                Some(self.doc.links.len() - 1)
+            }
+            Some(Call::Page(page)) => {
+                let submit = Submit::Page { form, page };
+                self.doc.links.push(RawLink { submit: Some(submit), ..RawLink::new("", LinkKind::Postback) });
+                Some(self.doc.links.len() - 1)
+            }
+        };
+        // The text reads as the call's when the anchor itself goes nowhere.
+        if href.is_some() && plain.is_some() {
+            plain
+        } else {
+            called.or(plain)
+        }
+    }
+
+    /// Links a script gives: pages its pagination writes, anchors written
+    /// inside it (`document.write`, a datastore's records), a JCMS column's
+    /// further groups asked from its endpoint.
+    fn script_links(&mut self) {
+        for href in script_pages(&self.captured) {
+            self.doc.links.push(RawLink::new(href, LinkKind::Script));
+        }
+        for (href, text) in scripted::markup_links(&self.captured) {
+            self.doc.links.push(RawLink { text, ..RawLink::new(href, LinkKind::Scripted) });
+        }
+        if self.captured.contains("<datastore") {
+            self.nextgroup = scripted::nextgroup_fields(&self.captured).or(self.nextgroup.take());
+        }
+        if let Some(mut jpage) = scripted::jpage(&self.captured) {
+            if jpage.fields.is_empty() {
+                jpage.fields = self.nextgroup.clone().unwrap_or_default();
+            }
+            for (href, body) in scripted::endpoint_requests(&jpage) {
+                let post = Post { selects: body.clone(), body };
+                self.doc
+                    .links
+                    .push(RawLink { submit: Some(Submit::Body(post)), ..RawLink::new(href, LinkKind::Endpoint) });
+            }
+        }
     }
 
     fn meta(&mut self, el: ElementRef) {
         if self.links && el.attr("http-equiv").is_some_and(|h| h.trim().eq_ignore_ascii_case("refresh")) {
             if let Some(target) = el.attr("content").and_then(refresh_target) {
-                self.doc.links.push(RawLink { href: target.to_string(), text: String::new(), kind: LinkKind::Refresh });
+                self.doc.links.push(RawLink::new(target, LinkKind::Refresh));
             }
         }
         let key = el.attr("property").or_else(|| el.attr("name")).or_else(|| el.attr("itemprop"));
@@ -428,6 +507,11 @@ fn is_invisible(style: &str, content: bool) -> bool {
         })
     };
     says("display", "none") || !content && says("visibility", "hidden")
+}
+
+/// `<link rel="canonical">`: the address the page names as its own.
+fn is_canonical_link(el: ElementRef) -> bool {
+    el.attr("rel").is_some_and(|r| r.split_ascii_whitespace().any(|w| w.eq_ignore_ascii_case("canonical")))
 }
 
 /// `<link rel="alternate" type="application/rss+xml">` (or Atom): the page's feed.

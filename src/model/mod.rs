@@ -10,5 +10,5 @@ mod render;
 pub use article::{Article, Block, BlockKind, Credit, Image, Removal, Truncation};
 pub use date::{DateCandidate, DateLabel, DateOrigin, PubDate, Published};
 pub(crate) use page::absolute;
-pub use page::{Link, LinkKind, Page};
+pub use page::{Link, LinkKind, Page, Post};
 pub use render::MetaStyle;

@@ -129,6 +129,38 @@ pub struct Link {
     pub next_page: bool,
     /// How the page gives it.
     pub kind: LinkKind,
+    /// For a link that is a form sent to its address (a postback pager, a
+    /// list's data request): what is sent. `None` for an ordinary link.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub post: Option<Post>,
+}
+
+/// A form a link sends by `POST` (`application/x-www-form-urlencoded`): an
+/// ASP.NET pager's postback with the page's view state, a Java CMS's
+/// `goPage(n)` form, a Hanweb JCMS column's data request.
+///
+/// ```
+/// use report_scraper::{Extractor, Input, LinkKind};
+/// let html = r#"<form method="post" action="./list.aspx"><input type="hidden" name="__VIEWSTATE" value="dDwx">
+///   <a href="javascript:__doPostBack('Pager1','2')">2</a></form>"#;
+/// let page = Extractor::new().page(Input::html(html.as_bytes()).url("http://a.cn/col/list.aspx").with_links())?;
+/// let link = &page.links[0];
+/// assert_eq!((link.kind, link.next_page), (LinkKind::Postback, true));
+/// let post = link.post.as_ref().unwrap();
+/// assert_eq!(post.body, "__VIEWSTATE=dDwx&__EVENTTARGET=Pager1&__EVENTARGUMENT=2");
+/// // The page it asks for, without the view state that changes from page to page.
+/// assert_eq!(post.selects, "__EVENTTARGET=Pager1&__EVENTARGUMENT=2");
+/// # Ok::<(), report_scraper::Error>(())
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct Post {
+    /// The form's fields, URL-encoded, as a browser sends them.
+    pub body: String,
+    /// The fields that choose what the answer holds (the control and the
+    /// page number, not a view state that changes with every page): with
+    /// the address, what tells two such requests apart.
+    pub selects: String,
 }
 
 /// How a page gives a link.
@@ -162,13 +194,26 @@ pub enum LinkKind {
     /// An RSS or Atom feed the page announces (`<link rel="alternate"
     /// type="application/rss+xml">`): a list of the site's newest articles.
     Feed,
+    /// An address a script or an event handler opens (`onclick="window.open('…')"`,
+    /// `location.href='…'`), or a link written inside a script (`document.write`,
+    /// a JCMS XML datastore's records).
+    Scripted,
+    /// A further page of a list that exists only as a form sent back to the
+    /// server: an ASP.NET pager (`__doPostBack`), a `goPage(n)` form.
+    Postback,
+    /// A further group of a list's records asked from the list's data
+    /// endpoint (Hanweb JCMS `dataproxy.jsp`).
+    Endpoint,
+    /// The address the page names as its own (`<link rel="canonical">`).
+    Canonical,
 }
 
 impl LinkKind {
-    /// Whether following the link goes a level deeper: an anchor does; a
-    /// frame, a refresh or a further page of the same list does not.
+    /// Whether following the link goes a level deeper: an anchor (or a
+    /// scripted link) does; a frame, a refresh or a further page of the same
+    /// list does not.
     pub fn goes_deeper(self) -> bool {
-        self == LinkKind::Anchor
+        matches!(self, LinkKind::Anchor | LinkKind::Scripted)
     }
 }
 

@@ -1,0 +1,138 @@
+//! Work handed out by host. An address is taken only when its host is due
+//! (its politeness delay, or its `Crawl-delay`, has passed since its last
+//! request) and no request to it is in flight; among the hosts that are
+//! due, the one due longest goes first. So the workers spread over the
+//! hosts instead of queueing behind one host's backlog, and a slow host
+//! holds one worker, not all of them.
+
+use std::collections::HashMap;
+
+use tokio::time::Instant;
+use url::Url;
+
+use super::state::CrawlState;
+use crate::error::Error;
+use crate::fetch::Fetcher;
+
+/// A host as the frontier sees it.
+#[derive(Debug)]
+struct Host {
+    /// Its origin as an address, to ask the fetcher when it is due.
+    origin: Url,
+    /// A request of its is in flight.
+    busy: bool,
+    /// It may have queued addresses.
+    queued: bool,
+}
+
+/// What to do next.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Next {
+    /// Take an address of this host (its origin's row).
+    Host(i64),
+    /// No host is due before this instant.
+    Wait(Instant),
+    /// No host has an address that is not in flight.
+    Idle,
+}
+
+/// The hosts of a crawl, by their origin's row in the state.
+#[derive(Debug, Default)]
+pub(crate) struct Frontier {
+    hosts: HashMap<i64, Host>,
+    /// Origins by name, to mark the hosts that new links went to.
+    rows: HashMap<String, i64>,
+}
+
+impl Frontier {
+    /// Reads which hosts have queued addresses.
+    pub(crate) fn refresh(&mut self, state: &CrawlState) -> Result<(), Error> {
+        for host in self.hosts.values_mut() {
+            host.queued = false;
+        }
+        for (row, origin) in state.queued_origins()? {
+            let Ok(url) = Url::parse(&origin) else { continue };
+            self.rows.insert(origin, row);
+            self.hosts.entry(row).or_insert(Host { origin: url, busy: false, queued: true }).queued = true;
+        }
+        Ok(())
+    }
+
+    /// Notes that addresses of these origins were queued; true when one is
+    /// a host the frontier does not know yet (then [`refresh`](Self::refresh)).
+    pub(crate) fn queued<'a>(&mut self, origins: impl IntoIterator<Item = &'a str>) -> bool {
+        let mut unknown = false;
+        for origin in origins {
+            match self.rows.get(origin).and_then(|row| self.hosts.get_mut(row)) {
+                Some(host) => host.queued = true,
+                None => unknown = true,
+            }
+        }
+        unknown
+    }
+
+    /// The host to take an address from now, or how long to wait.
+    pub(crate) fn next(&self, fetcher: &Fetcher, now: Instant) -> Next {
+        let due = self
+            .hosts
+            .iter()
+            .filter(|(_, h)| h.queued && !h.busy)
+            .map(|(row, h)| (fetcher.due(&h.origin).unwrap_or(now), *row))
+            .min();
+        match due {
+            Some((at, row)) if at <= now => Next::Host(row),
+            Some((at, _)) => Next::Wait(at),
+            None => Next::Idle,
+        }
+    }
+
+    /// A request of this host is in flight.
+    pub(crate) fn busy(&mut self, row: i64) {
+        if let Some(h) = self.hosts.get_mut(&row) {
+            h.busy = true;
+        }
+    }
+
+    /// Its request is done (fetched or failed): the host may be due again.
+    pub(crate) fn release(&mut self, row: i64) {
+        if let Some(h) = self.hosts.get_mut(&row) {
+            h.busy = false;
+        }
+    }
+
+    /// The host has no queued address left.
+    pub(crate) fn exhausted(&mut self, row: i64) {
+        if let Some(h) = self.hosts.get_mut(&row) {
+            h.queued = false;
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::crawl::state::Found;
+
+    #[tokio::test]
+    async fn hosts_are_served_when_due_and_never_twice_at_once() {
+        let state = CrawlState::in_memory().unwrap();
+        let urls = ["http://a.cn/1", "http://a.cn/2", "http://b.cn/1"];
+        state.enqueue_many(urls.iter().map(|u| Found::get(u.parse().unwrap(), 0))).unwrap();
+        let fetcher = Fetcher::builder().build().unwrap();
+        let mut f = Frontier::default();
+        f.refresh(&state).unwrap();
+        let now = Instant::now();
+        let Next::Host(first) = f.next(&fetcher, now) else { panic!("a host is due") };
+        f.busy(first);
+        let Next::Host(second) = f.next(&fetcher, now) else { panic!("the other host is due") };
+        assert_ne!(first, second, "a busy host is not handed out again");
+        f.busy(second);
+        assert_eq!(f.next(&fetcher, now), Next::Idle, "both hosts in flight");
+        f.release(first);
+        assert_eq!(f.next(&fetcher, now), Next::Host(first));
+        f.exhausted(first);
+        assert_eq!(f.next(&fetcher, now), Next::Idle);
+        assert!(!f.queued(["http://a.cn"]));
+        assert!(f.queued(["http://c.cn"]), "a new host asks for a refresh");
+    }
+}
