@@ -68,7 +68,8 @@ options:
       --sitemap URL       a sitemap or sitemap index to start from (repeatable)
       --host HOST         a host that may be crawled (repeatable; default: the seeds' hosts)
       --max-depth N       links followed from a seed (default 3; \"next page\" links are free)
-      --max-pages N       addresses fetched by a run, across its resumptions (default 1000)
+      --max-pages N       addresses fetched by this invocation, failures too (default 1000);
+                          a crawl stopped by it says so, and the next invocation goes on
   -o, --out FILE          JSON Lines output, appended to and reconciled with the state
                           (default articles.jsonl); - streams to standard output
   -f, --format FORMAT     jsonl (default, to --out), or json, markdown or text:

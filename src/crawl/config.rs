@@ -72,7 +72,7 @@ impl CrawlConfig {
         self.max_depth
     }
 
-    /// Addresses fetched in all, across resumed runs (default 10,000).
+    /// Addresses fetched by one call of [`Crawler::run`](crate::Crawler::run) (default 10,000).
     pub fn max_pages(&self) -> u64 {
         self.max_pages
     }
@@ -194,8 +194,13 @@ impl CrawlerBuilder {
         self
     }
 
-    /// Addresses fetched by one run, counted across its resumptions
-    /// (default 10,000); it bounds the addresses queued as well.
+    /// Addresses fetched by one call of [`Crawler::run`](crate::Crawler::run)
+    /// (default 10,000): every request's address counts, failures too, and
+    /// addresses skipped without a request (known variants) do not. It
+    /// bounds the addresses queued as well. A run that reaches it with work
+    /// left says so ([`Summary::limit_reached`](crate::Summary::limit_reached),
+    /// with what is left queued or [cut](crate::Summary::cut)) and is not
+    /// finished: the next call goes on where it stopped.
     ///
     /// ```
     /// let c = report_scraper::Crawler::builder().max_pages(100).build(report_scraper::Fetcher::builder().build()?)?;

@@ -189,14 +189,16 @@ impl Crawler {
             done = done_in_run,
             "crawl run starts"
         );
-        let room = self.config.max_pages().saturating_sub(done_in_run + counts.queued);
+        // The limit is this call's: the queue is bounded by it too, and a
+        // run cut by it goes on in the next call.
+        let room = self.config.max_pages().saturating_sub(counts.queued);
         let mut run = Run { number, room, capped: false, summary: Summary::default(), frontier: Frontier::default() };
         let seeds: Vec<(Url, u32)> =
             self.config.seeds().iter().filter_map(|s| Url::parse(s).ok()).map(|u| (u, 0)).collect();
         self.queue(state, &mut run, seeds.into_iter().map(|(u, d)| Found::get(u, d)).collect())?;
         self.read_sitemaps(state, &mut run, start, &mut sink).await?;
         run.frontier.refresh(state)?;
-        let mut done = done_in_run;
+        let mut done = 0;
         let mut workers: JoinSet<Visit> = JoinSet::new();
         let (fetched_tx, mut fetched_rx) = tokio::sync::mpsc::unbounded_channel::<i64>();
         loop {
@@ -211,6 +213,9 @@ impl Crawler {
                             run.frontier.exhausted(origin);
                             continue;
                         };
+                        if self.known_variant(state, &mut run, &taken, &mut sink)? {
+                            continue;
+                        }
                         run.frontier.busy(origin);
                         let job = visit::Job {
                             fetcher: self.fetcher.clone(),
@@ -282,15 +287,11 @@ impl Crawler {
     /// in the second place when some did not fit.
     fn queue(&self, state: &CrawlState, run: &mut Run, found: Vec<Found>) -> Result<(usize, bool), Error> {
         let room = usize::try_from(run.room).unwrap_or(usize::MAX);
-        let mut admitted: Vec<Found> = found.into_iter().filter(|f| self.in_scope(&f.url)).collect();
-        let cut = admitted.len().saturating_sub(room);
-        admitted.truncate(room);
-        let new = state.enqueue_many(admitted.iter().cloned())?;
-        if new > 0 {
-            let origins: BTreeSet<String> = admitted.iter().map(|f| f.url.origin().ascii_serialization()).collect();
-            if run.frontier.queued(origins.iter().map(String::as_str)) {
-                run.frontier.refresh(state)?;
-            }
+        let admitted: Vec<Found> = found.into_iter().filter(|f| self.in_scope(&f.url)).collect();
+        let origins: BTreeSet<String> = admitted.iter().map(|f| f.url.origin().ascii_serialization()).collect();
+        let (new, cut) = state.enqueue_within(admitted, room)?;
+        if new > 0 && run.frontier.queued(origins.iter().map(String::as_str)) {
+            run.frontier.refresh(state)?;
         }
         run.room = run.room.saturating_sub(new as u64);
         run.capped |= cut > 0;
@@ -383,8 +384,10 @@ impl Crawler {
     }
 
     /// A list page: its links followed; when it led to something new in a
-    /// run that reads lists again, its further pages (read in an earlier
-    /// run) are read again too, until one has nothing new.
+    /// run that reads lists again, its next page (read in an earlier run) is
+    /// read again too, and so on until a page has nothing new. This is how
+    /// pages reached by a form (postbacks, data requests), which are not
+    /// revisited on their own, are read again.
     fn record_list<F>(
         &self,
         state: &CrawlState,
@@ -399,16 +402,11 @@ impl Crawler {
     {
         let (new_links, cut) = self.follow(state, run, &page.links, taken.depth)?;
         if new_links > 0 {
-            let next: Vec<Found> = page
-                .links
-                .iter()
-                .filter(|l| l.next_page && self.in_scope(&l.url))
-                .map(|l| Found { url: l.url.clone(), depth: taken.depth, post: l.post.clone() })
-                .collect();
-            let revived = state.revive(&next, run.number)?;
-            if revived > 0 {
-                let origins: BTreeSet<String> = next.iter().map(|f| f.url.origin().ascii_serialization()).collect();
-                run.frontier.queued(origins.iter().map(String::as_str));
+            if let Some(next) = next_page(&page.links).filter(|l| self.in_scope(&l.url)) {
+                let next = Found { url: next.url.clone(), depth: taken.depth, post: next.post.clone() };
+                if state.revive(std::slice::from_ref(&next), run.number)? > 0 {
+                    run.frontier.queued([next.url.origin().ascii_serialization().as_str()]);
+                }
             }
         }
         emit(sink, CrawlEvent::List { url: &taken.url, new_links })?;
@@ -420,6 +418,19 @@ impl Crawler {
             }
         }
         Ok(())
+    }
+
+    /// An address queued before one of its parameters was learned to be
+    /// irrelevant, whose variant without it is known: recorded as its
+    /// duplicate without a request. True when it was one.
+    fn known_variant<F>(&self, state: &CrawlState, run: &mut Run, taken: &Taken, sink: &mut F) -> Result<bool, Error>
+    where
+        F: FnMut(CrawlEvent<'_>) -> std::io::Result<()>,
+    {
+        let Some(of) = state.known_as(taken)? else { return Ok(false) };
+        let Some(of_url) = state.url_of(of)? else { return Ok(false) };
+        self.duplicate(state, run, taken, &taken.url, (of, &of_url), "learned parameter", sink)?;
+        Ok(true)
     }
 
     /// Records the taken address as a duplicate of `of` (its row and address).
@@ -496,6 +507,13 @@ impl Crawler {
             .collect();
         self.queue(state, run, wanted)
     }
+}
+
+/// The page after this one of a list: the link that says so (下一页,
+/// "next"), else the first further page the list names.
+fn next_page(links: &[Link]) -> Option<&Link> {
+    let pages = || links.iter().filter(|l| l.next_page);
+    pages().find(|l| crate::html::links::says_next(&l.text)).or_else(|| pages().next())
 }
 
 /// The parameters that tell `a` from `b` when they are the same resource

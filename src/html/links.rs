@@ -2,7 +2,7 @@
 //! with pagination links of list pages told apart — including the pages a
 //! pagination script writes, which no anchor carries.
 
-use std::collections::HashSet;
+use std::collections::HashMap;
 use std::sync::LazyLock;
 
 use regex::Regex;
@@ -28,14 +28,20 @@ const PAGE_PARAMS: &[&str] = &["page", "p", "pageno", "pageNo", "pn"];
 /// Without a page address only absolute links can be read.
 pub(crate) fn resolve(raw: Vec<RawLink>, forms: &[Form], base: Option<&str>, page: Option<&str>) -> Vec<Link> {
     let base = self::base(base, page);
-    let mut seen = HashSet::new();
-    let mut out = Vec::new();
+    let mut seen: HashMap<(Url, Option<String>), usize> = HashMap::new();
+    let mut out: Vec<Link> = Vec::new();
     for link in raw {
         let text = squash_space(&link.text);
         let Some((url, post)) = target(&link, &text, forms, base.as_ref()) else { continue };
-        if !seen.insert((url.clone(), post.as_ref().map(|p| p.selects.clone()))) {
+        let key = (url.clone(), post.as_ref().map(|p| p.selects.clone()));
+        if let Some(&at) = seen.get(&key) {
+            // A pager names the next page twice ("2" and 下一页): the link keeps the words that say so.
+            if says_next(&text) && !says_next(&out[at].text) {
+                out[at].text = text;
+            }
             continue;
         }
+        seen.insert(key, out.len());
         let next_page = match link.kind {
             LinkKind::Script | LinkKind::Postback | LinkKind::Endpoint => true,
             LinkKind::Anchor | LinkKind::Scripted => is_next_page(&text, &url),
@@ -84,10 +90,14 @@ pub(crate) fn base(base: Option<&str>, page: Option<&str>) -> Option<Url> {
     }
 }
 
+/// Whether a link's text says it leads to the next page (下一页, ›).
+pub(crate) fn says_next(text: &str) -> bool {
+    NEXT_TEXTS.contains(&text.trim().to_lowercase().as_str())
+}
+
 /// A "next page" link, by its text (下一页, ›) or its address (`index_2.html`, `?page=3`).
 fn is_next_page(text: &str, url: &Url) -> bool {
-    let t = text.trim().to_lowercase();
-    if NEXT_TEXTS.contains(&t.as_str()) {
+    if says_next(text) {
         return true;
     }
     let file = url.path().rsplit('/').next().unwrap_or_default();

@@ -1,5 +1,7 @@
 //! Access to the shared evaluation data (`../shared`), read at test time and never copied.
 
+pub mod server;
+
 use std::path::PathBuf;
 
 use serde_json::Value;
@@ -8,6 +10,7 @@ use serde_json::Value;
 /// shared folder is not beside the project. Under CI (`CI` set) a missing
 /// set fails the test instead: a quality floor that is never checked would
 /// pass in no time and prove nothing.
+#[allow(dead_code)]
 pub fn dataset(name: &str) -> Option<PathBuf> {
     let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared/datasets").join(name);
     if dir.join("truth.jsonl").exists() {
@@ -20,6 +23,7 @@ pub fn dataset(name: &str) -> Option<PathBuf> {
 }
 
 /// The truth lines of a dataset.
+#[allow(dead_code)]
 pub fn truth(dir: &std::path::Path) -> Vec<Value> {
     std::fs::read_to_string(dir.join("truth.jsonl"))
         .expect("truth.jsonl is readable")

@@ -344,7 +344,7 @@ impl CrawlState {
     }
 
     /// The address of row `id`.
-    fn url_of(&self, id: i64) -> Result<Option<Url>, Error> {
+    pub(crate) fn url_of(&self, id: i64) -> Result<Option<Url>, Error> {
         let row: Option<(String, String)> = self
             .conn()
             .query_row(

@@ -59,18 +59,32 @@ impl CrawlState {
     }
 
     /// Adds the addresses never seen, in one transaction; how many were new.
+    #[cfg(test)]
     pub(crate) fn enqueue_many(&self, found: impl IntoIterator<Item = Found>) -> Result<usize, Error> {
-        self.insert_many(found, QUEUED)
+        Ok(self.insert_many(found, QUEUED, usize::MAX)?.0)
     }
 
-    pub(super) fn insert_many(&self, found: impl IntoIterator<Item = Found>, state: i64) -> Result<usize, Error> {
+    /// Adds at most `room` addresses never seen; how many were new, and
+    /// how many more were never seen but did not fit. Known addresses take
+    /// no room.
+    pub(crate) fn enqueue_within(&self, found: Vec<Found>, room: usize) -> Result<(usize, usize), Error> {
+        self.insert_many(found, QUEUED, room)
+    }
+
+    pub(super) fn insert_many(
+        &self,
+        found: impl IntoIterator<Item = Found>,
+        state: i64,
+        room: usize,
+    ) -> Result<(usize, usize), Error> {
         // Keys first: they read the learned parameters, which the connection's lock must not wait on.
         let rows: Vec<(i64, Found)> =
             found.into_iter().map(|f| (self.key(&f.url, f.post.as_ref().map(|p| p.selects.as_str())), f)).collect();
         let mut conn = self.conn();
         let tx = conn.transaction().map_err(db_err)?;
-        let mut new = 0;
+        let (mut new, mut cut) = (0, 0);
         {
+            let mut known = tx.prepare_cached("SELECT 1 FROM urls WHERE key = ?1").map_err(db_err)?;
             let mut insert = tx
                 .prepare_cached(
                     "INSERT OR IGNORE INTO urls (key, origin, path, depth, state) VALUES (?1, ?2, ?3, ?4, ?5)",
@@ -79,6 +93,10 @@ impl CrawlState {
             let mut body = tx.prepare_cached("INSERT OR REPLACE INTO posts VALUES (?1, ?2)").map_err(db_err)?;
             let mut last_origin: Option<(String, i64)> = None;
             for (key, f) in rows {
+                if new >= room {
+                    cut += usize::from(!known.exists([key]).map_err(db_err)?);
+                    continue;
+                }
                 let (origin, path) = split(&f.url);
                 let origin_id = match &last_origin {
                     Some((o, id)) if *o == origin => *id,
@@ -102,14 +120,14 @@ impl CrawlState {
         if new >= BULK {
             conn.execute_batch("PRAGMA wal_checkpoint(TRUNCATE);").map_err(db_err)?;
         }
-        Ok(new)
+        Ok((new, cut))
     }
 
     /// Claims an address reached another way (a redirect's target): its row
     /// when it was never seen (marked in flight), `None` when it is known
     /// already, so the page behind two addresses is recorded once.
     pub(crate) fn claim(&self, url: &Url, depth: u32) -> Result<Option<i64>, Error> {
-        if self.insert_many(std::iter::once(Found::get(url.clone(), depth)), TAKEN)? == 0 {
+        if self.insert_many(std::iter::once(Found::get(url.clone(), depth)), TAKEN, 1)?.0 == 0 {
             return Ok(None);
         }
         self.row_of(url, None)
@@ -120,6 +138,21 @@ impl CrawlState {
         use rusqlite::OptionalExtension;
         let key = self.key(url, selects);
         self.conn().query_row("SELECT id FROM urls WHERE key = ?1", [key], |r| r.get(0)).optional().map_err(db_err)
+    }
+
+    /// Another row with the key that `taken` has now: an address queued
+    /// before a parameter of its was learned to be irrelevant, whose
+    /// variant without it is known. It need not be fetched.
+    pub(crate) fn known_as(&self, taken: &Taken) -> Result<Option<i64>, Error> {
+        if taken.form.is_some() || taken.url.query().is_none() {
+            return Ok(None);
+        }
+        use rusqlite::OptionalExtension;
+        let key = self.key(&taken.url, None);
+        self.conn()
+            .query_row("SELECT id FROM urls WHERE key = ?1 AND id != ?2", params![key, taken.id], |r| r.get(0))
+            .optional()
+            .map_err(db_err)
     }
 
     /// The origins (rows and `scheme://host:port`) that have queued addresses.
@@ -236,7 +269,7 @@ impl CrawlState {
     /// # Errors
     /// [`ErrorKind::State`](crate::ErrorKind::State) on a database failure.
     pub fn mark_written(&self, url: &Url) -> Result<(), Error> {
-        self.insert_many(std::iter::once(Found::get(url.clone(), 0)), ARTICLE)?;
+        self.insert_many(std::iter::once(Found::get(url.clone(), 0)), ARTICLE, 1)?;
         self.finish(url, &Outcome::Article)
     }
 
@@ -248,7 +281,7 @@ impl CrawlState {
     /// again. Returns how many were queued again.
     pub(crate) fn reconcile(&self, kept: impl IntoIterator<Item = Url>) -> Result<u64, Error> {
         let kept: Vec<Url> = kept.into_iter().collect();
-        self.insert_many(kept.iter().map(|u| Found::get(u.clone(), 0)), ARTICLE)?;
+        self.insert_many(kept.iter().map(|u| Found::get(u.clone(), 0)), ARTICLE, usize::MAX)?;
         let keys: Vec<i64> = kept.iter().map(|u| self.key(u, None)).collect();
         let mut conn = self.conn();
         let tx = conn.transaction().map_err(db_err)?;
