@@ -1,5 +1,6 @@
 //! Access to the shared evaluation data (`../shared`), read at test time and never copied.
 
+pub mod cms_sites;
 pub mod server;
 
 use std::path::PathBuf;

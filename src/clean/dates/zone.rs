@@ -111,8 +111,13 @@ pub(crate) fn clock(host: Option<&str>, lang: Option<&str>, script: impl FnOnce(
     // `zh-Hant` without a region is Taiwan's script.
     let region = rest.iter().find(|t| t.len() == 2).copied().or(rest.contains(&"hant").then_some("tw")).unwrap_or("");
     let from_tld = tld.as_deref().filter(|t| REGIONS.iter().any(|(r, _, _)| r == t));
-    let from_lang = LANGUAGES.iter().find(|(l, _)| *l == language).map(|(_, r)| *r);
-    let region_known = REGIONS.iter().any(|(r, _, _)| *r == region);
+    // The script is read at most once, and only when it is needed.
+    let (mut script, mut read) = (Some(script), None);
+    let mut script = move || *read.get_or_insert_with(|| script.take().map_or(Script::Other, |f| f()));
+    // A template's `lang="en"` over Chinese text says nothing of the page's clock.
+    let contradicted = !language.is_empty() && !HAN_LANGUAGES.contains(&language) && script() != Script::Other;
+    let from_lang = LANGUAGES.iter().find(|(l, _)| *l == language).map(|(_, r)| *r).filter(|_| !contradicted);
+    let region_known = !contradicted && REGIONS.iter().any(|(r, _, _)| *r == region);
     let by_script = || match script() {
         Script::Simplified => Some("cn"),
         Script::Traditional => Some("tw"),
@@ -128,6 +133,9 @@ pub(crate) fn clock(host: Option<&str>, lang: Option<&str>, script: impl FnOnce(
 }
 
 /// Characters only traditional Chinese writes (their simplified forms differ).
+/// Languages written in Han characters (with kana or hangul).
+const HAN_LANGUAGES: &[&str] = &["zh", "ja", "ko"];
+
 const TRADITIONAL: &str = "發於時間來與這們說為會國從對開關東門實點";
 
 /// Characters read for the script test: enough for a page's header and first paragraphs.
@@ -170,7 +178,11 @@ mod tests {
     use super::*;
 
     fn name(host: Option<&str>, lang: Option<&str>) -> String {
-        clock(host, lang, || Script::Simplified).zone.iana_name().unwrap_or_default().to_string()
+        named(host, lang, Script::Other)
+    }
+
+    fn named(host: Option<&str>, lang: Option<&str>, script: Script) -> String {
+        clock(host, lang, || script).zone.iana_name().unwrap_or_default().to_string()
     }
 
     #[test]
@@ -183,8 +195,19 @@ mod tests {
         assert_eq!(name(Some("example.com"), Some("en-GB")), "Europe/London");
         assert_eq!(name(Some("example.com"), Some("de-DE")), "Europe/Berlin");
         assert_eq!(name(Some("www.gov.cn"), None), "Asia/Shanghai");
-        assert_eq!(name(None, None), "Asia/Shanghai");
+        assert_eq!(named(None, None, Script::Simplified), "Asia/Shanghai");
         assert_eq!(name(Some("news.ltn.com.tw"), Some("zh-Hant-TW")), "Asia/Taipei");
+    }
+
+    #[test]
+    fn a_language_the_text_contradicts_says_nothing() {
+        // A template's lang="en" over Chinese text, read from an address with no domain.
+        assert_eq!(named(None, Some("en"), Script::Simplified), "Asia/Shanghai");
+        assert_eq!(named(Some("127.0.0.1"), Some("en-US"), Script::Simplified), "Asia/Shanghai");
+        assert_eq!(named(Some("localhost"), Some("en"), Script::Traditional), "Asia/Taipei");
+        assert_eq!(named(None, Some("en"), Script::Other), "America/New_York", "an English page");
+        assert_eq!(named(Some("www.rfi.fr"), Some("en"), Script::Simplified), "Europe/Paris", "the domain still rules");
+        assert_eq!(named(None, Some("zh"), Script::Other), "Asia/Shanghai", "only Chinese text contradicts");
     }
 
     #[test]

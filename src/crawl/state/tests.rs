@@ -150,3 +150,131 @@ fn a_million_addresses_fit_in_the_state() {
     assert!(plan.contains("urls_queue"), "the queue is not read by its index: {plan}");
     assert_eq!(s.take(2).unwrap().len(), 2);
 }
+
+fn post(body: &str, selects: &str) -> crate::model::Post {
+    crate::model::Post { body: body.into(), selects: selects.into() }
+}
+
+#[test]
+fn addresses_are_handed_out_host_by_host() {
+    let s = CrawlState::in_memory().unwrap();
+    let found = ["http://a.cn/1", "http://b.cn/1", "http://a.cn/2", "http://b.cn/2"];
+    s.enqueue_many(found.iter().map(|u| Found::get(url(u), 0))).unwrap();
+    let origins = s.queued_origins().unwrap();
+    assert_eq!(origins.iter().map(|(_, o)| o.as_str()).collect::<Vec<_>>(), ["http://a.cn", "http://b.cn"]);
+    let b = origins[1].0;
+    let taken: Vec<String> = s.take_from(b, 5).unwrap().into_iter().map(|t| t.url.to_string()).collect();
+    assert_eq!(taken, ["http://b.cn/1", "http://b.cn/2"], "one host's queue, in the order found");
+    assert_eq!(s.queued_origins().unwrap().len(), 1, "b has nothing queued left");
+}
+
+#[test]
+fn a_form_is_kept_with_its_address_and_keyed_by_what_it_selects() {
+    let s = CrawlState::in_memory().unwrap();
+    let list = url("http://a.cn/jyxx/MoreInfo.aspx?CategoryNum=001");
+    let pages = [
+        Found { url: list.clone(), depth: 1, post: Some(post("__VIEWSTATE=x&__EVENTARGUMENT=2", "__EVENTARGUMENT=2")) },
+        // Found again from another page, with another view state: the same page of the list.
+        Found { url: list.clone(), depth: 1, post: Some(post("__VIEWSTATE=y&__EVENTARGUMENT=2", "__EVENTARGUMENT=2")) },
+        Found { url: list.clone(), depth: 1, post: Some(post("__VIEWSTATE=x&__EVENTARGUMENT=3", "__EVENTARGUMENT=3")) },
+        Found::get(list.clone(), 1),
+    ];
+    assert_eq!(s.enqueue_many(pages).unwrap(), 3, "two postbacks and the plain page");
+    let taken = s.take(10).unwrap();
+    let forms: Vec<Option<&str>> = taken.iter().map(|t| t.form.as_deref()).collect();
+    assert_eq!(
+        forms,
+        [Some("__VIEWSTATE=x&__EVENTARGUMENT=2"), Some("__VIEWSTATE=x&__EVENTARGUMENT=3"), None]
+    );
+}
+
+#[test]
+fn a_duplicate_names_its_original_and_fingerprints_stay_with_what_was_written() {
+    let s = CrawlState::in_memory().unwrap();
+    for u in ["http://a.cn/a.html", "http://a.cn/a.html?from=list"] {
+        s.enqueue(&url(u), 0).unwrap();
+    }
+    let taken = s.take(2).unwrap();
+    let (first, second) = (taken[0].id, taken[1].id);
+    s.hold(&[42], first).unwrap();
+    s.finish_row(first, &Outcome::Article).unwrap();
+    // A second address with the same article does not take the fingerprint over.
+    s.hold(&[42], second).unwrap();
+    let holder = s.holder(42).unwrap().unwrap();
+    assert_eq!((holder.id, holder.written), (first, true));
+    s.duplicate(second, first, "same article").unwrap();
+    assert_eq!(
+        s.outcome(&url("http://a.cn/a.html?from=list")).unwrap(),
+        Some(Outcome::Duplicate { of: Some(url("http://a.cn/a.html")) })
+    );
+    // A holder whose article was never written gives way.
+    s.enqueue(&url("http://a.cn/b.html"), 0).unwrap();
+    let b = s.take(1).unwrap()[0].id;
+    s.hold(&[7], b).unwrap();
+    s.enqueue(&url("http://a.cn/c.html"), 0).unwrap();
+    let c = s.take(1).unwrap()[0].id;
+    s.hold(&[7], c).unwrap();
+    assert_eq!(s.holder(7).unwrap().unwrap().id, c);
+}
+
+#[test]
+fn variants_queued_before_a_parameter_was_learned_are_known() {
+    let s = CrawlState::in_memory().unwrap();
+    for u in ["http://a.cn/c.html", "http://a.cn/c.html?print=1", "http://a.cn/d.html?print=1"] {
+        s.enqueue(&url(u), 0).unwrap();
+    }
+    let print = ["print".to_string()];
+    s.learn("http://a.cn", &print, "http://a.cn/a.html").unwrap();
+    s.learn("http://a.cn", &print, "http://a.cn/b.html").unwrap();
+    let taken = s.take(3).unwrap();
+    assert_eq!(s.known_as(&taken[1]).unwrap(), Some(taken[0].id), "c.html?print=1 is c.html");
+    assert_eq!(s.known_as(&taken[2]).unwrap(), None, "d.html was never seen");
+    assert!(!s.enqueue(&url("http://a.cn/c.html?print=2"), 0).unwrap(), "later variants are not queued");
+    // Learned parameters are kept in the file.
+    assert_eq!(s.irrelevant_params().unwrap(), [("http://a.cn".to_string(), "print".to_string())]);
+}
+
+#[test]
+fn next_pages_read_in_an_earlier_run_are_revived_with_their_new_form() {
+    let s = CrawlState::in_memory().unwrap();
+    let list = url("http://a.cn/list.aspx");
+    let page2 = |vs: &str| Found { url: list.clone(), depth: 0, post: Some(post(&format!("vs={vs}&p=2"), "p=2")) };
+    s.enqueue_many([page2("old")]).unwrap();
+    let t = s.take(1).unwrap();
+    s.finish_list(t[0].id, 1, None, None).unwrap();
+    assert_eq!(s.revive(&[page2("new")], 1).unwrap(), 0, "read in this run");
+    assert_eq!(s.revisit_lists(2, 0).unwrap(), 0, "a form's page is not revisited on its own");
+    assert_eq!(s.revive(&[page2("new")], 2).unwrap(), 1);
+    assert_eq!(s.take(1).unwrap()[0].form.as_deref(), Some("vs=new&p=2"));
+}
+
+#[test]
+fn a_state_of_the_previous_format_is_brought_up_to_date() {
+    let dir = std::env::temp_dir().join(format!("rs-state-v3-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join("crawl.db");
+    let _ = std::fs::remove_file(&path);
+    {
+        let conn = Connection::open(&path).unwrap();
+        conn.execute_batch(
+            "CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
+             INSERT INTO meta VALUES ('schema', '3');
+             CREATE TABLE origins (id INTEGER PRIMARY KEY, origin TEXT NOT NULL UNIQUE);
+             CREATE TABLE urls (id INTEGER PRIMARY KEY, key INTEGER NOT NULL, origin INTEGER NOT NULL,
+                 path TEXT NOT NULL, depth INTEGER NOT NULL, state INTEGER NOT NULL, error TEXT,
+                 attempts INTEGER NOT NULL DEFAULT 0, run INTEGER, fetched_at INTEGER);
+             CREATE UNIQUE INDEX urls_key ON urls (key);
+             INSERT INTO origins VALUES (1, 'http://a.cn');",
+        )
+        .unwrap();
+        conn.execute(
+            "INSERT INTO urls (key, origin, path, depth, state) VALUES (?1, 1, '/q.html', 0, 0)",
+            [CrawlState::in_memory().unwrap().key(&url("http://a.cn/q.html"), None)],
+        )
+        .unwrap();
+    }
+    let s = CrawlState::open(&path).unwrap();
+    assert_eq!(taken_urls(&s, 5), ["http://a.cn/q.html"]);
+    assert_eq!(s.meta("schema").unwrap().as_deref(), Some(SCHEMA_VERSION));
+    std::fs::remove_dir_all(&dir).ok();
+}
