@@ -8,10 +8,10 @@
 //! only the crawler's long-standing API, so the same file measures earlier
 //! versions too.
 
-#[path = "../tests/common/cms_sites.rs"]
-mod sites;
 #[path = "../tests/common/server.rs"]
 mod server;
+#[path = "../tests/common/cms_sites.rs"]
+mod sites;
 
 use std::collections::BTreeMap;
 use std::sync::atomic::AtomicBool;

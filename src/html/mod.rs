@@ -26,11 +26,14 @@ pub(crate) mod walk;
 
 use std::time::Instant;
 
+#[cfg(feature = "crawl")]
 use url::Url;
 
 use crate::clean::line::{Context, Layout, RawLine};
 use crate::clean::title;
-use crate::model::{Link, LinkKind};
+use crate::model::Link;
+#[cfg(feature = "crawl")]
+use crate::model::LinkKind;
 
 /// What the caller wants beyond the articles.
 #[derive(Debug, Clone, Copy, Default)]
@@ -78,11 +81,13 @@ pub(crate) fn read(html: &str, url: Option<&str>, want: Want, deadline: Option<I
 }
 
 /// How far into a body its root element is looked for.
+#[cfg(feature = "crawl")]
 const ROOT_SNIFF_BYTES: usize = 1024;
 
 /// The links of an XML list answer — an XML body that is not HTML, a feed
 /// or a sitemap, such as the `<datastore>` a Hanweb JCMS data endpoint
 /// answers with its records as markup — or `None` for any other body.
+#[cfg(feature = "crawl")]
 pub(crate) fn xml_list(body: &[u8], content_type: Option<&str>, at: &Url) -> Option<Vec<Link>> {
     let head = String::from_utf8_lossy(body.get(..ROOT_SNIFF_BYTES.min(body.len())).unwrap_or_default());
     let mut rest = head.trim_start_matches('\u{feff}').trim_start();
@@ -113,7 +118,7 @@ pub(crate) fn xml_list(body: &[u8], content_type: Option<&str>, at: &Url) -> Opt
     Some(links::resolve(raw, &[], None, Some(at.as_str())))
 }
 
-#[cfg(test)]
+#[cfg(all(test, feature = "crawl"))]
 mod tests {
     use super::*;
 

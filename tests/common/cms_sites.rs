@@ -24,7 +24,6 @@ pub fn title_of(family: &str, n: usize) -> String {
     format!("{family}第{n}号工作动态")
 }
 
-
 /// A JCMS column: `total` records, `per_page` a page, `group` pages a request.
 pub struct Column {
     pub id: usize,
@@ -146,7 +145,6 @@ pub fn jcms(req: &Req) -> Reply {
 pub fn jcms_expected() -> Vec<String> {
     COLUMNS.iter().flat_map(|c| (1..=c.total).map(|i| title_of(&format!("大汉栏目{}", c.id), i))).collect()
 }
-
 
 pub const PAGES: usize = 5;
 pub const PER_PAGE: usize = 6;
@@ -274,7 +272,6 @@ pub fn aspnet_expected() -> Vec<String> {
     out
 }
 
-
 pub const TRS_ARTICLES: usize = 10;
 
 pub fn trs_path(n: usize) -> String {
@@ -320,7 +317,6 @@ pub fn trs(base: &str, req: &Req) -> Reply {
     }
 }
 
-
 /// A plain list site of `n` articles on its own port; `slow` pages answer late.
 pub fn plain(name: &'static str, n: usize, slow: Option<usize>) -> impl Fn(&Req) -> Reply + Send + Sync {
     move |req| {
@@ -345,7 +341,6 @@ pub fn plain(name: &'static str, n: usize, slow: Option<usize>) -> impl Fn(&Req)
     }
 }
 
-
 /// A plain paged list site (`index.html`, `index_1.html`… with 下一页) of
 /// `n` articles, `per_page` a list page, on its own port.
 pub fn paged(name: &'static str, n: usize, per_page: usize) -> impl Fn(&Req) -> Reply + Send + Sync {
@@ -356,13 +351,16 @@ pub fn paged(name: &'static str, n: usize, per_page: usize) -> impl Fn(&Req) -> 
             let items: String = (p * per_page + 1..=((p + 1) * per_page).min(n))
                 .map(|i| format!("<li><a href=\"/a/{i}.html\">{}</a></li>", title_of(name, i)))
                 .collect();
-            let next = if p + 1 < pages { format!("<a href=\"index_{}.html\">下一页</a>", p + 1) } else { String::new() };
+            let next =
+                if p + 1 < pages { format!("<a href=\"index_{}.html\">下一页</a>", p + 1) } else { String::new() };
             Reply::html(format!("<html><head><meta charset=utf-8><title>{name}</title></head><body><ul>{items}</ul>{next}</body></html>"))
         };
         if path == "/" || path == "/index.html" {
             return list(0);
         }
-        if let Some(p) = path.strip_prefix("/index_").and_then(|p| p.strip_suffix(".html")).and_then(|p| p.parse::<usize>().ok()) {
+        if let Some(p) =
+            path.strip_prefix("/index_").and_then(|p| p.strip_suffix(".html")).and_then(|p| p.parse::<usize>().ok())
+        {
             if p < pages {
                 return list(p);
             }

@@ -182,10 +182,7 @@ fn a_form_is_kept_with_its_address_and_keyed_by_what_it_selects() {
     assert_eq!(s.enqueue_many(pages).unwrap(), 3, "two postbacks and the plain page");
     let taken = s.take(10).unwrap();
     let forms: Vec<Option<&str>> = taken.iter().map(|t| t.form.as_deref()).collect();
-    assert_eq!(
-        forms,
-        [Some("__VIEWSTATE=x&__EVENTARGUMENT=2"), Some("__VIEWSTATE=x&__EVENTARGUMENT=3"), None]
-    );
+    assert_eq!(forms, [Some("__VIEWSTATE=x&__EVENTARGUMENT=2"), Some("__VIEWSTATE=x&__EVENTARGUMENT=3"), None]);
 }
 
 #[test]
