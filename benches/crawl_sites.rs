@@ -105,7 +105,8 @@ async fn main() {
     let b = base.clone();
     let trs = serve(move |req| sites::trs(b.get().map(String::as_str).unwrap_or_default(), req)).await;
     base.set(trs.base.clone()).unwrap();
-    let expected: Vec<String> = (1..=sites::TRS_ARTICLES).map(|n| sites::title_of("新闻中心", n)).collect();
+    let mut expected: Vec<String> = (1..=sites::TRS_ARTICLES).map(|n| sites::title_of("新闻中心", n)).collect();
+    expected.push(sites::title_of("专题", 1));
     rows.push(measure("TRS-style handlers, variants", &[trs], &expected, delay, 8).await);
 
     let names = ["甲站", "乙站", "丙站"];

@@ -268,6 +268,40 @@ fn crawl_streams_jsonl_to_stdout_and_writes_its_stats() {
 }
 
 #[test]
+fn a_crawl_stopped_by_the_page_limit_says_so_on_its_last_line_and_in_its_stats() {
+    let dir = temp_dir("crawl-limit");
+    let site = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/site");
+    let (state, out, stats) = (dir.join("s.db"), dir.join("o.jsonl"), dir.join("stats.json"));
+    let args = [
+        "--serve",
+        site.to_str().unwrap(),
+        "--port",
+        "0",
+        "--delay",
+        "0",
+        "--max-pages",
+        "3",
+        "--state",
+        state.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+        "--stats",
+        stats.to_str().unwrap(),
+    ];
+    let done = run("crawl", &args, None);
+    assert!(done.status.success(), "{}", stderr(&done));
+    let err = stderr(&done);
+    let last = err.lines().last().unwrap_or_default();
+    assert!(last.starts_with("stopped at the page limit (--max-pages 3"), "{last}");
+    assert!(last.contains("run again to continue"), "{last}");
+    let summary: Value = serde_json::from_str(&std::fs::read_to_string(&stats).unwrap()).unwrap();
+    assert_eq!(summary["limit_reached"], true, "{summary}");
+    assert_eq!(summary["fetched"].as_u64(), Some(3));
+    assert!(summary["queued"].as_u64().unwrap() + summary["cut"].as_u64().unwrap() > 0, "{summary}");
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
 fn crawl_exits_non_zero_when_every_page_failed() {
     let dir = temp_dir("crawl-fail");
     let (state, out) = (dir.join("s.db"), dir.join("o.jsonl"));

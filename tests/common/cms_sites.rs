@@ -301,10 +301,18 @@ pub fn trs(base: &str, req: &Req) -> Reply {
                     }
                 })
                 .collect();
+            // A special report linked only under a parameter, its canonical address never
+            // seen; a later page links that canonical address.
             Reply::html(format!(
                 "<html><head><meta charset=utf-8><title>新闻中心</title></head><body><ul>{items}</ul>\
-                 <a href=\"/old/first.htm\">旧版链接</a></body></html>"
+                 <a href=\"/old/first.htm\">旧版链接</a> <a href=\"/zt/report.htm?source=home\">专题报道</a>\
+                 <a href=\"/xwzx/more.html\">更多</a></body></html>"
             ))
+        }
+        "/xwzx/more.html" => Reply::html("<html><body><a href=\"/zt/report.htm\">专题报道</a></body></html>"),
+        "/zt/report.htm" => {
+            let canonical = format!("<link rel=\"canonical\" href=\"{base}/zt/report.htm\">");
+            Reply::html(article(&title_of("专题", 1), 250, &canonical, ""))
         }
         "/old/first.htm" => Reply::redirect(&trs_path(1)),
         _ => {
