@@ -262,6 +262,9 @@ fn fail(message: &str) -> ! {
 
 async fn crawl(args: &Args) -> Result<Summary, String> {
     let state = CrawlState::open(&args.state).map_err(|e| chain(&e))?;
+    let crawler = build(args)?;
+    // A state of another crawl is refused before the output is reconciled with it: a refusal touches nothing.
+    crawler.check_state(&state).map_err(|e| chain(&e))?;
     let mut out = match &args.out_dir {
         Some(dir) => Out::Files(Files::new(dir, args.format).map_err(|e| format!("{}: {e}", dir.display()))?),
         None => Out::Jsonl(jsonl_sink(args, &state)?),
@@ -269,7 +272,7 @@ async fn crawl(args: &Args) -> Result<Summary, String> {
     if let Out::Jsonl(out) = &out {
         report_resume(out, &args.out);
     }
-    build_and_run(args, &state, &mut out).await
+    run(args, &crawler, &state, &mut out).await
 }
 
 /// What opening the output found: articles already there, or missing.
@@ -366,7 +369,7 @@ fn file_name(url: &url::Url, part: u32, parts: u32, format: Format) -> String {
     format!("{name}.{ext}")
 }
 
-async fn build_and_run(args: &Args, state: &CrawlState, out: &mut Out) -> Result<Summary, String> {
+fn build(args: &Args) -> Result<Crawler, String> {
     let fetcher = Fetcher::builder()
         .politeness_delay(Duration::from_millis(args.delay_ms))
         .timeout(Duration::from_secs(args.timeout_s))
@@ -400,7 +403,10 @@ async fn build_and_run(args: &Args, state: &CrawlState, out: &mut Out) -> Result
     for host in &args.hosts {
         crawler = crawler.allow_host(host);
     }
-    let crawler = crawler.build(fetcher.build().map_err(|e| chain(&e))?).map_err(|e| chain(&e))?;
+    crawler.build(fetcher.build().map_err(|e| chain(&e))?).map_err(|e| chain(&e))
+}
+
+async fn run(args: &Args, crawler: &Crawler, state: &CrawlState, out: &mut Out) -> Result<Summary, String> {
     let stop = Arc::new(AtomicBool::new(false));
     tokio::spawn(stop_on_ctrl_c(stop.clone()));
     let mut progress = Progress::new(args.verbosity < 0);

@@ -92,6 +92,20 @@ pub enum ErrorKind {
         /// Where the redirect pointed.
         location: String,
     },
+    /// An address the crawl was led to outside its scope (a sitemap that
+    /// robots.txt or an index names on another origin): recorded, not fetched.
+    OutOfScope {
+        /// The address.
+        url: String,
+        /// What named it.
+        found_in: String,
+    },
+    /// The address was in flight each time the crawl was killed, as many
+    /// times as attempts are allowed: given up.
+    Interrupted {
+        /// The address.
+        url: String,
+    },
     /// The server did not answer in time.
     Timeout {
         /// The address.
@@ -216,6 +230,10 @@ pub enum ErrorCode {
     RobotsUnavailable,
     /// [`ErrorKind::RedirectOutOfScope`]
     RedirectOutOfScope,
+    /// [`ErrorKind::OutOfScope`]
+    OutOfScope,
+    /// [`ErrorKind::Interrupted`]
+    Interrupted,
     /// [`ErrorKind::StateMismatch`]
     StateMismatch,
     /// [`ErrorKind::Timeout`]
@@ -260,6 +278,8 @@ const CODES: &[(ErrorCode, &str)] = &[
     (ErrorCode::RobotsDisallowed, "robots-disallowed"),
     (ErrorCode::RobotsUnavailable, "robots-unavailable"),
     (ErrorCode::RedirectOutOfScope, "redirect-out-of-scope"),
+    (ErrorCode::OutOfScope, "out-of-scope"),
+    (ErrorCode::Interrupted, "interrupted"),
     (ErrorCode::StateMismatch, "state-mismatch"),
     (ErrorCode::Timeout, "timeout"),
     (ErrorCode::Network, "network"),
@@ -352,6 +372,8 @@ impl ErrorKind {
             ErrorKind::RobotsDisallowed { .. } => ErrorCode::RobotsDisallowed,
             ErrorKind::RobotsUnavailable { .. } => ErrorCode::RobotsUnavailable,
             ErrorKind::RedirectOutOfScope { .. } => ErrorCode::RedirectOutOfScope,
+            ErrorKind::OutOfScope { .. } => ErrorCode::OutOfScope,
+            ErrorKind::Interrupted { .. } => ErrorCode::Interrupted,
             ErrorKind::StateMismatch { .. } => ErrorCode::StateMismatch,
             ErrorKind::Timeout { .. } => ErrorCode::Timeout,
             ErrorKind::HttpStatus { status, .. } => ErrorCode::Http(*status),
@@ -416,6 +438,15 @@ impl fmt::Display for Error {
             ErrorKind::RobotsDisallowed { url } => write!(f, "{url}: disallowed by robots.txt"),
             ErrorKind::RobotsUnavailable { url, .. } => {
                 write!(f, "{url}: robots.txt could not be read (asked again later)")
+            }
+            ErrorKind::Interrupted { url } => {
+                write!(
+                    f,
+                    "{url}: in flight each time the crawl was killed, as often as attempts are allowed (given up)"
+                )
+            }
+            ErrorKind::OutOfScope { url, found_in } => {
+                write!(f, "{url}: outside the crawl's scope, named by the {found_in} (not fetched)")
             }
             ErrorKind::RedirectOutOfScope { url, location } => {
                 write!(f, "{url}: redirects out of the crawl's scope, to {location} (not followed)")

@@ -302,6 +302,38 @@ fn a_crawl_stopped_by_the_page_limit_says_so_on_its_last_line_and_in_its_stats()
 }
 
 #[test]
+fn a_state_of_another_crawl_is_refused_before_anything_is_touched() {
+    let dir = temp_dir("crawl-refused");
+    let site = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/site");
+    let (state, out) = (dir.join("s.db"), dir.join("o.jsonl"));
+    // Port 0: each run serves the site on another port, so each is another crawl.
+    let args = [
+        "--serve",
+        site.to_str().unwrap(),
+        "--port",
+        "0",
+        "--delay",
+        "0",
+        "-q",
+        "--state",
+        state.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+    ];
+    assert!(run("crawl", &args, None).status.success());
+    let before = report_scraper::CrawlState::open(&state).unwrap().counts().unwrap();
+    assert!(before.articles >= 5 && before.queued == 0, "{before:?}");
+    // The output is lost: reconciling it would queue every article again, but the state is refused first.
+    std::fs::remove_file(&out).unwrap();
+    let refused = run("crawl", &args, None);
+    assert_eq!(refused.status.code(), Some(1), "{}", stderr(&refused));
+    assert!(stderr(&refused).contains("another crawl"), "{}", stderr(&refused));
+    let after = report_scraper::CrawlState::open(&state).unwrap().counts().unwrap();
+    assert_eq!(after, before, "the refused run changed the state");
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
 fn crawl_exits_non_zero_when_every_page_failed() {
     let dir = temp_dir("crawl-fail");
     let (state, out) = (dir.join("s.db"), dir.join("o.jsonl"));

@@ -238,6 +238,14 @@ mod any_text {
         }
 
         #[test]
+        fn a_title_reads_back_as_its_heading(title in text()) {
+            let mut a = Article::default();
+            a.title = Some(title.clone());
+            let md = a.to_markdown(MetaStyle::HeaderLine);
+            prop_assert_eq!(super::read_back(&md), vec![(BlockKind::Heading, title)], "{}", md);
+        }
+
+        #[test]
         fn blocks_read_back_as_written(blocks in prop::collection::vec((kind(), text()), 1..6)) {
             let mut a = Article::default();
             a.blocks = blocks.iter().map(|(k, t)| Block::new(*k, t.clone())).collect();

@@ -36,6 +36,29 @@ pub(crate) fn is_feed(fetched: &Fetched) -> bool {
 pub(crate) fn entry_links(body: &[u8], at: &Url) -> Result<Vec<Link>, Error> {
     let feed = feed_rs::parser::parse(body)
         .map_err(|e| Error::new(ErrorKind::BadFeed { url: at.to_string(), source: Box::new(e) }))?;
+    Ok(links_of(feed, at))
+}
+
+/// A feed cut short (a dropped connection, a size cap): the entries read
+/// whole before the cut, and the error that says it was cut. `None` when
+/// not even they can be read.
+pub(crate) fn salvage(body: &[u8], at: &Url) -> Option<(Vec<Link>, Error)> {
+    let error = match feed_rs::parser::parse(body) {
+        Ok(_) => return None,
+        Err(e) => Error::new(ErrorKind::BadFeed { url: at.to_string(), source: Box::new(e) }),
+    };
+    // Up to the end of the last whole entry, then the closing tags the cut lost.
+    let text = String::from_utf8_lossy(body);
+    let (end, close) = [("</item>", "</channel></rss>"), ("</entry>", "</feed>")]
+        .iter()
+        .filter_map(|(tag, close)| text.rfind(tag).map(|i| (i + tag.len(), *close)))
+        .max()?;
+    let mended = format!("{}{close}", &text[..end]);
+    let feed = feed_rs::parser::parse(mended.as_bytes()).ok()?;
+    Some((links_of(feed, at), error))
+}
+
+fn links_of(feed: feed_rs::model::Feed, at: &Url) -> Vec<Link> {
     let mut seen = std::collections::HashSet::new();
     let mut out = Vec::new();
     for entry in feed.entries {
@@ -52,7 +75,7 @@ pub(crate) fn entry_links(body: &[u8], at: &Url) -> Result<Vec<Link>, Error> {
             out.push(Link { url, text, next_page: false, kind: LinkKind::Anchor, post: None });
         }
     }
-    Ok(out)
+    out
 }
 
 #[cfg(test)]
@@ -83,6 +106,19 @@ mod tests {
     fn atom_entries_use_their_alternate_link() {
         let links = entry_links(ATOM.as_bytes(), &Url::parse("http://a.cn/atom.xml").unwrap()).unwrap();
         assert_eq!(links.iter().map(|l| l.url.as_str()).collect::<Vec<_>>(), ["http://a.cn/news/1.html"]);
+    }
+
+    #[test]
+    fn a_feed_cut_short_keeps_its_whole_entries() {
+        let at = Url::parse("http://a.cn/rss.xml").unwrap();
+        let cut = &RSS[..RSS.find("<item><title>重复").unwrap() + "<item><title>".len()];
+        assert!(entry_links(cut.as_bytes(), &at).is_err());
+        let (links, error) = salvage(cut.as_bytes(), &at).unwrap();
+        assert_eq!(links.iter().map(|l| l.url.as_str()).collect::<Vec<_>>(), ["http://a.cn/xwzx/t20240305_1.html"]);
+        assert_eq!(error.kind().code(), crate::ErrorCode::BadFeed);
+        let atom_cut = format!("{}<entry><title>Cut", &ATOM[..ATOM.rfind("</feed>").unwrap()]);
+        assert_eq!(salvage(atom_cut.as_bytes(), &at).unwrap().0.len(), 1);
+        assert!(salvage(b"<rss><channel><item><title>x", &at).is_none(), "no whole entry");
     }
 
     #[test]

@@ -172,13 +172,14 @@ impl Crawler {
         F: FnMut(CrawlEvent<'_>) -> std::io::Result<()>,
     {
         let started = Instant::now();
-        self.claim_state(state)?;
+        self.check_state(state)?;
         let (start, number) = state.start_run()?;
         if start == RunStart::New {
             state.revisit_lists(number, self.config.revisit_after().as_secs())?;
         }
         let transient: Vec<ErrorCode> = TRANSIENT.to_vec();
         state.retry_failed(&transient, self.config.max_attempts())?;
+        state.give_up_interrupted(self.config.max_attempts())?;
         state.requeue_capped()?;
         let counts = state.counts()?;
         let done_in_run = state.done_in_run(number)?;
@@ -271,15 +272,40 @@ impl Crawler {
         Ok(summary)
     }
 
-    /// Records this crawl's identity in the state, or refuses a state of another crawl.
-    fn claim_state(&self, state: &CrawlState) -> Result<(), Error> {
+    /// Records this crawl's identity in the state, or refuses a state of
+    /// another crawl (other seeds, sitemaps or hosts) unless told to
+    /// [adopt](CrawlerBuilder::adopt_state) it; an adopted state's queue
+    /// keeps only the addresses in this crawl's scope. [`run`](Self::run)
+    /// does this first; call it yourself before reconciling an output with
+    /// the state ([`JsonlSink::open`]), so that a refused state is left as
+    /// it was.
+    ///
+    /// ```
+    /// use report_scraper::{CrawlState, Crawler, ErrorCode, Fetcher};
+    /// let state = CrawlState::in_memory()?;
+    /// let ours = Crawler::builder().seed("http://a.cn/").build(Fetcher::builder().build()?)?;
+    /// ours.check_state(&state)?;
+    /// let theirs = Crawler::builder().seed("http://b.cn/").build(Fetcher::builder().build()?)?;
+    /// assert_eq!(theirs.check_state(&state).unwrap_err().kind().code(), ErrorCode::StateMismatch);
+    /// # Ok::<(), report_scraper::Error>(())
+    /// ```
+    ///
+    /// # Errors
+    /// [`ErrorKind::StateMismatch`], or [`ErrorKind::State`] when the state fails.
+    pub fn check_state(&self, state: &CrawlState) -> Result<(), Error> {
         let asked = self.scope.identity();
         match state.identity()? {
             Some(recorded) if recorded != asked && !self.config.adopts_state() => {
                 Err(Error::new(ErrorKind::StateMismatch { recorded, asked }))
             }
             Some(recorded) if recorded == asked => Ok(()),
-            _ => state.set_identity(&asked),
+            Some(_) => {
+                let scope = self.scope.clone();
+                let dropped = state.drop_queued(|origin| Url::parse(origin).is_ok_and(|u| scope.admits_origin(&u)))?;
+                tracing::info!(dropped, "an adopted state's queue outside this crawl's scope dropped");
+                state.set_identity(&asked)
+            }
+            None => state.set_identity(&asked),
         }
     }
 
@@ -322,7 +348,7 @@ impl Crawler {
             Err(error) => {
                 let code = error.kind().code();
                 *summary.errors.entry(code).or_default() += 1;
-                emit(sink, CrawlEvent::Failed { url: &url, error: &error, attempt: taken.attempts + 1 })?;
+                emit(sink, CrawlEvent::Failed { url: &url, error: &error, attempt: taken.attempts.max(1) })?;
                 return state.finish_row(taken.id, &Outcome::Failed(code));
             }
         };
@@ -409,10 +435,16 @@ impl Crawler {
                 }
             }
         }
+        if let Some(error) = &page.partial {
+            *run.summary.errors.entry(error.kind().code()).or_default() += 1;
+        }
         emit(sink, CrawlEvent::List { url: &taken.url, new_links })?;
         run.summary.lists += 1;
+        // A list read in part is read again in full, not asked whether it changed.
+        let whole = page.partial.is_none();
+        let (etag, modified) = if whole { (page.etag.as_deref(), page.last_modified.as_deref()) } else { (None, None) };
         for &row in rows {
-            state.finish_list(row, run.number, page.etag.as_deref(), page.last_modified.as_deref())?;
+            state.finish_list(row, run.number, etag, modified)?;
             if cut {
                 state.mark_capped(row)?;
             }

@@ -55,7 +55,12 @@ impl Scope {
 
     /// Whether `url` is in scope and may be a page.
     pub(crate) fn admits(&self, url: &Url) -> bool {
-        self.origins.contains(&url.origin().ascii_serialization()) && !is_file(url)
+        self.admits_origin(url) && !is_file(url)
+    }
+
+    /// Whether `url`'s origin is in scope (a sitemap, which may be a `.gz` file).
+    pub(crate) fn admits_origin(&self, url: &Url) -> bool {
+        self.origins.contains(&url.origin().ascii_serialization())
     }
 
     /// Seeds, sitemaps and scope, as recorded in the state.

@@ -10,10 +10,15 @@ use url::Url;
 use super::sitemap::{read_sitemap, Entry};
 use super::state::{CrawlState, Found, RunStart};
 use super::{emit, CrawlEvent, Crawler, Run};
-use crate::error::Error;
+use crate::error::{Error, ErrorKind};
 
-/// Sitemaps read at most per run (an index may point at more).
+/// Sitemaps read at most per run (an index may point at more); also the
+/// most an index's children waiting to be read, so a hostile index costs
+/// no more than this many addresses of memory.
 const MAX_SITEMAPS: usize = 1000;
+
+/// A sitemap address longer than this is not one a site means.
+const MAX_SITEMAP_URL_BYTES: usize = 2048;
 /// Addresses queued per transaction.
 const BATCH: usize = 10_000;
 
@@ -43,11 +48,22 @@ impl Crawler {
             if seen.len() >= MAX_SITEMAPS || !seen.insert(address.clone()) {
                 continue;
             }
+            // Only sitemaps of the crawl's own origins are read (robots.txt, an index or a
+            // redirect may name others): recorded, not fetched.
+            let Ok(url) = Url::parse(&address) else { continue };
+            if !self.scope.admits_origin(&url) {
+                let error = Error::new(ErrorKind::OutOfScope { url: address.clone(), found_in: "sitemaps".into() });
+                *run.summary.errors.entry(error.kind().code()).or_default() += 1;
+                emit(sink, CrawlEvent::Failed { url: &url, error: &error, attempt: 1 })?;
+                continue;
+            }
             let prior = state.sitemap(&address)?;
             if start == RunStart::Resume && prior.as_ref().is_some_and(|p| p.run == run.number) {
                 continue;
             }
-            let mut request = self.fetcher.get(&address);
+            let scope = self.scope.clone();
+            let in_scope = move |u: &Url| scope.admits_origin(u);
+            let mut request = self.fetcher.get(&address).within(&in_scope);
             if let Some(etag) = prior.as_ref().and_then(|p| p.etag.as_deref()) {
                 request = request.if_none_match(etag);
             }
@@ -95,7 +111,10 @@ impl Crawler {
         let mut batch: Vec<Found> = Vec::with_capacity(BATCH);
         let mut failed: Option<Error> = None;
         let mut cut = false;
+        let mut skipped = 0usize;
         let read = read_sitemap(body, |entry| match entry {
+            // An index's children wait in a bounded list; the rest are counted and dropped.
+            Entry::Sitemap(s) if todo.len() >= MAX_SITEMAPS || s.len() > MAX_SITEMAP_URL_BYTES => skipped += 1,
             Entry::Sitemap(s) => todo.push(s),
             // Once the run has no room, the rest is only read (for the sitemaps it may list).
             Entry::Page(_) if cut => {}
@@ -114,6 +133,11 @@ impl Crawler {
         cut |= self.queue(state, run, batch)?.1;
         if let Some(e) = failed {
             return Err(e);
+        }
+        if skipped > 0 {
+            let message =
+                format!("the index lists {skipped} sitemaps past the {MAX_SITEMAPS} read (or too long): not read");
+            return Err(Error::new(ErrorKind::BadSitemap { source: message.into() }));
         }
         read.map(|()| cut)
     }

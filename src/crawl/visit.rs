@@ -55,6 +55,8 @@ pub(crate) struct Read {
     pub bytes: u64,
     pub etag: Option<String>,
     pub last_modified: Option<String>,
+    /// It was read in part (a feed cut short): what went wrong.
+    pub partial: Option<Error>,
 }
 
 impl Job {
@@ -101,9 +103,21 @@ impl Job {
 /// read is a failure, not a list.
 fn read(fetched: &Fetched, extractor: &Extractor, budget: Duration) -> Result<Read, Error> {
     let started = Instant::now();
+    let mut partial = None;
     let (articles, links) = if feed::is_feed(fetched) {
         // A feed is a list: its entries are the links, it holds no article.
-        let links = feed::entry_links(&fetched.body, &fetched.final_url)?;
+        let links = match feed::entry_links(&fetched.body, &fetched.final_url) {
+            Ok(links) => links,
+            // A feed cut short keeps the entries read whole; the cut is reported.
+            Err(error) => match feed::salvage(&fetched.body, &fetched.final_url) {
+                Some((links, cut)) => {
+                    tracing::warn!(url = %fetched.final_url, entries = links.len(), "feed cut short: its whole entries kept");
+                    partial = Some(cut);
+                    links
+                }
+                None => return Err(error),
+            },
+        };
         tracing::debug!(url = %fetched.final_url, entries = links.len(), "feed read");
         (Vec::new(), links)
     } else if let Some(links) = crate::html::xml_list(&fetched.body, fetched.header("content-type"), &fetched.final_url)
@@ -124,5 +138,6 @@ fn read(fetched: &Fetched, extractor: &Extractor, budget: Duration) -> Result<Re
         bytes: fetched.body.len() as u64,
         etag: fetched.etag().map(str::to_string),
         last_modified: fetched.last_modified().map(str::to_string),
+        partial,
     })
 }

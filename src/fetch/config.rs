@@ -155,7 +155,9 @@ impl FetchConfig {
         self.proxy.as_deref()
     }
 
-    /// The headers sent with every request, besides the `User-Agent`.
+    /// The headers sent besides the `User-Agent`, only within a request's
+    /// scope: the crawl's, or for a single fetch the origin asked for (never
+    /// to a redirect's other host, nor to robots.txt).
     pub fn headers(&self) -> &[(String, String)] {
         &self.headers
     }
@@ -368,8 +370,10 @@ impl FetcherBuilder {
         self
     }
 
-    /// A header sent with every request (an API key, `Accept-Language`,
-    /// `Referer`); repeatable. A bad name or value is an
+    /// A header sent with requests (an API key, `Accept-Language`,
+    /// `Referer`); repeatable. It goes only where it was meant for: within
+    /// the crawl's scope, or for a single fetch to the origin asked for —
+    /// never to a redirect's other host, nor to robots.txt. A bad name or value is an
     /// [`Invalid`](crate::ErrorKind::Invalid) error from `build`.
     ///
     /// ```

@@ -47,6 +47,8 @@ use crate::model::Article;
 pub struct Fetcher {
     client: reqwest::Client,
     config: FetchConfig,
+    /// The user's extra headers, checked once: sent only within a request's scope.
+    headers: reqwest::header::HeaderMap,
     hosts: Mutex<HashMap<String, Arc<HostState>>>,
     global: Semaphore,
 }
@@ -97,7 +99,6 @@ impl Fetcher {
             .timeout(config.timeout)
             // Redirects are followed hop by hop here, each hop checked.
             .redirect(reqwest::redirect::Policy::none())
-            .default_headers(default_headers(&config.headers)?)
             .cookie_store(config.cookies)
             .dns_resolver(Arc::new(GuardedResolver { allowed: config.allowed.clone() }));
         // An explicit proxy replaces the environment's; without one, the
@@ -110,6 +111,7 @@ impl Fetcher {
         let client = client.build().map_err(|e| Error::new(ErrorKind::Client { source: Box::new(e) }))?;
         Ok(Fetcher {
             client,
+            headers: default_headers(&config.headers)?,
             global: Semaphore::new(config.max_concurrency.max(1)),
             hosts: Mutex::new(HashMap::new()),
             config,
@@ -226,7 +228,7 @@ fn invalid(what: &'static str, value: &str) -> Error {
     Error::new(ErrorKind::Invalid { what, value: value.to_string() })
 }
 
-/// The extra headers as the client takes them; a bad name or value is refused.
+/// The extra headers as requests take them; a bad name or value is refused.
 fn default_headers(headers: &[(String, String)]) -> Result<reqwest::header::HeaderMap, Error> {
     use reqwest::header::{HeaderName, HeaderValue};
     let mut map = reqwest::header::HeaderMap::new();

@@ -45,6 +45,9 @@ pub(crate) struct Send<'h> {
     pub headers: &'h [(&'static str, String)],
     /// A URL-encoded form, sent by `POST`; `None` for a `GET`.
     pub form: Option<&'h str>,
+    /// The user's own headers go with it: the address is within the
+    /// request's scope (the crawl's, or the origin asked for).
+    pub user_headers: bool,
 }
 
 /// The result of one attempt: final, or worth retrying (with a `Retry-After`).
@@ -131,7 +134,9 @@ impl<'a> FetchRequest<'a> {
             if f.config.obey_robots {
                 host.robots.check(f, &host, &at).await?;
             }
-            let send = Send { headers: &headers, form };
+            // The user's headers (credentials, most often) go only where they were meant for.
+            let user_headers = self.scope.map_or(at.origin() == url.origin(), |in_scope| in_scope(&at));
+            let send = Send { headers: &headers, form, user_headers };
             match f.with_retries(&host, &at, send, Body::Refuse(f.config.max_bytes), deadline).await? {
                 Reply::Page(mut page) => {
                     tracing::debug!(url = %page.final_url, status = page.status, bytes = page.body.len(), "fetched");
@@ -229,6 +234,9 @@ impl Fetcher {
             None => self.client.get(url.clone()),
         }
         .timeout(timeout);
+        if send.user_headers {
+            request = request.headers(self.headers.clone());
+        }
         for (name, value) in send.headers {
             request = request.header(*name, value);
         }

@@ -123,7 +123,7 @@ impl RobotsSlot {
                     f.with_retries(
                         hop,
                         &at,
-                        Send { headers: &[], form: None },
+                        Send { headers: &[], form: None, user_headers: false },
                         Body::Truncate(ROBOTS_MAX_BYTES),
                         deadline,
                     )

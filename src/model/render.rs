@@ -102,7 +102,7 @@ impl Article {
             MetaStyle::FrontMatter => self.front_matter(out, url),
             MetaStyle::HeaderLine => {
                 if let Some(t) = &self.title {
-                    let _ = writeln!(out, "# {}\n", escape_inline(t));
+                    let _ = writeln!(out, "# {}\n", escape_heading(t));
                 }
                 let meta = self.meta_line();
                 if !meta.is_empty() {
@@ -208,15 +208,18 @@ fn line(out: &mut String, prefix: &str, text: &str) {
     let flat = text.split('\n').map(str::trim).filter(|l| !l.is_empty()).collect::<Vec<_>>().join(" ");
     let body = match prefix {
         "*" => flat,
-        // `## a #` reads as the heading `a` with a closing sequence: trailing `#`s escaped.
-        "## " => {
-            let rest = flat.trim_end_matches('#');
-            let hashes = flat.len() - rest.len();
-            escape_line(rest) + &"\\#".repeat(hashes)
-        }
+        "## " => escape_heading(&flat),
         _ => escape_line(&flat),
     };
     let _ = writeln!(out, "{prefix}{body}");
+}
+
+/// A heading's text escaped: `## a #` reads as the heading `a` with a
+/// closing sequence, so trailing `#`s are escaped too.
+fn escape_heading(text: &str) -> String {
+    let rest = text.trim_end_matches('#');
+    let hashes = text.len() - rest.len();
+    escape_line(rest) + &"\\#".repeat(hashes)
 }
 
 /// Each line of a block with the prefix; lines after the first kept as hard breaks.

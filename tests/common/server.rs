@@ -86,6 +86,15 @@ pub struct Hit {
     pub body: String,
     pub at: Instant,
     pub status: u16,
+    /// The request's headers, names lower-cased.
+    pub headers: Vec<(String, String)>,
+}
+
+impl Hit {
+    /// A request header's value.
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers.iter().find(|(n, _)| n.eq_ignore_ascii_case(name)).map(|(_, v)| v.as_str())
+    }
 }
 
 pub type Handler = Arc<dyn Fn(&Req) -> Reply + Send + Sync>;
@@ -143,6 +152,11 @@ pub async fn serve(handler: impl Fn(&Req) -> Reply + Send + Sync + 'static) -> S
                 body: req.body.clone(),
                 at,
                 status: reply.status,
+                headers: req
+                    .headers
+                    .iter()
+                    .map(|(k, v)| (k.as_str().to_string(), String::from_utf8_lossy(v.as_bytes()).into_owned()))
+                    .collect(),
             });
             let mut response =
                 (StatusCode::from_u16(reply.status).unwrap(), [("content-type", reply.content_type)], reply.body)

@@ -37,7 +37,8 @@ pub(crate) struct Taken {
     /// The address to fetch, as it was found.
     pub url: Url,
     pub depth: u32,
-    /// Failed attempts so far.
+    /// Attempts so far, this one included: times taken since it last
+    /// succeeded (a kill in the middle of a fetch counts).
     pub attempts: u32,
     /// The validators of its last fetch, for a conditional request.
     pub etag: Option<String>,
@@ -155,6 +156,21 @@ impl CrawlState {
             .map_err(db_err)
     }
 
+    /// Records the queued addresses of the origins `keep` refuses as failed
+    /// (`out-of-scope`): they are not fetched. How many.
+    pub(crate) fn drop_queued(&self, keep: impl Fn(&str) -> bool) -> Result<u64, Error> {
+        let mut n = 0;
+        for (row, origin) in self.queued_origins()? {
+            if !keep(&origin) {
+                n += self
+                    .conn()
+                    .execute("UPDATE urls SET state = 6, error = 'out-of-scope' WHERE origin = ?1 AND state = 0", [row])
+                    .map_err(db_err)? as u64;
+            }
+        }
+        Ok(n)
+    }
+
     /// The origins (rows and `scheme://host:port`) that have queued addresses.
     pub(crate) fn queued_origins(&self) -> Result<Vec<(i64, String)>, Error> {
         let conn = self.conn();
@@ -173,7 +189,7 @@ impl CrawlState {
         let conn = self.conn();
         let mut stmt = conn
             .prepare_cached(
-                "UPDATE urls SET state = 1 WHERE id IN
+                "UPDATE urls SET state = 1, attempts = attempts + 1 WHERE id IN
                      (SELECT id FROM urls WHERE origin = ?1 AND state = 0 ORDER BY id LIMIT ?2)
                  RETURNING id, (SELECT origin FROM origins WHERE origins.id = urls.origin), path, depth, attempts,
                      (SELECT etag FROM lists WHERE lists.id = urls.id),
@@ -219,14 +235,15 @@ impl CrawlState {
     /// Records what became of row `id` (for a duplicate, see [`duplicate`](Self::duplicate)).
     pub(crate) fn finish_row(&self, id: i64, outcome: &Outcome) -> Result<(), Error> {
         let (error, failed) = match outcome {
-            Outcome::Failed(code) => (Some(code.to_string()), 1),
-            _ => (None, 0),
+            Outcome::Failed(code) => (Some(code.to_string()), true),
+            _ => (None, false),
         };
         let run = self.run.load(std::sync::atomic::Ordering::Relaxed);
+        // Attempts were counted when it was taken; a success starts the count again.
         self.conn()
             .execute(
-                "UPDATE urls SET state = ?2, error = ?3, attempts = attempts + ?4, fetched_at = unixepoch(), run = ?5
-                 WHERE id = ?1",
+                "UPDATE urls SET state = ?2, error = ?3, attempts = CASE WHEN ?4 THEN attempts ELSE 0 END,
+                 fetched_at = unixepoch(), run = ?5 WHERE id = ?1",
                 params![id, outcome.code(), error, failed, run],
             )
             .map_err(db_err)?;

@@ -115,6 +115,20 @@ impl CrawlState {
         Ok(n)
     }
 
+    /// Gives up the queued addresses taken `max_attempts` times without an
+    /// outcome (each time the crawl was killed while they were in flight, a
+    /// page that holds its host for long): recorded as `interrupted`.
+    pub(crate) fn give_up_interrupted(&self, max_attempts: u32) -> Result<u64, Error> {
+        let n = self
+            .conn()
+            .execute(
+                "UPDATE urls SET state = 6, error = 'interrupted' WHERE state = 0 AND attempts >= ?1",
+                [max_attempts],
+            )
+            .map_err(db_err)?;
+        Ok(n as u64)
+    }
+
     /// The last read of a sitemap, if any.
     pub(crate) fn sitemap(&self, url: &str) -> Result<Option<SitemapRead>, Error> {
         self.conn()

@@ -103,7 +103,7 @@ fn failures_that_can_heal_are_retried_up_to_a_cap() {
     }
     assert_eq!(s.retry_failed(&[ErrorCode::Timeout], 3).unwrap(), 2, "the timeout and the 503, not the 404");
     let again = s.take(10).unwrap();
-    assert_eq!(again.iter().map(|t| t.attempts).collect::<Vec<_>>(), [1, 1]);
+    assert_eq!(again.iter().map(|t| t.attempts).collect::<Vec<_>>(), [2, 2]);
     for t in &again {
         s.finish_row(t.id, &Outcome::Failed(ErrorCode::Timeout)).unwrap();
     }
@@ -273,5 +273,43 @@ fn a_state_of_the_previous_format_is_brought_up_to_date() {
     let s = CrawlState::open(&path).unwrap();
     assert_eq!(taken_urls(&s, 5), ["http://a.cn/q.html"]);
     assert_eq!(s.meta("schema").unwrap().as_deref(), Some(SCHEMA_VERSION));
+    std::fs::remove_dir_all(&dir).ok();
+}
+
+#[test]
+fn an_adopted_state_keeps_only_the_queue_in_its_new_scope() {
+    let s = CrawlState::in_memory().unwrap();
+    for u in ["http://a.cn/1", "http://b.cn/1", "http://b.cn/2"] {
+        s.enqueue(&url(u), 0).unwrap();
+    }
+    assert_eq!(s.drop_queued(|origin| origin == "http://a.cn").unwrap(), 2);
+    assert_eq!(taken_urls(&s, 10), ["http://a.cn/1"]);
+    assert_eq!(s.outcome(&url("http://b.cn/1")).unwrap(), Some(Outcome::Failed(ErrorCode::OutOfScope)));
+}
+
+#[test]
+fn an_address_in_flight_at_every_kill_is_given_up_after_its_attempts() {
+    let dir = std::env::temp_dir().join(format!("rs-state-kills-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join("crawl.db");
+    let _ = std::fs::remove_file(&path);
+    for kill in 0..3 {
+        let s = CrawlState::open(&path).unwrap();
+        if kill == 0 {
+            s.enqueue(&url("http://a.cn/slow.html"), 0).unwrap();
+        }
+        assert_eq!(s.give_up_interrupted(3).unwrap(), 0, "kill {kill}: attempts left");
+        assert_eq!(s.take(1).unwrap()[0].attempts, kill + 1);
+        // Killed with it in flight.
+    }
+    let s = CrawlState::open(&path).unwrap();
+    assert_eq!(s.give_up_interrupted(3).unwrap(), 1);
+    assert_eq!(s.outcome(&url("http://a.cn/slow.html")).unwrap(), Some(Outcome::Failed(ErrorCode::Interrupted)));
+    // A success starts the count again.
+    s.enqueue(&url("http://a.cn/ok.html"), 0).unwrap();
+    let t = s.take(1).unwrap();
+    s.finish_list(t[0].id, 1, None, None).unwrap();
+    assert_eq!(s.revisit_lists(2, 0).unwrap(), 1, "queued again by the next run");
+    assert_eq!(s.give_up_interrupted(1).unwrap(), 0, "its one attempt succeeded");
     std::fs::remove_dir_all(&dir).ok();
 }
