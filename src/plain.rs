@@ -15,7 +15,9 @@ pub(crate) fn read(text: &str, url: Option<&str>) -> (Vec<RawLine>, Context) {
     let lines = text.lines().map(RawLine::text).collect();
     let mut ctx = Context::new(Layout::PLAIN);
     ctx.titles = title_lines(text);
-    let first = text.lines().map(str::trim).find(|l| !l.is_empty()).map(str::to_string);
+    // A first line longer than any `<title>` is a paragraph, not a hint.
+    let first = text.lines().map(str::trim).find(|l| !l.is_empty()).filter(|l| l.len() <= MAX_TITLE_LINE_BYTES);
+    let first = first.map(str::to_string);
     ctx.titles.extend(first.filter(|f| !ctx.titles.contains(f)));
     ctx.url = url.map(str::to_string);
     (lines, ctx)

@@ -56,11 +56,63 @@ fn allocations_during<T>(f: impl FnOnce() -> T) -> usize {
 /// Work (bytes allocated) for an input of size `n` and of size `2n`: linear
 /// work doubles, quadratic work quadruples.
 fn growth(make: impl Fn(usize) -> String, n: usize) -> f64 {
+    growth_of(|s| drop(extract(s.as_bytes(), None)), make, n)
+}
+
+/// The same for text mode.
+fn text_growth(make: impl Fn(usize) -> String, n: usize) -> f64 {
+    growth_of(|s| drop(clean_text(s)), make, n)
+}
+
+fn growth_of(run: impl Fn(&str), make: impl Fn(usize) -> String, n: usize) -> f64 {
     let small = make(n);
     let large = make(2 * n);
-    let a = allocations_during(|| extract(small.as_bytes(), None));
-    let b = allocations_during(|| extract(large.as_bytes(), None));
+    let a = allocations_during(|| run(&small));
+    let b = allocations_during(|| run(&large));
     b as f64 / a.max(1) as f64
+}
+
+/// Dates weighed against each other (agreement, contradiction, duplicates)
+/// and a long first line taken as a title hint were quadratic (100,000 dated
+/// lines took 37 s; a first line of 400 KB 24 s and 3.4 GB).
+#[test]
+fn dates_and_title_hints_grow_linearly() {
+    let _g = SERIAL.lock();
+    let dated = |n: usize| {
+        (0..n)
+            .map(|i| format!("<p>发布时间：2024-{:02}-{:02} 10:00 来源：示范市计生协</p>\n", 1 + i % 12, 1 + i % 28))
+            .collect()
+    };
+    let g = growth(dated, 10_000);
+    eprintln!("dated lines: {g:.2}");
+    assert!(g < 2.6, "dated lines: doubling the input multiplied the work by {g:.2}");
+    // The quadratic work here was comparisons, not allocations: time it (the
+    // best of three runs each), a ratio, not a speed target (quadratic was 4.1).
+    let best = |html: &str| {
+        (0..3)
+            .map(|_| {
+                let t = std::time::Instant::now();
+                drop(extract(html.as_bytes(), None));
+                t.elapsed().as_secs_f64()
+            })
+            .fold(f64::MAX, f64::min)
+    };
+    let (small, large) = (dated(20_000), dated(40_000));
+    let ratio = best(&large) / best(&small).max(1e-6);
+    eprintln!("dated lines, time: {ratio:.2}");
+    assert!(ratio < 3.2, "dated lines: doubling the input multiplied the time by {ratio:.2}");
+    let dated_text = |n: usize| {
+        let lines: String =
+            (0..n).map(|i| format!("来源：示范市计生协 2024-{:02}-{:02}\n", 1 + i % 12, 1 + i % 28)).collect();
+        format!("会议召开\n{lines}")
+    };
+    let g = text_growth(dated_text, 10_000);
+    eprintln!("dated lines, text mode: {g:.2}");
+    assert!(g < 2.6, "dated lines in text mode: doubling the input multiplied the work by {g:.2}");
+    let first_line = |n: usize| format!("{}\n会议在广州召开,部署任务。\n", "标题_栏目 网站 ".repeat(n));
+    let g = text_growth(first_line, 4_000);
+    eprintln!("a long first line: {g:.2}");
+    assert!(g < 2.6, "a long first line: doubling it multiplied the work by {g:.2}");
 }
 
 #[test]

@@ -322,6 +322,9 @@ pub(crate) fn best_line<'a, K>(candidates: impl Iterator<Item = (K, &'a str)>, h
     hints.best(candidates.filter(|(_, t)| t.len() <= limit).map(|(k, t)| (k, norm(t))))
 }
 
+/// Hints longer than this are not cut into leading parts (no title is this long).
+const MAX_HINT_BYTES: usize = 600;
+
 /// Room for the spaces and punctuation a line holds beyond its normalised text.
 const LENGTH_SLACK_BYTES: usize = 64;
 
@@ -336,10 +339,14 @@ struct Hints {
 
 impl Hints {
     fn new(hints: &[String]) -> Hints {
+        // A hint longer than any title (a `<title>` stuffed with text) is
+        // matched whole but not cut into parts: its parts would cost the
+        // square of its length.
         let mut wanted: Vec<String> = hints.iter().map(|t| norm(t)).filter(|t| !t.is_empty()).collect();
-        let parts = hints.iter().flat_map(|t| leading_parts(t).into_iter().skip(1)).map(|p| norm(&p));
+        let cuttable = || hints.iter().filter(|t| t.len() <= MAX_HINT_BYTES);
+        let parts = cuttable().flat_map(|t| leading_parts(t).into_iter().skip(1)).map(|p| norm(&p));
         wanted.extend(parts.filter(|p| p.chars().count() >= SEGMENT_MIN_CHARS));
-        let tails = hints.iter().flat_map(|t| trailing_parts(t)).map(|p| norm(&p)).collect();
+        let tails = cuttable().flat_map(|t| trailing_parts(t)).map(|p| norm(&p)).collect();
         Hints { wanted, tails }
     }
 
@@ -365,13 +372,20 @@ impl Hints {
 
 /// How well a line matches a hint: equal beats contained, longer beats shorter.
 fn match_score(line: &str, hint: &str) -> usize {
+    // Byte lengths rule most pairs out before a character is counted: a line
+    // under a twelfth of a hint's bytes neither equals nor contains it, nor
+    // holds a third of its characters (a character is at most four bytes).
+    if line.len().saturating_mul(12) < hint.len() {
+        return 0;
+    }
     let len = line.chars().count();
     let hint_len = hint.chars().count();
+    // The lengths are compared before the texts are searched: cheap tests first.
     if line == hint {
         MATCH_EQUAL + len
-    } else if len >= PART_MIN_CHARS && hint.contains(line) && len * 3 >= hint_len {
+    } else if len >= PART_MIN_CHARS && len * 3 >= hint_len && hint.contains(line) {
         MATCH_CONTAINED + len
-    } else if hint_len >= HINT_MIN_CHARS && line.contains(hint) && len <= hint_len * 2 {
+    } else if hint_len >= HINT_MIN_CHARS && len <= hint_len * 2 && line.contains(hint) {
         MATCH_CONTAINS + len
     } else {
         0

@@ -46,7 +46,7 @@ pub enum PubDate {
 /// ```
 /// assert_eq!(serde_json::to_string(&report_scraper::DateOrigin::Url).unwrap(), "\"url\"");
 /// ```
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 #[non_exhaustive]
 pub enum DateOrigin {
