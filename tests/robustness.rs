@@ -297,3 +297,18 @@ fn empty_text_is_the_same_error_as_empty_html() {
         assert_eq!(html.kind().code(), ErrorCode::Empty, "html {blank:?}: {html}");
     }
 }
+
+/// The budget holds in every stage, text mode too (it was checked only
+/// while the HTML was parsed and walked, so text mode never stopped, and an
+/// HTML page past its budget went on through the whole pipeline).
+#[test]
+fn the_time_budget_stops_text_mode_and_the_pipeline() {
+    let _g = SERIAL.lock();
+    let text: String = (0..20_000).map(|i| format!("第{i}段正文,全省计生协推进改革,内容。\n")).collect();
+    let input = Input::text(&text).time_budget(std::time::Duration::ZERO);
+    let err = Extractor::new().page(input).unwrap_err();
+    assert!(matches!(err.kind(), ErrorKind::ExtractTimeout { .. }), "{err}");
+    // With time enough, the same text is read whole.
+    let page = Extractor::new().page(Input::text(&text).time_budget(std::time::Duration::from_secs(60))).unwrap();
+    assert_eq!(page.articles.iter().map(|a| a.blocks.len()).sum::<usize>(), 20_000);
+}

@@ -30,6 +30,8 @@ pub(crate) mod split;
 pub(crate) mod title;
 pub(crate) mod zones;
 
+use std::time::Instant;
+
 use self::assemble::Parts;
 use self::dates::Reading;
 use self::line::{Context, RawLine};
@@ -45,8 +47,11 @@ pub(crate) struct Cleaned {
     pub dates: Vec<DateCandidate>,
 }
 
-/// The articles in the lines.
-pub(crate) fn run(raw: Vec<RawLine>, ctx: &Context, rules: &RuleSet) -> Cleaned {
+/// The articles in the lines; `None` when the deadline passed first. The
+/// deadline is looked at between stages (each is linear in the lines), so a
+/// page past its budget costs its budget and one stage, not the whole run.
+pub(crate) fn run(raw: Vec<RawLine>, ctx: &Context, rules: &RuleSet, deadline: Option<Instant>) -> Option<Cleaned> {
+    let late = || deadline.is_some_and(|d| Instant::now() > d);
     // The article's own lines say best what it is written in; menus may be in English.
     let script = || {
         let body = raw.iter().filter(|l| l.zone == line::Zone::Body);
@@ -54,15 +59,27 @@ pub(crate) fn run(raw: Vec<RawLine>, ctx: &Context, rules: &RuleSet) -> Cleaned 
     };
     let reading = Reading::for_page(ctx.url.as_deref(), ctx.lang.as_deref(), script, ctx.now);
     let prepare::Prepared { mut lines, stubs, mut removed } = prepare::prepare(raw, rules, &reading);
+    if late() {
+        return None;
+    }
     if !ctx.layout.zones_known {
         let anchors = title::hint_lines(&lines, &ctx.titles);
         zones::assign(&mut lines, &anchors);
     }
     let head = title::find(&lines, ctx);
+    if late() {
+        return None;
+    }
     let events = assemble::meta_events(&lines, &head);
     let (dates, page_date) = published::dates(&lines, &head, ctx, &reading);
+    if late() {
+        return None;
+    }
     let reader = body::Reader { head: &head, rules, blocks_marked: ctx.layout.blocks_marked };
     let items = reader.items(lines, &mut removed);
+    if late() {
+        return None;
+    }
     let starts = std::iter::once(0).chain(split::split_points(&items)).collect();
     let base = ctx.base.as_ref();
     let parts =
@@ -72,5 +89,5 @@ pub(crate) fn run(raw: Vec<RawLine>, ctx: &Context, rules: &RuleSet) -> Cleaned 
     for a in &mut articles {
         a.lang = ctx.lang.clone().or_else(|| ctx.detect_lang.then(|| lang::detect(&a.text())).flatten());
     }
-    Cleaned { articles, removed, dates }
+    Some(Cleaned { articles, removed, dates })
 }

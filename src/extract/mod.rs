@@ -237,7 +237,11 @@ impl Extractor {
         };
         ctx.now = input.now;
         ctx.detect_lang = input.details;
-        let clean::Cleaned { articles, removed, dates } = clean::run(lines, &ctx, &self.rules);
+        let cleaned = clean::run(lines, &ctx, &self.rules, deadline);
+        let Some(clean::Cleaned { articles, removed, dates }) = cleaned else {
+            let budget = input.budget.unwrap_or_default();
+            return Err(Error::new(ErrorKind::ExtractTimeout { url: url(), budget }));
+        };
         let page = Page { url: input.url.map(str::to_string), articles, removed, links, dates };
         if let Some(started) = started {
             log_page(&page, input.len(), started.elapsed());
