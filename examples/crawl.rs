@@ -15,7 +15,7 @@
 //! Running the same command after a crawl that finished reads the list
 //! pages again, conditionally, and writes only the new articles.
 //! Ctrl-C stops after the requests in flight; a second Ctrl-C quits at once.
-use std::io::IsTerminal;
+use std::io::{IsTerminal, Write as _};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
@@ -266,11 +266,16 @@ async fn crawl(args: &Args) -> Result<Summary, String> {
     // A state of another crawl is refused before the output is reconciled with it: a refusal touches nothing.
     crawler.check_state(&state).map_err(|e| chain(&e))?;
     let mut out = match &args.out_dir {
-        Some(dir) => Out::Files(Files::new(dir, args.format).map_err(|e| format!("{}: {e}", dir.display()))?),
+        Some(dir) => Out::Files(Files::open(dir, args.format, &state)?),
         None => Out::Jsonl(jsonl_sink(args, &state)?),
     };
-    if let Out::Jsonl(out) = &out {
-        report_resume(out, &args.out);
+    match &out {
+        Out::Jsonl(out) => report_resume(out, &args.out),
+        Out::Files(files) if files.requeued > 0 => {
+            let (n, dir) = (files.requeued, args.out_dir.as_deref().unwrap_or(Path::new(".")).display());
+            eprintln!("{n} articles the state had written are missing from {dir}: fetching them again");
+        }
+        Out::Files(_) => {}
     }
     run(args, &crawler, &state, &mut out).await
 }
@@ -318,12 +323,45 @@ impl Out {
 struct Files {
     dir: PathBuf,
     format: Format,
+    /// `INDEX` in the folder: a line per article file, appended once the file is in place.
+    index: std::fs::File,
+    /// Articles the state had written that the folder lacked: queued again.
+    requeued: u64,
+}
+
+/// The folder's index of what it holds, read back to reconcile it with the state.
+const INDEX: &str = ".index.jsonl";
+
+/// A line of the index.
+#[derive(serde::Serialize, serde::Deserialize)]
+struct Indexed {
+    url: url::Url,
+    final_url: url::Url,
+    part: u32,
+    parts: u32,
+    file: String,
 }
 
 impl Files {
-    fn new(dir: &Path, format: Format) -> std::io::Result<Files> {
-        std::fs::create_dir_all(dir)?;
-        Ok(Files { dir: dir.to_path_buf(), format })
+    /// Opens the folder, reconciled with the state like a JSON Lines output:
+    /// the pages whose every article file is there are marked written, and
+    /// the articles the state wrote that the folder lacks (deleted files, a
+    /// folder removed) are queued again.
+    fn open(dir: &Path, format: Format, state: &CrawlState) -> Result<Files, String> {
+        let io = |e: std::io::Error| format!("{}: {e}", dir.display());
+        std::fs::create_dir_all(dir).map_err(io)?;
+        let text = std::fs::read_to_string(dir.join(INDEX)).unwrap_or_default();
+        let mut pages: std::collections::BTreeMap<String, (Vec<url::Url>, u32, u32)> = Default::default();
+        for row in text.lines().filter_map(|l| serde_json::from_str::<Indexed>(l).ok()) {
+            let page = pages
+                .entry(row.url.to_string())
+                .or_insert_with(|| (vec![row.url.clone(), row.final_url.clone()], 0, row.parts));
+            page.1 += u32::from(dir.join(&row.file).is_file());
+        }
+        let kept = pages.into_values().filter(|(_, found, parts)| found >= parts).flat_map(|(urls, _, _)| urls);
+        let requeued = state.reconcile(kept).map_err(|e| chain(&e))?;
+        let index = std::fs::OpenOptions::new().create(true).append(true).open(dir.join(INDEX)).map_err(io)?;
+        Ok(Files { dir: dir.to_path_buf(), format, index, requeued })
     }
 
     fn record(&mut self, event: &CrawlEvent<'_>) -> std::io::Result<()> {
@@ -334,12 +372,17 @@ impl Files {
                 Format::Markdown => cli::markdown(&r.article, Some(r.final_url.as_str()), MetaStyle::FrontMatter),
                 Format::Text | Format::Jsonl => r.article.to_plain_text(),
             };
-            let path = self.dir.join(file_name(&r.final_url, r.part, r.parts, self.format));
+            let file = file_name(&r.final_url, r.part, r.parts, self.format);
+            let path = self.dir.join(&file);
             let partial = path.with_extension("partial");
             std::fs::write(&partial, text)?;
             std::fs::rename(&partial, &path)?;
+            // Indexed once in place: a kill in between leaves a file the next run writes again.
+            let row =
+                Indexed { url: r.url.clone(), final_url: r.final_url.clone(), part: r.part, parts: r.parts, file };
+            writeln!(self.index, "{}", serde_json::to_string(&row)?)?;
         }
-        Ok(())
+        self.index.flush()
     }
 }
 

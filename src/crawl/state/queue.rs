@@ -295,8 +295,26 @@ impl CrawlState {
     /// beside an old output writes nothing twice), and every article the
     /// state records as written that the output lacks (an output lost or cut
     /// behind the state's back) is queued again, to be fetched and written
-    /// again. Returns how many were queued again.
-    pub(crate) fn reconcile(&self, kept: impl IntoIterator<Item = Url>) -> Result<u64, Error> {
+    /// again. Returns how many were queued again. An output of your own
+    /// (files, a database) calls it when opened, as
+    /// [`JsonlSink::open`](crate::JsonlSink::open) does for its file.
+    ///
+    /// ```
+    /// use report_scraper::{CrawlState, Outcome};
+    /// let state = CrawlState::in_memory()?;
+    /// let (a, b) = ("http://a.cn/1.html".parse().unwrap(), "http://a.cn/2.html".parse().unwrap());
+    /// state.mark_written(&a)?;
+    /// state.mark_written(&b)?;
+    /// // The output holds only the first: the second is queued, to be written again.
+    /// assert_eq!(state.reconcile([a.clone()])?, 1);
+    /// assert_eq!(state.outcome(&a)?, Some(Outcome::Article));
+    /// assert_eq!(state.outcome(&b)?, None);
+    /// # Ok::<(), report_scraper::Error>(())
+    /// ```
+    ///
+    /// # Errors
+    /// [`ErrorKind::State`](crate::ErrorKind::State) on a database failure.
+    pub fn reconcile(&self, kept: impl IntoIterator<Item = Url>) -> Result<u64, Error> {
         let kept: Vec<Url> = kept.into_iter().collect();
         self.insert_many(kept.iter().map(|u| Found::get(u.clone(), 0)), ARTICLE, usize::MAX)?;
         let keys: Vec<i64> = kept.iter().map(|u| self.key(u, None)).collect();
