@@ -342,9 +342,12 @@ impl FetcherBuilder {
 
     /// Send every request through this proxy (`http://`, `https://`,
     /// `socks5://` with the `socks` feature of reqwest enabled by your
-    /// crate). Requests through a proxy are resolved by the proxy: the
-    /// address guard checks the addresses written in the URLs and the
-    /// proxy's, not the names the proxy resolves. A bad address is an
+    /// crate). The proxy is your choice and is not checked by the address
+    /// guard (a proxy on 127.0.0.1 needs no `allow_range`). Requests
+    /// through it are resolved by the proxy: the guard still refuses the
+    /// literal addresses written in the URLs (`http://10.0.0.1/`), but it
+    /// cannot see where a host name leads — the proxy must be trusted to
+    /// keep its own limits. A bad address is an
     /// [`Invalid`](crate::ErrorKind::Invalid) error from `build`.
     ///
     /// ```
