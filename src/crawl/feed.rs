@@ -9,9 +9,6 @@ use crate::error::{Error, ErrorKind};
 use crate::fetch::Fetched;
 use crate::model::{Link, LinkKind};
 
-/// How far into the body the root element is looked for.
-const SNIFF_BYTES: usize = 1024;
-
 /// Whether a response is a feed: by its content type, or for a generic XML
 /// or text type, by the root element it opens with.
 pub(crate) fn is_feed(fetched: &Fetched) -> bool {
@@ -22,11 +19,9 @@ pub(crate) fn is_feed(fetched: &Fetched) -> bool {
     if content_type.contains("html") {
         return false;
     }
-    let head = fetched.body.get(..SNIFF_BYTES.min(fetched.body.len())).unwrap_or_default();
-    let head = String::from_utf8_lossy(head);
-    let xml = head.trim_start_matches('\u{feff}').trim_start();
     // After the XML declaration and comments, the root element names the format.
-    xml.starts_with("<?xml") && ["<rss", "<feed", "<rdf:RDF"].iter().any(|root| xml.contains(root))
+    crate::html::xml_root(&fetched.body)
+        .is_some_and(|root| root.declared && ["rss", "feed", "rdf:rdf"].contains(&root.name.as_str()))
 }
 
 /// The entries' addresses, resolved against the feed's own, each once.

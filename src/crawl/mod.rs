@@ -194,9 +194,8 @@ impl Crawler {
         // run cut by it goes on in the next call.
         let room = self.config.max_pages().saturating_sub(counts.queued);
         let mut run = Run { number, room, capped: false, summary: Summary::default(), frontier: Frontier::default() };
-        let seeds: Vec<(Url, u32)> =
-            self.config.seeds().iter().filter_map(|s| Url::parse(s).ok()).map(|u| (u, 0)).collect();
-        self.queue(state, &mut run, seeds.into_iter().map(|(u, d)| Found::get(u, d)).collect())?;
+        let seeds = self.config.seeds().iter().filter_map(|s| Url::parse(s).ok()).map(|u| Found::get(u, 0)).collect();
+        self.queue(state, &mut run, seeds)?;
         self.read_sitemaps(state, &mut run, start, &mut sink).await?;
         run.frontier.refresh(state)?;
         let mut done = 0;
@@ -430,7 +429,7 @@ impl Crawler {
         if new_links > 0 {
             if let Some(next) = next_page(&page.links).filter(|l| self.in_scope(&l.url)) {
                 let next = Found { url: next.url.clone(), depth: taken.depth, post: next.post.clone() };
-                if state.revive(std::slice::from_ref(&next), run.number)? > 0 {
+                if state.revive(&next, run.number)? {
                     run.frontier.queued([next.url.origin().ascii_serialization().as_str()]);
                 }
             }

@@ -84,30 +84,48 @@ pub(crate) fn read(html: &str, url: Option<&str>, want: Want, deadline: Option<I
 #[cfg(feature = "crawl")]
 const ROOT_SNIFF_BYTES: usize = 1024;
 
-/// The links of an XML list answer — an XML body that is not HTML, a feed
-/// or a sitemap, such as the `<datastore>` a Hanweb JCMS data endpoint
-/// answers with its records as markup — or `None` for any other body.
+/// The root element of an XML body, as far as its first bytes tell.
 #[cfg(feature = "crawl")]
-pub(crate) fn xml_list(body: &[u8], content_type: Option<&str>, at: &Url) -> Option<Vec<Link>> {
+pub(crate) struct XmlRoot {
+    /// It opens with an XML declaration (`<?xml …?>`).
+    pub declared: bool,
+    /// The root element's name, lower-cased (`rss`, `feed`, `datastore`, `html`).
+    pub name: String,
+}
+
+/// The root element a body opens with, past a byte-order mark, the XML
+/// declaration, processing instructions, comments and a doctype: what the
+/// crawler tells feeds, XML list answers and pages apart by.
+#[cfg(feature = "crawl")]
+pub(crate) fn xml_root(body: &[u8]) -> Option<XmlRoot> {
     let head = String::from_utf8_lossy(body.get(..ROOT_SNIFF_BYTES.min(body.len())).unwrap_or_default());
     let mut rest = head.trim_start_matches('\u{feff}').trim_start();
     let declared = rest.starts_with("<?xml");
-    // Past the declaration and any comments, the root element.
     loop {
         if let Some(r) = rest.strip_prefix("<?") {
             rest = r.split_once("?>")?.1.trim_start();
         } else if let Some(r) = rest.strip_prefix("<!--") {
             rest = r.split_once("-->")?.1.trim_start();
+        } else if let Some(r) = rest.strip_prefix("<!") {
+            rest = r.split_once('>')?.1.trim_start();
         } else {
             break;
         }
     }
-    let root: String = rest.strip_prefix('<')?.chars().take_while(|c| c.is_alphanumeric() || *c == ':').collect();
-    let root = root.to_ascii_lowercase();
-    let data_root = root == "datastore";
-    let other = ["html", "rss", "feed", "rdf:rdf", "urlset", "sitemapindex"].contains(&root.as_str());
-    let xml_data = declared && !root.is_empty() && !other;
-    if !data_root && !xml_data {
+    let name: String = rest.strip_prefix('<')?.chars().take_while(|c| c.is_alphanumeric() || *c == ':').collect();
+    (!name.is_empty()).then(|| XmlRoot { declared, name: name.to_ascii_lowercase() })
+}
+
+/// The links of an XML list answer — an XML body that is not HTML, a feed
+/// or a sitemap, such as the `<datastore>` a Hanweb JCMS data endpoint
+/// answers with its records as markup — or `None` for any other body.
+#[cfg(feature = "crawl")]
+pub(crate) fn xml_list(body: &[u8], content_type: Option<&str>, at: &Url) -> Option<Vec<Link>> {
+    let root = xml_root(body)?;
+    let other = ["html", "rss", "feed", "rdf:rdf", "urlset", "sitemapindex"].contains(&root.name.as_str());
+    // A datastore is one declared or not; any other declared XML that is no page, feed or sitemap.
+    let listed = root.name == "datastore" || root.declared && !other;
+    if !listed {
         return None;
     }
     let text = decode::decode_cow(body, content_type).ok()?;

@@ -339,31 +339,25 @@ impl CrawlState {
         Ok(n as u64)
     }
 
-    /// Queues again, with the bodies found now, the further pages of a list
-    /// that were read as lists in an earlier run: a list read again that led
-    /// to something new may have more on its next page. How many were queued.
-    pub(crate) fn revive(&self, pages: &[Found], run: i64) -> Result<usize, Error> {
-        let keyed: Vec<(i64, &Found)> =
-            pages.iter().map(|f| (self.key(&f.url, f.post.as_ref().map(|p| p.selects.as_str())), f)).collect();
+    /// Queues again, with the body found now, the next page of a list that
+    /// was read as a list in an earlier run: a list read again that led to
+    /// something new may have more on its next page. True when it was queued.
+    pub(crate) fn revive(&self, page: &Found, run: i64) -> Result<bool, Error> {
+        use rusqlite::OptionalExtension;
+        let key = self.key(&page.url, page.post.as_ref().map(|p| p.selects.as_str()));
         let conn = self.conn();
-        let mut n = 0;
-        for (key, f) in keyed {
-            let revived: Option<i64> = {
-                use rusqlite::OptionalExtension;
-                conn.query_row(
-                    "UPDATE urls SET state = 0 WHERE key = ?1 AND state = ?2
-                     AND id IN (SELECT id FROM lists WHERE run < ?3) RETURNING id",
-                    params![key, LIST, run],
-                    |r| r.get(0),
-                )
-                .optional()
-                .map_err(db_err)?
-            };
-            if let (Some(id), Some(post)) = (revived, &f.post) {
-                conn.execute("INSERT OR REPLACE INTO posts VALUES (?1, ?2)", params![id, post.body]).map_err(db_err)?;
-            }
-            n += usize::from(revived.is_some());
+        let revived: Option<i64> = conn
+            .query_row(
+                "UPDATE urls SET state = 0 WHERE key = ?1 AND state = ?2
+                 AND id IN (SELECT id FROM lists WHERE run < ?3) RETURNING id",
+                params![key, LIST, run],
+                |r| r.get(0),
+            )
+            .optional()
+            .map_err(db_err)?;
+        if let (Some(id), Some(post)) = (revived, &page.post) {
+            conn.execute("INSERT OR REPLACE INTO posts VALUES (?1, ?2)", params![id, post.body]).map_err(db_err)?;
         }
-        Ok(n)
+        Ok(revived.is_some())
     }
 }
