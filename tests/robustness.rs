@@ -312,3 +312,53 @@ fn the_time_budget_stops_text_mode_and_the_pipeline() {
     let page = Extractor::new().page(Input::text(&text).time_budget(std::time::Duration::from_secs(60))).unwrap();
     assert_eq!(page.articles.iter().map(|a| a.blocks.len()).sum::<usize>(), 20_000);
 }
+
+/// 20 MB (10 MB for the square table) of markup as dense as markup gets.
+fn dense_pages() -> Vec<(&'static str, String)> {
+    let mb = 20 * 1024 * 1024;
+    let fill = |open: &str, item: &dyn Fn(usize) -> String| {
+        let (mut page, mut i) = (format!("<html><body><p>正文,内容在这里。</p>{open}"), 0);
+        while page.len() < mb {
+            page.push_str(&item(i));
+            i += 1;
+        }
+        page
+    };
+    let rows = fill("<table>", &|i| format!("<tr><td>{i}</td></tr>"));
+    let ps = fill("<div>", &|i| format!("<p>{i}</p>"));
+    let lis = fill("<ul>", &|i| format!("<li>{i}</li>"));
+    let mut cells = String::from("<html><body><table>");
+    for i in 0..1000 {
+        cells.push_str("<tr>");
+        for j in 0..1000 {
+            cells.push_str(&format!("<td>{}</td>", (i + j) % 10));
+        }
+        cells.push_str("</tr>");
+    }
+    let brs = format!("<html><body><p>正文,内容在这里。</p>{}<p>之后</p>", "<br>".repeat(mb / 4));
+    vec![
+        ("20 MB of <br>", brs),
+        ("a 1M-row table", rows),
+        ("1000 x 1000 cells", cells),
+        ("two million paragraphs", ps),
+        ("a list of two million items", lis),
+    ]
+}
+
+/// Markup dense enough to cost scraper's DOM 40 to 80 times its size stays
+/// within 10 times (the compact tree, runs of `<br>` read as one, the element
+/// and line budgets). (That the text past the budgets is kept, the parser's
+/// and the walk's own tests show; here what is past it is a table of
+/// numbers, which is no article.)
+#[test]
+fn element_dense_pages_stay_within_ten_times_their_size() {
+    let _g = SERIAL.lock();
+    for (name, page) in dense_pages() {
+        let size = page.len();
+        let (result, peak) = peak_during(|| extract(page.as_bytes(), None));
+        let ratio = peak as f64 / size as f64;
+        eprintln!("{name}: {size} bytes, peak {ratio:.1}x");
+        assert!(ratio < 10.0, "{name}: {ratio:.1}x");
+        assert!(!result.expect("dense page extracts").text().is_empty(), "{name}");
+    }
+}

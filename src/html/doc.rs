@@ -1,9 +1,8 @@
 //! What one walk over the parsed page yields: its visible lines, the element
 //! tree they sit in, what `<head>` says, and the links met on the way.
 
-use scraper::ElementRef;
-
 use super::forms::Form;
+use super::tree::El;
 use crate::clean::line::{Media, Stamp};
 use crate::model::{BlockKind, LinkKind, Post};
 use crate::text::Measure;
@@ -21,7 +20,9 @@ pub(crate) enum Hint {
 /// An element of the page, with the text scores of everything inside it.
 #[derive(Debug, Clone)]
 pub(crate) struct Elem {
-    pub parent: Option<usize>,
+    /// The parent's index, [`NO_PARENT`] for the root (32 bits: elements number
+    /// far fewer, by the parser's budget, and a page has one per element).
+    parent: u32,
     pub good: f64,
     pub bad: f64,
     pub hint: Hint,
@@ -30,9 +31,18 @@ pub(crate) struct Elem {
     pub in_main: bool,
 }
 
+/// The root's parent.
+const NO_PARENT: u32 = u32::MAX;
+
 impl Elem {
     pub(crate) fn new(parent: Option<usize>, hint: Hint) -> Elem {
+        let parent = parent.and_then(|p| u32::try_from(p).ok()).unwrap_or(NO_PARENT);
         Elem { parent, good: 0.0, bad: 0.0, hint, chrome: false, in_main: false }
+    }
+
+    /// The parent element's index.
+    pub(crate) fn parent(&self) -> Option<usize> {
+        (self.parent != NO_PARENT).then_some(self.parent as usize)
     }
 }
 
@@ -137,9 +147,9 @@ pub(crate) struct Attrs<'a> {
 }
 
 impl<'a> Attrs<'a> {
-    pub(crate) fn of(el: ElementRef<'a>) -> Attrs<'a> {
+    pub(crate) fn of(el: El<'a>) -> Attrs<'a> {
         let mut a = Attrs::default();
-        for (name, value) in el.value().attrs() {
+        for (name, value) in el.attrs() {
             match name {
                 "class" => a.class = Some(value),
                 "id" => a.id = Some(value),

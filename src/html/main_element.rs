@@ -58,7 +58,7 @@ pub(crate) fn choose_main(doc: &mut Doc, title_elem: Option<usize>) -> usize {
     let chosen = with_siblings(doc, best);
     for i in 0..doc.elems.len() {
         let parent_in_main = |p: usize| doc.elems.get(p).is_some_and(|p| p.in_main);
-        let inside = chosen.contains(&i) || doc.elems.get(i).and_then(|e| e.parent).is_some_and(parent_in_main);
+        let inside = chosen.contains(&i) || doc.elems.get(i).and_then(|e| e.parent()).is_some_and(parent_in_main);
         if let Some(e) = doc.elems.get_mut(i) {
             e.in_main = inside;
         }
@@ -70,14 +70,14 @@ pub(crate) fn choose_main(doc: &mut Doc, title_elem: Option<usize>) -> usize {
 /// same article (pages split a story around ads and pull quotes).
 fn with_siblings(doc: &Doc, best: usize) -> Vec<usize> {
     let Some(b) = doc.elems.get(best) else { return vec![best] };
-    let Some(parent) = b.parent else { return vec![best] };
+    let Some(parent) = b.parent() else { return vec![best] };
     let floor = (SIBLING_FLOOR_SHARE * b.good).max(SIBLING_FLOOR_UNITS);
     let more_of_it = |e: &Elem| !e.chrome && e.good >= floor && e.bad * SIBLING_CHROME_RATIO < e.good;
     let mut chosen: Vec<usize> = doc
         .elems
         .iter()
         .enumerate()
-        .filter(|(i, e)| *i != best && e.parent == Some(parent) && more_of_it(e))
+        .filter(|(i, e)| *i != best && e.parent() == Some(parent) && more_of_it(e))
         .map(|(i, _)| i)
         .collect();
     chosen.push(best);
@@ -93,7 +93,7 @@ fn wrappers(doc: &mut Doc, values: &[(f64, f64)], title_elem: Option<usize>) -> 
         if let Some(w) = wrapper.get_mut(i) {
             *w = true;
         }
-        at = doc.elems.get(i).and_then(|e| e.parent);
+        at = doc.elems.get(i).and_then(|e| e.parent());
     }
     reset(doc);
     for (l, value) in doc.lines.iter().zip(values) {
@@ -112,7 +112,7 @@ fn wrappers(doc: &mut Doc, values: &[(f64, f64)], title_elem: Option<usize>) -> 
 /// Scores every element and returns the best, if any holds article text.
 fn score_with_chrome(doc: &mut Doc, values: &[(f64, f64)], wrapper: &[bool], believe_hints: bool) -> Option<usize> {
     for i in 0..doc.elems.len() {
-        let parent = doc.elems.get(i).and_then(|e| e.parent).and_then(|p| doc.elems.get(p));
+        let parent = doc.elems.get(i).and_then(|e| e.parent()).and_then(|p| doc.elems.get(p));
         let parent_chrome = parent.is_some_and(|p| p.chrome);
         let hinted = believe_hints && !wrapper.get(i).copied().unwrap_or(false);
         if let Some(e) = doc.elems.get_mut(i) {
@@ -149,7 +149,7 @@ fn reset(doc: &mut Doc) {
 /// Adds every element's scores into its parent's, children first.
 fn sum_up(doc: &mut Doc) {
     for i in (1..doc.elems.len()).rev() {
-        let Some((good, bad, Some(p))) = doc.elems.get(i).map(|e| (e.good, e.bad, e.parent)) else { continue };
+        let Some((good, bad, Some(p))) = doc.elems.get(i).map(|e| (e.good, e.bad, e.parent())) else { continue };
         if let Some(p) = doc.elems.get_mut(p) {
             p.good += good;
             p.bad += bad;
@@ -166,7 +166,7 @@ mod tests {
 
     /// The text of the lines in the chosen element, joined by `|`.
     fn main_text(html: &str) -> String {
-        let mut doc = walk::walk(&parse::parse(html, None).html, false, false);
+        let mut doc = walk::walk(&parse::parse(html, None).tree, false, false, walk::line_budget(html.len()));
         choose_main(&mut doc, None);
         let in_main = |l: &DomLine| doc.elems.get(l.elem).is_some_and(|e| e.in_main);
         doc.lines.iter().filter(|l| in_main(l)).map(|l| l.text.as_str()).collect::<Vec<_>>().join("|")

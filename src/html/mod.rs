@@ -22,6 +22,7 @@ pub(crate) mod parse;
 pub(crate) mod rows;
 pub(crate) mod scripted;
 pub(crate) mod stamps;
+pub(crate) mod tree;
 pub(crate) mod walk;
 
 use std::time::Instant;
@@ -60,7 +61,10 @@ pub(crate) fn read(html: &str, url: Option<&str>, want: Want, deadline: Option<I
     if parsed.timed_out {
         return None;
     }
-    let mut doc = walk::walk(&parsed.html, want.links, want.details);
+    if parsed.flattened > 0 {
+        tracing::warn!(url, tags = parsed.flattened, "markup past the element budget read as text");
+    }
+    let mut doc = walk::walk(&parsed.tree, want.links, want.details, walk::line_budget(html.len()));
     drop(parsed);
     if deadline.is_some_and(|d| Instant::now() > d) {
         return None;

@@ -1,14 +1,12 @@
 //! One pass over the parsed page: visible lines, the element tree they sit in, the `<head>`'s metadata, links.
 
-use ego_tree::iter::Edge;
-use scraper::{ElementRef, Html, Node};
-
 use super::doc::{Attrs, Doc, DomLine, Elem, Hint, RawLink, Submit};
 use super::forms::Form;
 use super::hints::Hinter;
 use super::links::{refresh_target, script_pages};
 use super::scripted::{self, Call};
 use super::stamps;
+use super::tree::{El, Step, Tree};
 use crate::clean::line::{Media, Stamp};
 use crate::model::{BlockKind, LinkKind, Post};
 use crate::text::{measure, squash_space, units};
@@ -142,6 +140,22 @@ struct Walker {
     /// The fields a JCMS datastore's `<nextgroup>` carries, for a column
     /// whose `jpage` call gives none.
     nextgroup: Option<Vec<(String, String)>>,
+    /// Lines that may still be made; past them, text joins the last line.
+    lines_left: usize,
+}
+
+/// Lines made for any page, however small.
+pub(crate) const MIN_LINES: usize = 20_000;
+/// Page bytes per line made beyond [`MIN_LINES`]. A line costs about 600
+/// bytes on its way through the pipeline (the walk's, the zoned and the
+/// cleaned line, their text), so this keeps lines within three times the
+/// page; the densest list pages of the evaluation sets run at one line in
+/// 400 bytes.
+pub(crate) const BYTES_PER_LINE: usize = 200;
+
+/// The lines a page of `bytes` bytes may make.
+pub(crate) fn line_budget(bytes: usize) -> usize {
+    MIN_LINES.saturating_add(bytes / BYTES_PER_LINE)
 }
 
 /// A link (by its index in the page's links) or an image, not yet on a line.
@@ -152,8 +166,10 @@ enum Pending {
 
 /// Walks the tree once, without recursion, so any nesting depth is safe.
 /// With `links`, the page's `<a href>` and `<area href>` are collected too;
-/// with `media`, each line notes its links and images.
-pub(crate) fn walk(html: &Html, links: bool, media: bool) -> Doc {
+/// with `media`, each line notes its links and images. Past `max_lines`
+/// lines, the text of each further line joins the last (a best effort on
+/// markup too dense to hold as lines).
+pub(crate) fn walk(tree: &Tree, links: bool, media: bool, max_lines: usize) -> Doc {
     let mut w = Walker {
         doc: Doc::default(),
         stack: Vec::new(),
@@ -169,27 +185,15 @@ pub(crate) fn walk(html: &Html, links: bool, media: bool) -> Doc {
         stamps: Vec::new(),
         line_title: false,
         nextgroup: None,
+        lines_left: max_lines,
     };
     w.doc.elems.push(Elem::new(None, Hint::None));
     w.stack.push(Frame::default());
-    for edge in html.tree.root().traverse() {
-        match edge {
-            Edge::Open(node) => match node.value() {
-                Node::Element(_) => {
-                    if let Some(el) = ElementRef::wrap(node) {
-                        w.open(el);
-                    }
-                }
-                Node::Text(t) => w.text(t),
-                _ => {}
-            },
-            Edge::Close(node) => {
-                if let Some(el) = ElementRef::wrap(node) {
-                    w.close(el.value().name());
-                }
-            }
-        }
-    }
+    tree.walk(|step| match step {
+        Step::Open(el) => w.open(el),
+        Step::Text(t) => w.text(t),
+        Step::Close(name) => w.close(name),
+    });
     w.end_block(Frame::default());
     // Dates after the last line ride on it.
     if let Some(last) = w.doc.lines.last_mut() {
@@ -203,8 +207,8 @@ impl Walker {
         self.stack.last().copied().unwrap_or_default()
     }
 
-    fn open(&mut self, el: ElementRef) {
-        let name = el.value().name();
+    fn open(&mut self, el: El) {
+        let name = el.name();
         let a = Attrs::of(el);
         let parent = self.top();
         if is_block(name) {
@@ -325,7 +329,7 @@ impl Walker {
     }
 
     /// Notes a link or an image for the line being read.
-    fn note_media(&mut self, name: &str, el: ElementRef, anchor: Option<usize>) {
+    fn note_media(&mut self, name: &str, el: El, anchor: Option<usize>) {
         match name {
             "a" | "area" => self.pending.extend(anchor.map(Pending::Link)),
             "img" => {
@@ -421,7 +425,7 @@ impl Walker {
         }
     }
 
-    fn meta(&mut self, el: ElementRef) {
+    fn meta(&mut self, el: El) {
         if self.links && el.attr("http-equiv").is_some_and(|h| h.trim().eq_ignore_ascii_case("refresh")) {
             if let Some(target) = el.attr("content").and_then(refresh_target) {
                 self.doc.links.push(RawLink::new(target, LinkKind::Refresh));
@@ -457,6 +461,18 @@ impl Walker {
             self.line.clear();
             return;
         }
+        if self.lines_left == 0 {
+            if let Some(last) = self.doc.lines.last_mut() {
+                last.text.push(' ');
+                last.text.push_str(&self.line);
+                last.measure = last.measure.then(measure(&self.line));
+                last.link_units += link_units;
+                last.stamps.append(&mut self.stamps);
+                self.line.clear();
+                return;
+            }
+        }
+        self.lines_left = self.lines_left.saturating_sub(1);
         // One allocation of the line's size; the buffer keeps its capacity for the next line,
         // where taking it would regrow a new one by doubling for every line.
         let text = self.line.as_str().to_owned();
@@ -510,12 +526,12 @@ fn is_invisible(style: &str, content: bool) -> bool {
 }
 
 /// `<link rel="canonical">`: the address the page names as its own.
-fn is_canonical_link(el: ElementRef) -> bool {
+fn is_canonical_link(el: El) -> bool {
     el.attr("rel").is_some_and(|r| r.split_ascii_whitespace().any(|w| w.eq_ignore_ascii_case("canonical")))
 }
 
 /// `<link rel="alternate" type="application/rss+xml">` (or Atom): the page's feed.
-fn is_feed_link(el: ElementRef) -> bool {
+fn is_feed_link(el: El) -> bool {
     let alternate =
         el.attr("rel").is_some_and(|r| r.split_ascii_whitespace().any(|w| w.eq_ignore_ascii_case("alternate")));
     let feed_type = el.attr("type").is_some_and(|t| {
@@ -523,4 +539,19 @@ fn is_feed_link(el: ElementRef) -> bool {
         t == "application/rss+xml" || t == "application/atom+xml" || t == "application/feed+json"
     });
     alternate && feed_type
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::html::parse::parse;
+
+    #[test]
+    fn past_the_line_budget_text_joins_the_last_line() {
+        let page: String = (0..10).map(|i| format!("<p>第{i}段</p>")).collect();
+        let lines = walk(&parse(&page, None).tree, false, false, 3).lines;
+        let texts: Vec<&str> = lines.iter().map(|l| l.text.as_str()).collect();
+        assert_eq!(texts, ["第0段", "第1段", "第2段 第3段 第4段 第5段 第6段 第7段 第8段 第9段"]);
+        assert_eq!(lines[2].measure.units, measure(texts[2]).units);
+    }
 }
