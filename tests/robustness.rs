@@ -5,6 +5,9 @@ use std::alloc::{GlobalAlloc, Layout, System};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Mutex;
 
+#[cfg(feature = "crawl")]
+mod common;
+
 use proptest::prelude::*;
 use report_scraper::{clean_text, extract, ErrorKind, Extractor, Input};
 
@@ -361,4 +364,66 @@ fn element_dense_pages_stay_within_ten_times_their_size() {
         assert!(ratio < 10.0, "{name}: {ratio:.1}x");
         assert!(!result.expect("dense page extracts").text().is_empty(), "{name}");
     }
+}
+
+/// A 20 MB feed (20,000 entries, each a kilobyte of description) is read as
+/// a stream: memory is the body and the entries' links, the entries are
+/// capped, and the cap is reported.
+#[cfg(feature = "crawl")]
+#[test]
+fn a_20_mb_feed_is_read_in_bounded_memory() {
+    use report_scraper::{CrawlEvent, CrawlState, Crawler, ErrorCode, Fetcher};
+    use std::sync::atomic::AtomicBool;
+    let _g = SERIAL.lock();
+    let description = "计划生育协会开展宣传服务活动。".repeat(24);
+    let mut feed =
+        String::from("<?xml version=\"1.0\" encoding=\"utf-8\"?><rss version=\"2.0\"><channel><title>站</title>");
+    let mut i = 0;
+    while feed.len() < 20 * 1024 * 1024 {
+        feed.push_str(&format!("<item><title>第{i}条</title><link>/a/{i}.html</link><description><![CDATA[<p>{description}</p>]]></description></item>"));
+        i += 1;
+    }
+    feed.push_str("</channel></rss>");
+    let size = feed.len();
+    let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+    let (peak, lists, bad) = runtime.block_on(async move {
+        let server = common::server::serve(move |req| match req.target().as_str() {
+            "/feed.xml" => common::server::Reply::typed("application/rss+xml", feed.clone()),
+            _ => common::server::Reply::status(404),
+        })
+        .await;
+        let fetcher = Fetcher::builder()
+            .allow_range("127.0.0.1/32".parse().unwrap())
+            .max_bytes(64 * 1024 * 1024)
+            .politeness_delay(std::time::Duration::ZERO)
+            .build()
+            .unwrap();
+        let crawler =
+            Crawler::builder().seed(&format!("{}/feed.xml", server.base)).max_pages(1).build(fetcher).unwrap();
+        let dir = std::env::temp_dir().join(format!("rs-feed-{}", std::process::id()));
+        let _ = std::fs::remove_file(&dir);
+        let state = CrawlState::open(&dir).unwrap();
+        let mut new_links = 0;
+        let base = LIVE.load(Ordering::Relaxed);
+        PEAK.store(base, Ordering::Relaxed);
+        let summary = crawler
+            .run(&state, &AtomicBool::new(false), |event| {
+                if let CrawlEvent::List { new_links: n, .. } = event {
+                    new_links += n;
+                }
+                Ok(())
+            })
+            .await
+            .unwrap();
+        let peak = PEAK.load(Ordering::Relaxed).saturating_sub(base);
+        drop(state);
+        let _ = std::fs::remove_file(&dir);
+        // One page allowed: the feed's links are found and cut, not queued.
+        (peak, new_links as u64 + summary.cut, summary.errors.get(&ErrorCode::BadFeed).copied().unwrap_or(0))
+    });
+    let ratio = peak as f64 / size as f64;
+    eprintln!("20 MB feed: peak {ratio:.1}x its size, {lists} links found");
+    assert_eq!(lists, 10_000, "the entries past the cap are not read");
+    assert_eq!(bad, 1, "the cap is reported");
+    assert!(ratio < 10.0, "{ratio:.1}x");
 }

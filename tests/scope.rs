@@ -121,3 +121,49 @@ async fn a_sitemap_index_of_many_children_is_read_within_bounds() {
     assert!(children <= 1000, "{children} children fetched");
     assert!(summary.errors.contains_key(&ErrorCode::BadSitemap), "the cut is reported: {:?}", summary.errors);
 }
+
+#[tokio::test]
+async fn nested_indexes_and_gzip_bombs_stop_at_the_run_bounds() {
+    use std::io::Write;
+    // A chain of indexes, each listing a page and the next index: only two levels are followed.
+    // And twelve gzip bombs (a page, then 101 MB of white space): a run reads 1 GB of sitemaps.
+    let mut spaces = b"<urlset><url><loc>/bomb.html</loc></url>".to_vec();
+    spaces.resize(spaces.len() + 101 * 1024 * 1024, b' ');
+    let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+    gz.write_all(&spaces).unwrap();
+    let bomb = Arc::new(gz.finish().unwrap());
+    drop(spaces);
+    let base = Arc::new(OnceLock::<String>::new());
+    let b = base.clone();
+    let site = serve(move |req| {
+        let me = b.get().cloned().unwrap_or_default();
+        let path = req.path.as_str();
+        if path == "/robots.txt" {
+            let bombs: String = (0..12).map(|i| format!("Sitemap: {me}/bomb{i}.xml.gz\n")).collect();
+            return Reply::typed("text/plain", format!("User-agent: *\nSitemap: {me}/i0.xml\n{bombs}"));
+        }
+        if let Some(n) = path.strip_prefix("/i").and_then(|p| p.strip_suffix(".xml")).and_then(|n| n.parse::<u32>().ok()) {
+            let next = n + 1;
+            return Reply::typed(
+                "application/xml",
+                format!("<sitemapindex><sitemap><loc>{me}/i{next}.xml</loc></sitemap><sitemap><loc>{me}/p{n}.xml</loc></sitemap></sitemapindex>"),
+            );
+        }
+        if path.starts_with("/bomb") {
+            return Reply::typed("application/x-gzip", bomb.as_ref().clone());
+        }
+        Reply::status(404)
+    })
+    .await;
+    base.set(site.base.clone()).unwrap();
+    let crawler =
+        Crawler::builder().seed(&format!("{}/", site.base)).max_depth(0).build(fetcher().build().unwrap()).unwrap();
+    let summary = crawler.run(&CrawlState::in_memory().unwrap(), &AtomicBool::new(false), |_| Ok(())).await.unwrap();
+    let fetched = |prefix: &str| site.hits().iter().filter(|h| h.target.starts_with(prefix)).count();
+    // i0 (named by robots.txt), i1 and i2 are read; i2's children are two levels deep: not read.
+    assert_eq!(fetched("/i"), 3, "{:?}", site.hits().iter().map(|h| h.target.clone()).collect::<Vec<_>>());
+    assert_eq!(fetched("/p"), 2, "the sitemaps i0 and i1 list are read");
+    // Ten bombs of 100 MB spend the run's sitemap bytes; the last two are not fetched.
+    assert_eq!(fetched("/bomb"), 10);
+    assert!(summary.errors.get(&ErrorCode::BadSitemap).copied().unwrap_or(0) >= 2, "{:?}", summary.errors);
+}

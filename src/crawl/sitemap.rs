@@ -44,23 +44,27 @@ pub(crate) enum Entry {
 /// sitemap is cut short or larger than 100 MB uncompressed.
 pub fn parse_sitemap(bytes: &[u8]) -> Result<Sitemap, Error> {
     let mut out = Sitemap::default();
-    read_sitemap(bytes, |entry| match entry {
+    read_sitemap(bytes, MAX_SITEMAP_BYTES, |entry| match entry {
         Entry::Page(p) => out.pages.push(p),
         Entry::Sitemap(s) => out.sitemaps.push(s),
-    })?;
+    })
+    .1?;
     Ok(out)
 }
 
-/// Hands each address of a sitemap to `on` as it is read.
+/// Hands each address of a sitemap to `on` as it is read, reading at most
+/// `limit` bytes uncompressed (and never more than [`MAX_SITEMAP_BYTES`]).
+/// The bytes read, uncompressed.
 ///
 /// # Errors
 /// As for [`parse_sitemap`]; the addresses read before the error were handed on.
-pub(crate) fn read_sitemap(bytes: &[u8], on: impl FnMut(Entry)) -> Result<(), Error> {
+pub(crate) fn read_sitemap(bytes: &[u8], limit: u64, on: impl FnMut(Entry)) -> (u64, Result<(), Error>) {
+    let limit = limit.min(MAX_SITEMAP_BYTES);
     if bytes.starts_with(b"\x1f\x8b") {
-        let gz = flate2::read::GzDecoder::new(bytes).take(MAX_SITEMAP_BYTES + 1);
-        read_xml(BufReader::new(gz), on)
+        let gz = flate2::read::GzDecoder::new(bytes).take(limit + 1);
+        read_xml(BufReader::new(gz), limit, on)
     } else {
-        read_xml(bytes.take(MAX_SITEMAP_BYTES + 1), on)
+        read_xml(bytes.take(limit + 1), limit, on)
     }
 }
 
@@ -69,15 +73,29 @@ fn bad(message: impl Into<String>) -> Error {
     Error::new(ErrorKind::BadSitemap { source: message.into() })
 }
 
-fn read_xml(input: impl BufRead, mut on: impl FnMut(Entry)) -> Result<(), Error> {
+fn read_xml(input: impl BufRead, limit: u64, on: impl FnMut(Entry)) -> (u64, Result<(), Error>) {
     let mut reader = quick_xml::Reader::from_reader(Counted { inner: input, read: 0 });
+    let result = read_events(&mut reader, limit, on);
+    (reader.get_ref().read.min(limit), result)
+}
+
+fn read_events<R: BufRead>(
+    reader: &mut quick_xml::Reader<Counted<R>>,
+    limit: u64,
+    mut on: impl FnMut(Entry),
+) -> Result<(), Error> {
     let mut parents: Vec<Vec<u8>> = Vec::new();
     let mut loc: Option<String> = None;
     let mut buf = Vec::new();
     loop {
         let event = reader.read_event_into(&mut buf);
-        if reader.get_ref().read > MAX_SITEMAP_BYTES {
-            return Err(bad("the sitemap is larger than 100 MB uncompressed: read up to there"));
+        if reader.get_ref().read > limit {
+            return Err(match limit {
+                MAX_SITEMAP_BYTES => bad("the sitemap is larger than 100 MB uncompressed: read up to there"),
+                _ => bad(format!(
+                    "the run's sitemap bytes are spent ({limit} bytes left for this one): read up to there"
+                )),
+            });
         }
         match event.map_err(|e| Error::new(ErrorKind::BadSitemap { source: Box::new(e) }))? {
             Event::Start(e) => {
@@ -182,7 +200,7 @@ mod tests {
     fn a_cut_sitemap_keeps_what_was_read_and_says_so() {
         let xml = b"<urlset><url><loc>http://a.cn/1.html</loc></url><url><loc>http://a.cn/2.html</loc></url><url><lo";
         let mut got = Vec::new();
-        let err = read_sitemap(xml, |e| got.push(e)).unwrap_err();
+        let err = read_sitemap(xml, MAX_SITEMAP_BYTES, |e| got.push(e)).1.unwrap_err();
         assert!(err.to_string().contains("bad sitemap"), "{err}");
         assert_eq!(got.len(), 2);
     }
@@ -195,7 +213,7 @@ mod tests {
         let bomb = gzip(&xml);
         assert!(bomb.len() < 1024 * 1024, "{}", bomb.len());
         let mut got = Vec::new();
-        let err = read_sitemap(&bomb, |e| got.push(e)).unwrap_err();
+        let err = read_sitemap(&bomb, MAX_SITEMAP_BYTES, |e| got.push(e)).1.unwrap_err();
         assert!(std::error::Error::source(&err).unwrap().to_string().contains("100 MB"), "{err}");
         assert_eq!(got, [Entry::Page("http://a.cn/1.html".into())]);
     }

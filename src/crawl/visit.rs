@@ -106,18 +106,16 @@ fn read(fetched: &Fetched, extractor: &Extractor, budget: Duration) -> Result<Re
     let mut partial = None;
     let (articles, links) = if feed::is_feed(fetched) {
         // A feed is a list: its entries are the links, it holds no article.
-        let links = match feed::entry_links(&fetched.body, &fetched.final_url) {
-            Ok(links) => links,
-            // A feed cut short keeps the entries read whole; the cut is reported.
-            Err(error) => match feed::salvage(&fetched.body, &fetched.final_url) {
-                Some((links, cut)) => {
-                    tracing::warn!(url = %fetched.final_url, entries = links.len(), "feed cut short: its whole entries kept");
-                    partial = Some(cut);
-                    links
-                }
-                None => return Err(error),
-            },
-        };
+        let (links, error) = feed::read(&fetched.body, &fetched.final_url);
+        match error {
+            Some(error) if links.is_empty() => return Err(error),
+            // A feed cut short (or past the entry cap) keeps the entries read whole; the cut is reported.
+            Some(cut) => {
+                tracing::warn!(url = %fetched.final_url, entries = links.len(), "feed read in part: its whole entries kept");
+                partial = Some(cut);
+            }
+            None => {}
+        }
         tracing::debug!(url = %fetched.final_url, entries = links.len(), "feed read");
         (Vec::new(), links)
     } else if let Some(links) = crate::html::xml_list(&fetched.body, fetched.header("content-type"), &fetched.final_url)
