@@ -16,7 +16,10 @@
 //! - `decode`: bytes to text alone; `date`: date parsing alone;
 //! - `clean_text`: text mode on the seed documents;
 //! - `pathological`: 100,000 paragraphs, 10,000- and 100,000-deep nesting,
-//!   a tag of 1,000,000 attributes, a 5 MB text node, 100,000 links.
+//!   a tag of 1,000,000 attributes, a 5 MB text node, 100,000 links;
+//! - `dense_20mb`: 20 MB of markup as dense as it gets (`<br>` runs, a
+//!   1M-row table, table cells, short paragraphs), the pages whose memory
+//!   `tests/robustness.rs` bounds at 10 times their size.
 use std::path::{Path, PathBuf};
 
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, Throughput};
@@ -184,5 +187,37 @@ fn pathological(c: &mut Criterion) {
     g.finish();
 }
 
-criterion_group!(benches, pages, dates, seeds, pathological);
+fn dense(c: &mut Criterion) {
+    const MB20: usize = 20 * 1024 * 1024;
+    let fill = |open: &str, item: &dyn Fn(usize) -> String| {
+        let (mut page, mut i) = (format!("<html><body><p>正文,内容在这里。</p>{open}"), 0);
+        while page.len() < MB20 {
+            page.push_str(&item(i));
+            i += 1;
+        }
+        page
+    };
+    let cases = [
+        ("br_runs", format!("<p>正文,内容在这里。</p>{}<p>之后</p>", "<br>".repeat(MB20 / 4))),
+        ("million_rows", fill("<table>", &|i| format!("<tr><td>{i}</td></tr>"))),
+        (
+            "cells",
+            fill("<table><tr>", &|i| format!("<td>{}</td>{}", i % 10, if i % 1000 == 999 { "</tr><tr>" } else { "" })),
+        ),
+        (
+            "short_paragraphs",
+            fill("<div class=content>", &|i| format!("<p>第{i}段,全省计生协深入推进改革,宣传服务群众。</p>")),
+        ),
+    ];
+    let ex = Extractor::new();
+    let mut g = c.benchmark_group("dense_20mb");
+    g.sample_size(10);
+    for (name, page) in &cases {
+        g.throughput(Throughput::Bytes(page.len() as u64));
+        g.bench_function(*name, |b| b.iter(|| ex.page(Input::html_str(page)).map(|p| p.articles.len())));
+    }
+    g.finish();
+}
+
+criterion_group!(benches, pages, dates, seeds, pathological, dense);
 criterion_main!(benches);
