@@ -227,3 +227,11 @@ pub(crate) const ARTICLE_MIN_PUNCT: usize = 3;
 
 /// An English byline (`By Jane Smith | Published March 7, 2023`) is at most this long in bytes.
 pub(crate) const ENGLISH_BYLINE_MAX_BYTES: usize = 160;
+
+/// A gate (a call to log in, subscribe or pay) is a short line: at most this many units.
+pub(crate) const GATE_MAX_UNITS: usize = 40;
+/// Lines after the body's last item a gate may stand (its stub's lines, a box between).
+pub(crate) const GATE_WINDOW: usize = 3;
+/// Units of article text after a gate that still make it the body's end
+/// (a closing word, a caption); more, and it is a box inside the article.
+pub(crate) const GATE_MAX_PROSE_AFTER: usize = 20;

@@ -10,7 +10,8 @@
 //!   and text of each), `images` (src, alt, caption of each);
 //! - `text` (exact, the whole page's), `text_contains`, `text_excludes`,
 //!   `blocks_kinds` (the first article's);
-//! - `truncated` (`shown_chars`, `total_chars`, `omitted_chars`);
+//! - `truncated` (`shown_chars`, `total_chars`, `omitted_chars`, and the
+//!   `stubs` when named; `null`: not truncated);
 //! - `removed_rules`: rules that must appear among the page's removals;
 //! - `articles`: how many articles the page holds, `second`: fields of the second;
 //! - `error`: `empty` or `not_html`.
@@ -72,9 +73,15 @@ fn check_body(name: &str, page: &Page, want: &Value) {
     }
     if let Some(w) = want.get("truncated") {
         let truncated = page.articles.iter().find_map(|a| a.truncated.as_ref());
-        let got = serde_json::to_value(truncated.expect("truncated")).unwrap();
-        for key in ["shown_chars", "total_chars", "omitted_chars"] {
-            assert_eq!(got[key], w[key], "{name}: truncated.{key}");
+        if w.is_null() {
+            assert!(truncated.is_none(), "{name}: truncated {truncated:?}");
+        } else {
+            let got = serde_json::to_value(truncated.expect("truncated")).unwrap();
+            for key in ["shown_chars", "total_chars", "omitted_chars", "stubs"] {
+                if w.get(key).is_some() || key != "stubs" {
+                    assert_eq!(got[key], w[key], "{name}: truncated.{key}");
+                }
+            }
         }
     }
     for rule in want["removed_rules"].as_array().into_iter().flatten().filter_map(Value::as_str) {

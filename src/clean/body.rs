@@ -5,12 +5,13 @@ use std::collections::HashMap;
 use std::hash::{Hash, Hasher};
 
 use super::line::{Fate, Item, Line, Media, Zone};
+use super::paywall::{self, Gate, Stub};
 use super::repair;
-use super::rules::{RuleSet, BYLINE, DUPLICATE_LINE, OUTSIDE_ARTICLE};
+use super::rules::{RuleSet, BYLINE, DUPLICATE_LINE, OUTSIDE_ARTICLE, PAYWALL_GATE};
 use super::title::Head;
 use crate::model::{BlockKind, Removal};
 use crate::text::{is_headline_like, measure, units, Measure};
-use crate::tuning::{GUESSED_HEADING_UNITS, REPEATED_SHORT_UNITS};
+use crate::tuning::{GATE_MAX_PROSE_AFTER, GATE_WINDOW, GUESSED_HEADING_UNITS, REPEATED_SHORT_UNITS};
 
 /// How the body is read off the lines.
 pub(crate) struct Reader<'a> {
@@ -27,7 +28,11 @@ impl Reader<'_> {
     /// before it is a box inside the article: only the marker and the short
     /// lines after it go, up to the next paragraph. Otherwise it ends the
     /// article.
-    pub(crate) fn items(&self, lines: Vec<Line>, removed: &mut Vec<Removal>) -> Vec<Item> {
+    ///
+    /// A gate (a call to log in or pay, [`paywall::gate`]) just after the
+    /// body's last item, with next to no article text after it, ends the
+    /// article too, and goes to `stubs`: the article was cut there.
+    pub(crate) fn items(&self, lines: Vec<Line>, removed: &mut Vec<Removal>, stubs: &mut Vec<Stub>) -> Vec<Item> {
         let prose_units: Vec<usize> = lines.iter().map(prose).collect();
         let mut prose_after: usize = prose_units.iter().sum();
         let mut prose_before = 0usize;
@@ -40,6 +45,12 @@ impl Reader<'_> {
         let opens_at = self.head.line.filter(|&h| lines.get(h).is_some_and(|l| l.zone == Zone::Body));
         for (i, (l, p)) in lines.into_iter().zip(prose_units).enumerate() {
             prose_after -= p;
+            if self.is_gate(&l, i, items.last().map(|it| it.pos), prose_after, end.as_deref()) {
+                stubs.push(Stub::gate(i, &l.text));
+                removed.push(Removal::new(PAYWALL_GATE, l.text));
+                end.get_or_insert_with(|| PAYWALL_GATE.to_string());
+                continue;
+            }
             let above_headline = opens_at.is_some_and(|h| i < h) && !self.head.is_head_line(i, &l.text);
             if l.zone != Zone::Body || above_headline {
                 if !(l.zone == Zone::Before && self.head.line == Some(i)) {
@@ -82,6 +93,22 @@ impl Reader<'_> {
             }
         }
         items
+    }
+
+    /// Whether line `i` is a gate where the body stops: within
+    /// [`GATE_WINDOW`] lines of the last item, before at most
+    /// [`GATE_MAX_PROSE_AFTER`] units of article. Two words of access
+    /// (开通会员 立即登录) are a gate inside the article's element, or after one.
+    fn is_gate(&self, l: &Line, i: usize, last_item: Option<usize>, prose_after: usize, end: Option<&str>) -> bool {
+        let near_end = last_item.is_some_and(|p| i <= p + GATE_WINDOW) && prose_after <= GATE_MAX_PROSE_AFTER;
+        if !near_end || !self.rules.applies(PAYWALL_GATE) || self.head.is_head_line(i, &l.text) {
+            return false;
+        }
+        match paywall::gate(&l.text) {
+            Gate::Strong => true,
+            Gate::Weak => l.zone == Zone::Body || end == Some(PAYWALL_GATE),
+            Gate::No => false,
+        }
     }
 
     /// Adds a kept line: joined to the paragraph it continues, or as an item of its own.
@@ -158,7 +185,7 @@ mod tests {
         let head = Head::default();
         let reader = Reader { head: &head, rules: &rules, blocks_marked: true };
         let mut removed = Vec::new();
-        let items = reader.items(lines, &mut removed);
+        let items = reader.items(lines, &mut removed, &mut Vec::new());
         (items.into_iter().map(|i| i.text).collect(), removed.into_iter().map(|r| (r.rule, r.text)).collect())
     }
 
@@ -213,6 +240,6 @@ mod tests {
         let reader = Reader { head: &head, rules: &rules, blocks_marked: true };
         let lines =
             vec![line("图片来源:新华社", Fate::Keep), line(PROSE, Fate::Keep), line("图片来源:新华社", Fate::Keep)];
-        assert_eq!(reader.items(lines, &mut Vec::new()).len(), 3);
+        assert_eq!(reader.items(lines, &mut Vec::new(), &mut Vec::new()).len(), 3);
     }
 }

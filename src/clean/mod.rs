@@ -58,7 +58,7 @@ pub(crate) fn run(raw: Vec<RawLine>, ctx: &Context, rules: &RuleSet, deadline: O
         dates::zone::script(body.chain(raw.iter().filter(|l| l.zone != line::Zone::Body)).map(|l| l.text.as_str()))
     };
     let reading = Reading::for_page(ctx.url.as_deref(), ctx.lang.as_deref(), script, ctx.now);
-    let prepare::Prepared { mut lines, stubs, mut removed } = prepare::prepare(raw, rules, &reading);
+    let prepare::Prepared { mut lines, mut stubs, mut removed } = prepare::prepare(raw, rules, &reading);
     if late() {
         return None;
     }
@@ -76,7 +76,7 @@ pub(crate) fn run(raw: Vec<RawLine>, ctx: &Context, rules: &RuleSet, deadline: O
         return None;
     }
     let reader = body::Reader { head: &head, rules, blocks_marked: ctx.layout.blocks_marked };
-    let items = reader.items(lines, &mut removed);
+    let items = reader.items(lines, &mut removed, &mut stubs);
     if late() {
         return None;
     }

@@ -1,8 +1,21 @@
 //! Paywall stubs (`……省略950字……`, `全文共4443字,当前只显示2468字`) cut out of
-//! their lines and kept, with the counts they print, for `Article::truncated`.
+//! their lines and kept, with the counts they print, for `Article::truncated`;
+//! and gates: a short call to log in, subscribe, pay or open an app where a
+//! body stops early (`剩余内容请登录后阅读全文`, `This article is for
+//! subscribers only`), recognised by its words' kinds in nine languages
+//! (`rules/gates.txt`) and by where it stands (`body`), not by its wording.
 
-use super::rules::Rule;
+use std::sync::LazyLock;
+
+use regex::Regex;
+
+use super::rules::{Rule, PAYWALL_GATE};
 use crate::model::Truncation;
+use crate::text::units_exceed;
+use crate::tuning::GATE_MAX_UNITS;
+
+/// The gate words, by kind and language.
+const GATE_WORDS: &str = include_str!("../../rules/gates.txt");
 
 /// A paywall stub found in a line, with the counts it prints.
 #[derive(Debug, Clone)]
@@ -14,6 +27,89 @@ pub(crate) struct Stub {
     total: Option<u32>,
     shown: Option<u32>,
     omitted: Option<u32>,
+}
+
+impl Stub {
+    /// A gate line: the whole line is the stub.
+    pub(crate) fn gate(pos: usize, text: &str) -> Stub {
+        let text = text.trim().to_string();
+        Stub { pos, rule: PAYWALL_GATE.to_string(), text, total: None, shown: None, omitted: None }
+    }
+}
+
+/// How a line reads as a gate.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Gate {
+    No,
+    /// Two words of access (开通会员 立即登录): a gate inside the article's element.
+    Weak,
+    /// A word of access and one of the content held back: a gate anywhere near the body's end.
+    Strong,
+}
+
+/// The gate words as two patterns: access (log in, subscribe, pay, an app)
+/// and content (the full text, the rest, this article).
+struct GateWords {
+    access: Regex,
+    content: Regex,
+}
+
+static GATES: LazyLock<GateWords> = LazyLock::new(|| {
+    let words = gate_words(GATE_WORDS).unwrap_or_default();
+    let pattern = |kind: &str| {
+        let parts: Vec<&str> = words.iter().filter(|(k, _)| k == kind).map(|(_, p)| p.as_str()).collect();
+        // The file is ours and a test reads it: broken, it matches nothing rather than panicking.
+        let never = || Regex::new(r"[^\s\S]").expect("a constant pattern");
+        if parts.is_empty() {
+            return never();
+        }
+        Regex::new(&format!("(?i)(?:{})", parts.join("|"))).unwrap_or_else(|_| never())
+    };
+    GateWords { access: pattern("access"), content: pattern("content") }
+});
+
+/// `(kind, pattern)` of each line of the gate words; an error names a bad line.
+fn gate_words(text: &str) -> Result<Vec<(String, String)>, String> {
+    let mut out = Vec::new();
+    for (n, line) in text.lines().enumerate() {
+        let line = line.trim();
+        if line.is_empty() || line.starts_with('#') {
+            continue;
+        }
+        let fields = first_word(line).and_then(|(kind, rest)| Some((kind, first_word(rest)?)));
+        let Some((kind, (_lang, pattern))) = fields else {
+            return Err(format!("line {}: KIND LANG PATTERN", n + 1));
+        };
+        let pattern = pattern.trim();
+        if !matches!(kind, "access" | "content") || Regex::new(pattern).is_err() {
+            return Err(format!("line {}: {kind} {pattern}", n + 1));
+        }
+        out.push((kind.to_string(), pattern.to_string()));
+    }
+    Ok(out)
+}
+
+/// A text's first word and the rest.
+fn first_word(text: &str) -> Option<(&str, &str)> {
+    text.trim_start().split_once(char::is_whitespace)
+}
+
+/// Whether a line reads as a gate: short, and made of the gate words' kinds.
+pub(crate) fn gate(text: &str) -> Gate {
+    // A line that announces what follows it (`…und können sich anmelden:`) ends nothing.
+    if units_exceed(text, GATE_MAX_UNITS) || text.trim_end().ends_with([':', '：']) {
+        return Gate::No;
+    }
+    let words = &*GATES;
+    let mut access = words.access.find_iter(text).map(|m| m.as_str().to_lowercase());
+    let Some(first) = access.next() else { return Gate::No };
+    if words.content.is_match(text) {
+        Gate::Strong
+    } else if access.any(|a| a != first) {
+        Gate::Weak
+    } else {
+        Gate::No
+    }
 }
 
 /// Splits `line` around every paywall stub it holds (each found stub goes
@@ -72,6 +168,38 @@ pub(crate) fn truncation<'a>(stubs: impl Iterator<Item = &'a Stub>) -> Option<Tr
 mod tests {
     use super::*;
     use crate::clean::rules::RuleSet;
+
+    #[test]
+    fn the_gate_words_file_reads() {
+        let words = gate_words(GATE_WORDS).unwrap();
+        assert!(words.len() >= 18, "{}", words.len());
+        assert!(gate_words("access zh (").is_err());
+    }
+
+    #[test]
+    fn gates_are_told_by_their_words_kinds() {
+        for (text, want) in [
+            ("剩余内容请登录后阅读全文", Gate::Strong),
+            ("开通会员 立即登录", Gate::Weak),
+            ("下载APP，阅读完整内容", Gate::Strong),
+            ("To view the full story, please subscribe to the Daily Mail.", Gate::Strong),
+            ("This article is for subscribers only.", Gate::Strong),
+            ("Log in or register to continue reading", Gate::Strong),
+            ("Jetzt abonnieren und den ganzen Artikel lesen", Gate::Strong),
+            ("Abonnez-vous pour lire la suite", Gate::Strong),
+            ("Suscríbete para seguir leyendo", Gate::Strong),
+            ("Assine para continuar lendo esta matéria", Gate::Strong),
+            ("Zaloguj się, aby czytać dalej", Gate::Strong),
+            // Not gates: one access word, no content; a sentence about members; prose.
+            ("Subscribe to our newsletter", Gate::No),
+            ("Hier finden Sie das vollständige Programm und können sich anmelden:", Gate::No),
+            ("欢迎加入会员", Gate::No),
+            ("会议强调,要充分发挥会员单位作用,进一步加强计划生育协会基层组织建设,扎实推进各项工作,确保全年目标任务圆满完成,为建设健康中国作出新的更大贡献。", Gate::No),
+            ("The committee met on Tuesday.", Gate::No),
+        ] {
+            assert_eq!(gate(text), want, "{text}");
+        }
+    }
 
     fn paywalls() -> Vec<Rule> {
         RuleSet::new(Vec::new(), true, &[]).unwrap().paywalls().to_vec()
