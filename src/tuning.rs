@@ -235,3 +235,8 @@ pub(crate) const GATE_WINDOW: usize = 3;
 /// Units of article text after a gate that still make it the body's end
 /// (a closing word, a caption); more, and it is a box inside the article.
 pub(crate) const GATE_MAX_PROSE_AFTER: usize = 20;
+
+/// A path of links (a breadcrumb) has at least this many steps.
+pub(crate) const PATH_MIN_STEPS: usize = 3;
+/// Each step of a path of links is a short name: at most this many units.
+pub(crate) const PATH_STEP_MAX_UNITS: usize = 12;

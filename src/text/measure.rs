@@ -1,7 +1,10 @@
 //! One-pass measures of a line: size in units, clause punctuation, last character.
 
 use super::chars::{is_cjk, is_punct_block, is_sentence_punct, is_terminal};
-use crate::tuning::{HEADLINE_MAX_UNITS, PROSE_LONG_UNITS, PROSE_PUNCTUATED_UNITS, PROSE_SHORT_UNITS};
+use crate::tuning::{
+    HEADLINE_MAX_UNITS, PATH_MIN_STEPS, PATH_STEP_MAX_UNITS, PROSE_LONG_UNITS, PROSE_PUNCTUATED_UNITS,
+    PROSE_SHORT_UNITS,
+};
 
 /// Size, punctuation and ending of a text, read in one pass.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -169,8 +172,27 @@ pub(crate) fn is_headline_like(text: &str) -> bool {
     let address = text.contains(':') && text.contains("://") || text.trim_start().starts_with("www.");
     (2..=HEADLINE_MAX_UNITS).contains(&u)
         && !address
+        && !is_path(text)
         && !inner.chars().any(|c| matches!(c, '。' | '；' | '！' | '？'))
         && !text.trim_end().ends_with(['.', ',', '，'])
+}
+
+/// The separators of a path of links (`网易首页 > 财经频道 > 正文`).
+const PATH_SEPARATORS: [char; 5] = ['>', '＞', '»', '›', '→'];
+
+/// Reads like a path of links, a breadcrumb: [`PATH_MIN_STEPS`] steps or more
+/// joined by `>`, `»`, `›` or `→`, each a short name with no sentence
+/// punctuation. A headline is never one, however it is worded; a step may be
+/// empty only at the start (`> 机构设置 > 通知公告`).
+pub(crate) fn is_path(text: &str) -> bool {
+    let mut n = 0;
+    for step in text.split(|c| PATH_SEPARATORS.contains(&c)).map(str::trim).filter(|s| !s.is_empty()) {
+        if units(step) > PATH_STEP_MAX_UNITS || step.chars().any(is_sentence_punct) {
+            return false;
+        }
+        n += 1;
+    }
+    n >= PATH_MIN_STEPS
 }
 
 /// Reads like running text: long enough and punctuated like a sentence.
@@ -181,6 +203,23 @@ pub(crate) fn is_prose(text: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn paths_of_links_are_told_from_headlines() {
+        for path in [
+            "网易首页 > 财经频道 > 正文",
+            "首页 › 新闻中心 › 协会动态",
+            "> 机构设置 > 处室导航 > 通知公告",
+            "Home » News » Health",
+        ] {
+            assert!(is_path(path), "{path}");
+            assert!(!is_headline_like(path), "{path}");
+        }
+        for headline in ["“暖心行动”温暖计生特殊家庭", "A > B", "收入增长 > 支出增长，消费信心回升 > 预期", "5G → 6G"]
+        {
+            assert!(!is_path(headline), "{headline}");
+        }
+    }
 
     #[test]
     fn units_count_han_by_character_and_latin_by_word() {
