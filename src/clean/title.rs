@@ -446,23 +446,43 @@ fn neighbours(head: &mut Head, lines: &[Line], t: usize, kicker: bool) {
     }
 }
 
-/// `标题_栏目_网站` → `标题`. Cuts only when everything after the first
-/// separator reads like site and column names (short, unpunctuated), so
-/// `书记市长这一周 | 奋马扬鞭争春色，“虎”力全开向未来` stays whole.
+/// `标题_栏目_网站` → `标题`. Cuts at the first separator after which
+/// everything reads like site and column names (short, unpunctuated), so
+/// `书记市长这一周 | 奋马扬鞭争春色，“虎”力全开向未来` stays whole. A bare
+/// hyphen or dash separates only between Chinese text
+/// (`关于印发工作要点的通知-江西省卫生健康委员会`), never inside a word
+/// (`after-hours`).
 pub(crate) fn strip_site(title: &str) -> String {
     let t = title.trim();
-    let Some((i, sep)) = SITE_SEPARATORS.iter().filter_map(|s| t.find(s).map(|i| (i, *s))).min() else {
-        return t.to_string();
+    let site_like = |tail: &str| {
+        tail.split(|c: char| SITE_SEPARATORS.iter().any(|s| s.trim() == c.to_string()) || BARE_DASHES.contains(&c))
+            .all(|seg| units(seg) <= SITE_NAME_UNITS && !seg.contains(['，', ',', '。', '！', '？', '：']))
     };
-    let (head, tail) = (&t[..i], &t[i + sep.len()..]);
-    let site_like = tail
-        .split(|c: char| SITE_SEPARATORS.iter().any(|s| s.trim() == c.to_string()) || c == '-')
-        .all(|seg| units(seg) <= SITE_NAME_UNITS && !seg.contains(['，', ',', '。', '！', '？', '：']));
-    if units(head) >= HEADLINE_MIN_UNITS && site_like {
-        head.trim().to_string()
-    } else {
-        t.to_string()
-    }
+    separators(t)
+        .find(|&(i, len)| units(&t[..i]) >= HEADLINE_MIN_UNITS && site_like(&t[i + len..]))
+        .map_or_else(|| t.to_string(), |(i, _)| t[..i].trim().to_string())
+}
+
+/// Dashes that separate a site's name with no space around them, between Chinese text.
+const BARE_DASHES: [char; 3] = ['-', '—', '－'];
+
+/// Every separator in `t` as (byte offset, byte length), in order.
+fn separators(t: &str) -> impl Iterator<Item = (usize, usize)> + '_ {
+    let chars: Vec<(usize, char)> = t.char_indices().collect();
+    (0..chars.len()).filter_map(move |k| {
+        let (i, c) = chars[k];
+        if let Some(sep) = SITE_SEPARATORS.iter().find(|s| t[i..].starts_with(*s)) {
+            // `——` and `--` are separators of their own; their first dash is not a bare one.
+            return Some((i, sep.len()));
+        }
+        let cjk_around = |j: Option<usize>| j.and_then(|j| chars.get(j)).is_some_and(|&(_, c)| is_cjk(c));
+        let bare = BARE_DASHES.contains(&c)
+            && !chars.get(k.wrapping_sub(1)).is_some_and(|&(_, p)| BARE_DASHES.contains(&p))
+            && !chars.get(k + 1).is_some_and(|&(_, n)| BARE_DASHES.contains(&n))
+            && cjk_around(k.checked_sub(1))
+            && cjk_around(Some(k + 1));
+        bare.then(|| (i, c.len_utf8()))
+    })
 }
 
 #[cfg(test)]
@@ -474,6 +494,9 @@ mod tests {
         assert_eq!(strip_site("以战时内阁审查重启停火谈判提案_新闻频道_中国青年网"), "以战时内阁审查重启停火谈判提案");
         assert_eq!(strip_site("关于印发工作要点的通知 - 江西省卫生健康委员会"), "关于印发工作要点的通知");
         assert_eq!(strip_site("首页_中国计划生育协会"), "首页_中国计划生育协会");
+        assert_eq!(strip_site("关于印发2024年工作要点的通知-江西省卫生健康委员会"), "关于印发2024年工作要点的通知");
+        assert_eq!(strip_site("市计生协开展春节走访慰问活动—中国计生协网"), "市计生协开展春节走访慰问活动");
+        assert_eq!(strip_site("County clinics open after-hours care"), "County clinics open after-hours care");
         assert_eq!(
             strip_site("书记市长这一周 | 奋马扬鞭争春色，“虎”力全开向未来"),
             "书记市长这一周 | 奋马扬鞭争春色，“虎”力全开向未来"
