@@ -63,7 +63,12 @@ static GATES: LazyLock<GateWords> = LazyLock::new(|| {
         if parts.is_empty() {
             return never();
         }
-        Regex::new(&format!("(?i)(?:{})", parts.join("|"))).unwrap_or_else(|_| never())
+        // Word boundaries are ASCII ones: the words that need them start and
+        // end in Latin letters, and a Unicode `\b` keeps the regex off its
+        // lazy DFA for any non-ASCII line (a Chinese body: 160,000
+        // instructions a line instead of a few thousand).
+        let joined = parts.join("|").replace(r"\b", r"(?-u:\b)");
+        Regex::new(&format!("(?i)(?:{joined})")).unwrap_or_else(|_| never())
     };
     GateWords { access: pattern("access"), content: pattern("content") }
 });

@@ -261,7 +261,8 @@ impl<S: TokenSink> TokenSink for Bounded<S> {
                 if self.skipping.borrow().is_some() {
                     return TokenSinkResult::Continue;
                 }
-                if !text.trim().is_empty() {
+                // Read only after a `<br>`: most text follows no break.
+                if self.after_break.get() && !text.trim().is_empty() {
                     self.after_break.set(false);
                 }
             }

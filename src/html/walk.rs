@@ -119,6 +119,9 @@ struct Walker {
     doc: Doc,
     stack: Vec<Frame>,
     line: String,
+    /// The line holds something besides white space: kept as the text comes,
+    /// so that the many lines of white space between tags are told without a scan.
+    line_inked: bool,
     link_units: usize,
     captured: String,
     /// The first line of the block being read, and its link size so far.
@@ -174,6 +177,7 @@ pub(crate) fn walk(tree: &Tree, links: bool, media: bool, max_lines: usize) -> D
         doc: Doc::default(),
         stack: Vec::new(),
         line: String::new(),
+        line_inked: false,
         link_units: 0,
         captured: String::new(),
         group: None,
@@ -323,8 +327,10 @@ impl Walker {
         if f.link {
             self.link_units += units(t);
         }
+        let inked = !t.trim().is_empty();
+        self.line_inked |= inked;
         // A link's title (a related item's) is no headline.
-        self.line_title |= f.title_candidate && !f.link && !t.trim().is_empty();
+        self.line_title |= f.title_candidate && !f.link && inked;
         self.line.push_str(t);
     }
 
@@ -457,7 +463,7 @@ impl Walker {
     fn end_line(&mut self, f: Frame) {
         let link_units = std::mem::take(&mut self.link_units);
         let title_candidate = std::mem::take(&mut self.line_title) || f.title_candidate;
-        if self.line.trim().is_empty() {
+        if !std::mem::take(&mut self.line_inked) {
             self.line.clear();
             return;
         }
@@ -514,6 +520,11 @@ fn block_kind(name: &str, hint: Hint) -> Option<BlockKind> {
 /// An inline style that hides the element; `visibility: hidden` is not
 /// believed of an article container (`content`), which scripts reveal.
 fn is_invisible(style: &str, content: bool) -> bool {
+    // Most styles hide nothing: told without lowering a copy of each.
+    let holds = |word: &str| style.as_bytes().windows(word.len()).any(|w| w.eq_ignore_ascii_case(word.as_bytes()));
+    if !holds("none") && (content || !holds("hidden")) {
+        return false;
+    }
     let s = style.to_ascii_lowercase();
     // `display : none` with any white space around the colon.
     let says = |prop: &str, value: &str| {
