@@ -165,16 +165,20 @@ pub(crate) fn units_exceed(text: &str, cap: usize) -> bool {
 
 /// A short line with no clause punctuation: a headline, heading or menu item.
 pub(crate) fn is_headline_like(text: &str) -> bool {
+    // The size first, read no further than a headline's: the scans below
+    // then only ever see short lines, never a paragraph.
     let u = measure_upto(text, HEADLINE_MAX_UNITS).units;
+    if !(2..=HEADLINE_MAX_UNITS).contains(&u) {
+        return false;
+    }
     // A headline may end in one ！ or ？ (`徒手抓子弹真的存在吗？`), never hold a sentence's end inside.
     let inner = text.trim_end().trim_end_matches(['”', '"', '’', '」']).trim_end_matches(['！', '？', '!', '?']);
     // An address is not a headline (`http://www.qianlong.com/`).
     let address = text.contains(':') && text.contains("://") || text.trim_start().starts_with("www.");
-    (2..=HEADLINE_MAX_UNITS).contains(&u)
-        && !address
-        && !is_path(text)
+    !address
         && !inner.chars().any(|c| matches!(c, '。' | '；' | '！' | '？'))
         && !text.trim_end().ends_with(['.', ',', '，'])
+        && !is_path(text)
 }
 
 /// The separators of a path of links (`网易首页 > 财经频道 > 正文`).
