@@ -329,6 +329,12 @@ impl Walker {
         }
         let inked = !t.trim().is_empty();
         self.line_inked |= inked;
+        // Digits of two elements that meet are two numbers, not one: a day
+        // set apart from its year and month (`<b>18</b><i>2024-03</i>`).
+        let digit = |c: Option<char>| c.is_some_and(|c| c.is_ascii_digit());
+        if digit(self.line.chars().next_back()) && digit(t.chars().next()) {
+            self.line.push(' ');
+        }
         // A link's title (a related item's) is no headline.
         self.line_title |= f.title_candidate && !f.link && inked;
         self.line.push_str(t);

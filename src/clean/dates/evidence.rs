@@ -215,6 +215,24 @@ fn dedup(scored: Vec<Weighed>) -> Vec<Weighed> {
 /// printed day is the page's own: the instant is given in UTC when that is
 /// its day, otherwise the printed date is.
 pub(crate) fn choose(scored: &[Weighed]) -> Option<Published> {
+    choose_day(scored).map(|p| most_precise(p, scored))
+}
+
+/// A day chosen, and a time of that same day printed elsewhere on the page
+/// (a byline's `19. Juni 2016` and the markup's `2016-06-19T08:20:49+02:00`):
+/// the date is given as precisely as the page gives it, by the best-scored
+/// source of that day that carries the time.
+fn most_precise(chosen: Published, scored: &[Weighed]) -> Published {
+    let PubDate::Date(day) = chosen.value else { return chosen };
+    let timed = scored
+        .iter()
+        .map(|w| &w.public)
+        .find(|c| c.score >= DATE_FLOOR && matches!(c.value, PubDate::DateTime { date, .. } if date == day));
+    timed.map_or(chosen, |c| Published::new(c.value, &c.raw, c.found_in))
+}
+
+/// The publish day, by the scores and the UTC rules above.
+fn choose_day(scored: &[Weighed]) -> Option<Published> {
     let best = scored.first().filter(|c| c.public.score >= DATE_FLOOR)?;
     let published = |c: &DateCandidate| Some(Published::new(c.value, &c.raw, c.found_in));
     let Some(ts) = best.utc else { return published(&best.public) };

@@ -71,6 +71,29 @@ static ROC: LazyLock<Regex> = LazyLock::new(|| {
     .expect("valid date pattern")
 });
 
+/// A date printed in parts, one element each, that make up the whole text:
+/// the day and the year with its month (`18 2024-03`, `2024.03 18`), or the
+/// year and the month with its day (`03-18 2024`, `2024 03-18`). Templates
+/// set the day large beside a small year and month; the walk puts a space
+/// where one element's digits meet the next's. Only a text of nothing else
+/// is read so: in a sentence, `18 2024-03` is no date.
+static PARTS: LazyLock<Regex> = LazyLock::new(|| {
+    let ym = |n: u8| format!(r"(?P<y{n}>(?:19|20)\d{{2}})\s*[-/.年]\s*(?P<m{n}>\d{{1,2}})\s*月?");
+    let md = |n: u8| format!(r"(?P<m{n}>\d{{1,2}})\s*[-/.月]\s*(?P<d{n}>\d{{1,2}})\s*日?");
+    let (day, year) =
+        (|n: u8| format!(r"(?P<d{n}>\d{{1,2}})\s*日?"), |n: u8| format!(r"(?P<y{n}>(?:19|20)\d{{2}})\s*年?"));
+    let arrangements = [
+        format!(r"{}\s+{}", day(1), ym(1)),
+        format!(r"{}\s+{}", ym(2), day(2)),
+        format!(r"{}\s+{}", md(3), year(3)),
+        format!(r"{}\s+{}", year(4), md(4)),
+    ];
+    Regex::new(&format!(r"^\s*(?:{})\s*$", arrangements.join("|"))).expect("valid date pattern")
+});
+
+/// Texts longer than this are never a date in parts alone.
+const PARTS_MAX_BYTES: usize = 32;
+
 static MONTH_DAY: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"(?P<m>\d{1,2})\s*月\s*(?P<d>\d{1,2})\s*日").expect("valid date pattern"));
 
@@ -142,12 +165,15 @@ impl Reading {
         let shape = Shape::of(text);
         // Each format runs only where the text has what it needs: most lines
         // with digits hold no year at all.
-        let readers: [(bool, &dyn Fn() -> Option<Found>); 5] = [
+        let readers: [(bool, &dyn Fn() -> Option<Found>); 6] = [
             (shape.year_first, &|| first(&YMD, text, |c| self.full(c, ymd(c, "y", "m", "d")?))),
             (shape.year_last, &|| first(&NUMERIC, text, |c| self.full(c, self.numeric(c)?))),
             (shape.year && shape.latin && months::any_in(text), &|| first(&NAMED, text, |c| self.full(c, named(c)?))),
             (shape.nian, &|| first(&HANZI, text, |c| hanzi(c).map(|d| (PubDate::Date(d), None)))),
             (self.roc || shape.era, &|| first(&ROC, text, |c| self.roc(c).map(|d| (PubDate::Date(d), None)))),
+            (shape.year && text.len() <= PARTS_MAX_BYTES, &|| {
+                first(&PARTS, text, |c| parts(c).map(|d| (PubDate::Date(d), None)))
+            }),
         ];
         let found = readers.iter().filter(|(needed, _)| *needed).filter_map(|(_, r)| r());
         let best = found.min_by_key(|f| (f.start, std::cmp::Reverse(f.raw.len())));
@@ -292,6 +318,11 @@ fn ymd(c: &Captures, y: &str, m: &str, d: &str) -> Option<Date> {
     Date::new(y, m, d).ok()
 }
 
+/// The date of a [`PARTS`] match, whichever arrangement matched.
+fn parts(c: &Captures) -> Option<Date> {
+    (1..=4).find_map(|n| ymd(c, &format!("y{n}"), &format!("m{n}"), &format!("d{n}")))
+}
+
 fn named(c: &Captures) -> Option<Date> {
     let (mon, d, y) = match c.name("mon1") {
         Some(mon) => (mon, c.name("d1")?, c.name("y1")?),
@@ -422,6 +453,23 @@ mod tests {
 
     fn iso(s: &str) -> String {
         Reading::default().find(s, true).map(|f| f.value.to_string()).unwrap_or_default()
+    }
+
+    #[test]
+    fn a_date_in_parts_is_read_only_when_the_parts_are_the_whole_text() {
+        for (parts, want) in [
+            ("18 2024-03", "2024-03-18"),
+            ("18日 2024年03月", "2024-03-18"),
+            ("2024.03 18", "2024-03-18"),
+            ("03-18 2024", "2024-03-18"),
+            ("2024 03-18", "2024-03-18"),
+            // Not the whole text, or no valid day: no date.
+            ("截止18 2024-03", ""),
+            ("第18期 2024-03", ""),
+            ("32 2024-03", ""),
+        ] {
+            assert_eq!(iso(parts), want, "{parts}");
+        }
     }
 
     #[test]
