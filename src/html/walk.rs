@@ -112,6 +112,9 @@ enum Capture {
 /// Scripts shorter than this set no publish date and write no pagination.
 const MIN_SCRIPT_BYTES: usize = 16;
 
+/// A date part set in a block of its own (`18`, `2024-03`) is at most this long.
+const DATE_PART_MAX_BYTES: usize = 16;
+
 /// Script text read per script for dates and pagination: both sit near the top.
 const SCRIPT_CAPTURE_BYTES: usize = 64 * 1024;
 
@@ -489,6 +492,15 @@ impl Walker {
         // where taking it would regrow a new one by doubling for every line.
         let text = self.line.as_str().to_owned();
         self.line.clear();
+        if self.joins_date_part(&text, link_units, f.row) {
+            if let Some(last) = self.doc.lines.last_mut() {
+                last.text.push(' ');
+                last.text.push_str(&text);
+                last.measure = last.measure.then(measure(&text));
+                last.stamps.append(&mut self.stamps);
+                return;
+            }
+        }
         let measure = measure(&text);
         if self.group.is_none() {
             self.group = Some(self.doc.lines.len());
@@ -509,6 +521,35 @@ impl Walker {
             media,
         });
     }
+}
+
+impl Walker {
+    /// A date set in two blocks, the day in one and the year and month in
+    /// the next (`<p>18</p><p>2024-03</p>`), is read as one line: both lines
+    /// are bare date parts, not links or table cells, and exactly one holds
+    /// the year.
+    fn joins_date_part(&self, text: &str, link_units: usize, row: Option<usize>) -> bool {
+        let Some(last) = self.doc.lines.last() else { return false };
+        let plain = link_units == 0 && row.is_none() && self.pending.is_empty();
+        let last_plain = last.link_units == 0 && last.row.is_none() && last.media.is_empty();
+        plain && last_plain && is_date_part(text) && is_date_part(&last.text) && has_year(text) != has_year(&last.text)
+    }
+}
+
+/// A short text of digits and date separators only (`18`, `2024-03`, `03月18日`).
+fn is_date_part(text: &str) -> bool {
+    let t = text.trim();
+    t.len() <= DATE_PART_MAX_BYTES
+        && t.chars().any(|c| c.is_ascii_digit())
+        && t.chars()
+            .all(|c| c.is_ascii_digit() || c.is_whitespace() || matches!(c, '-' | '/' | '.' | '年' | '月' | '日'))
+}
+
+/// Four digits from 1900 to 2099.
+fn has_year(text: &str) -> bool {
+    text.as_bytes()
+        .windows(4)
+        .any(|w| matches!(w, [b'1', b'9', c, d] | [b'2', b'0', c, d] if c.is_ascii_digit() && d.is_ascii_digit()))
 }
 
 fn block_kind(name: &str, hint: Hint) -> Option<BlockKind> {
