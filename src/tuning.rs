@@ -240,3 +240,12 @@ pub(crate) const GATE_MAX_PROSE_AFTER: usize = 20;
 pub(crate) const PATH_MIN_STEPS: usize = 3;
 /// Each step of a path of links is a short name: at most this many units.
 pub(crate) const PATH_STEP_MAX_UNITS: usize = 12;
+
+/// A summary box is looked for among the body's first items, and the text
+/// it repeats among the items just below it: this many each.
+pub(crate) const SUMMARY_WINDOW: usize = 3;
+/// A summary repeats at least this many units of the opening: a sentence
+/// or two, not a heading that the text takes up.
+pub(crate) const SUMMARY_MIN_UNITS: usize = 20;
+/// A summary's label (`摘要：`, `内容提要：`) is at most this many characters.
+pub(crate) const SUMMARY_LABEL_CHARS: usize = 6;

@@ -7,11 +7,14 @@ use std::hash::{Hash, Hasher};
 use super::line::{Fate, Item, Line, Media, Zone};
 use super::paywall::{self, Gate, Stub};
 use super::repair;
-use super::rules::{RuleSet, BYLINE, DUPLICATE_LINE, OUTSIDE_ARTICLE, PAYWALL_GATE};
-use super::title::Head;
+use super::rules::{RuleSet, BYLINE, DUPLICATE_LINE, OUTSIDE_ARTICLE, PAYWALL_GATE, SUMMARY_REPEAT};
+use super::title::{norm, Head};
 use crate::model::{BlockKind, Removal};
 use crate::text::{is_headline_like, measure, units, Measure};
-use crate::tuning::{GATE_MAX_PROSE_AFTER, GATE_WINDOW, GUESSED_HEADING_UNITS, REPEATED_SHORT_UNITS};
+use crate::tuning::{
+    GATE_MAX_PROSE_AFTER, GATE_WINDOW, GUESSED_HEADING_UNITS, REPEATED_SHORT_UNITS, SUMMARY_LABEL_CHARS,
+    SUMMARY_MIN_UNITS, SUMMARY_WINDOW,
+};
 
 /// How the body is read off the lines.
 pub(crate) struct Reader<'a> {
@@ -92,7 +95,21 @@ impl Reader<'_> {
                 Fate::Byline(_) => self.push(&mut items, i, l.text, l.kind, l.media),
             }
         }
+        self.drop_summary(&mut items, removed);
         items
+    }
+
+    /// A summary box at the body's top (a CMS's 摘要, the page's description
+    /// set above the text) repeats the opening below it, often after the
+    /// headline and cut with `……`: kept, the opening would come twice.
+    fn drop_summary(&self, items: &mut Vec<Item>, removed: &mut Vec<Removal>) {
+        if !self.rules.applies(SUMMARY_REPEAT) {
+            return;
+        }
+        let title = self.head.title.as_deref().map(norm).unwrap_or_default();
+        let Some(i) = (0..items.len().min(SUMMARY_WINDOW)).find(|&i| repeated_below(items, i, &title)) else { return };
+        let item = items.remove(i);
+        removed.push(Removal::new(SUMMARY_REPEAT, item.text));
     }
 
     /// Whether line `i` is a gate where the body stops: within
@@ -150,6 +167,33 @@ fn prose(l: &Line) -> usize {
     } else {
         0
     }
+}
+
+/// Whether item `i`, without its label (`摘要：`) and the headline it may
+/// start with, opens one of the items just below it.
+fn repeated_below(items: &[Item], i: usize, title: &str) -> bool {
+    if items[i].kind == BlockKind::Heading {
+        return false;
+    }
+    let text = &items[i].text;
+    let unlabelled = match text.split_once(['：', ':']) {
+        Some((label, rest)) if label.chars().count() <= SUMMARY_LABEL_CHARS => rest,
+        _ => text.as_str(),
+    };
+    let whole = norm(unlabelled);
+    let after_title = whole.strip_prefix(title).filter(|_| !title.is_empty());
+    let own = after_title.unwrap_or(&whole);
+    let title_units = if after_title.is_some() { units(title) } else { 0 };
+    if units(unlabelled).saturating_sub(title_units) < SUMMARY_MIN_UNITS {
+        return false;
+    }
+    // The opening it repeats goes on past it: an item repeated whole is a
+    // caption printed twice, not a summary.
+    let mut below = items.iter().skip(i + 1).take(SUMMARY_WINDOW).filter(|b| b.kind == BlockKind::Paragraph);
+    below.any(|below| {
+        let below = norm(&below.text);
+        below.len() > own.len() && below.starts_with(own)
+    })
 }
 
 /// A short line seen before, or any line seen twice before: two photos may

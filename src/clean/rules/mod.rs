@@ -26,6 +26,8 @@ pub(crate) const LINK_LIST: &str = "link-list";
 pub(crate) const DUPLICATE_LINE: &str = "duplicate-line";
 /// The byline under the headline, whose fields went into the metadata.
 pub(crate) const BYLINE: &str = "byline";
+/// A summary box above the body that repeats the body's opening.
+pub(crate) const SUMMARY_REPEAT: &str = "summary-repeat";
 /// A call to log in, subscribe or pay where the body stops early: the article's truncation.
 pub(crate) const PAYWALL_GATE: &str = "paywall-gate";
 
@@ -36,6 +38,7 @@ pub(crate) const PIPELINE_RULES: &[(&str, &str)] = &[
     (LINK_LIST, "lines made mostly of links: menus, lists of other articles"),
     (DUPLICATE_LINE, "a short line seen before, or any line seen twice before: gallery credits, captions"),
     (BYLINE, "the line under the headline whose fields (date, source, author) went into the metadata"),
+    (SUMMARY_REPEAT, "a summary box at the body's top (摘要, a CMS's description) whose text the body repeats"),
     (
         PAYWALL_GATE,
         "a short call to log in, subscribe, pay or open an app where the body stops early (reported as truncation)",
