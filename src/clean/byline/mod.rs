@@ -81,7 +81,8 @@ pub(crate) struct Byline {
 pub(crate) fn parse(line: &str, reading: &Reading) -> Option<Byline> {
     // English bylines have labels of their own and no colon.
     // Short lines only (the length is free), then no Chinese: body paragraphs skip both scans.
-    if line.len() <= ENGLISH_BYLINE_MAX_BYTES && !line.chars().any(crate::text::is_cjk) {
+    let cjk = line.chars().any(crate::text::is_cjk);
+    if line.len() <= ENGLISH_BYLINE_MAX_BYTES && !cjk {
         if let Some(b) = english::parse(line, reading) {
             return Some(b);
         }
@@ -95,12 +96,16 @@ pub(crate) fn parse(line: &str, reading: &Reading) -> Option<Byline> {
     {
         return None;
     }
-    let labels: Vec<_> = LABEL.captures_iter(line).filter_map(|c| Some((c.get(0)?, c.get(1)?))).collect();
+    // Every label is Chinese: a line without Chinese has none to look for.
+    let labels: Vec<_> = match cjk {
+        true => LABEL.captures_iter(line).filter_map(|c| Some((c.get(0)?, c.get(1)?))).collect(),
+        false => Vec::new(),
+    };
     let prefix_end = labels.first().map_or(line.len(), |(whole, _)| whole.start());
     let prefix = line.get(..prefix_end).unwrap_or_default();
     // Unlabelled, a line is a date and a few words at most; with no Chinese
     // in it there is no place phrase (发布于…) to discount either.
-    if labels.is_empty() && units_exceed(line, BYLINE_LATIN_MAX_UNITS) && !line.chars().any(crate::text::is_cjk) {
+    if labels.is_empty() && units_exceed(line, BYLINE_LATIN_MAX_UNITS) && !cjk {
         return None;
     }
     let find = |text: &str| reading.find(text, false).map(|f| (f.value, f.raw));
