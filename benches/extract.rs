@@ -13,6 +13,8 @@
 //!   300 KB, and GBK-encoded ones; `extract_html` (our whole job on decoded
 //!   text: `Extractor::page` on `Input::html_str`) beside `parse_only`
 //!   (scraper's parse of the same text: the floor);
+//! - `extractor`: the small pages with one extractor reused and with
+//!   `Extractor::new()` per page (the rules are shared: both cost alike);
 //! - `decode`: bytes to text alone; `date`: date parsing alone;
 //! - `clean_text`: text mode on the seed documents;
 //! - `pathological`: 100,000 paragraphs, 10,000- and 100,000-deep nesting,
@@ -108,6 +110,24 @@ fn pages(c: &mut Criterion) {
     let mut g = c.benchmark_group("decode");
     g.throughput(Throughput::Bytes(all.iter().map(|p| p.bytes.len() as u64).sum()));
     g.bench_function("all_pages", |b| b.iter(|| all.iter().filter(|p| decode(&p.bytes, None).is_ok()).count()));
+    g.finish();
+}
+
+/// An extractor made per page (`Extractor::new()`, as a program that
+/// extracts one input per call does) against one reused: the rules are
+/// shared, so the two should cost the same.
+fn extractor_per_page(c: &mut Criterion) {
+    let all = load_pages();
+    let set: Vec<&Page> = all.iter().filter(|p| p.bytes.len() < 30 * 1024).collect();
+    let mut g = c.benchmark_group("extractor");
+    g.throughput(Throughput::Bytes(set.iter().map(|p| p.text.len() as u64).sum()));
+    let ex = Extractor::new();
+    g.bench_function(BenchmarkId::new("reused", set.len()), |b| {
+        b.iter(|| set.iter().filter(|p| ex.page(input(&p.text, p.url.as_deref())).is_ok()).count())
+    });
+    g.bench_function(BenchmarkId::new("new_per_page", set.len()), |b| {
+        b.iter(|| set.iter().filter(|p| Extractor::new().page(input(&p.text, p.url.as_deref())).is_ok()).count())
+    });
     g.finish();
 }
 
@@ -219,5 +239,5 @@ fn dense(c: &mut Criterion) {
     g.finish();
 }
 
-criterion_group!(benches, pages, dates, seeds, pathological, dense);
+criterion_group!(benches, pages, extractor_per_page, dates, seeds, pathological, dense);
 criterion_main!(benches);
