@@ -232,6 +232,9 @@ pub(crate) const ENGLISH_BYLINE_MAX_BYTES: usize = 160;
 pub(crate) const GATE_MAX_UNITS: usize = 40;
 /// Lines after the body's last item a gate may stand (its stub's lines, a box between).
 pub(crate) const GATE_WINDOW: usize = 3;
+/// A paywall box (an opening gate, perks, a closing gate) is looked for
+/// among the body's last this many lines.
+pub(crate) const GATE_BOX_LINES: usize = 12;
 /// Units of article text after a gate that still make it the body's end
 /// (a closing word, a caption); more, and it is a box inside the article.
 pub(crate) const GATE_MAX_PROSE_AFTER: usize = 20;

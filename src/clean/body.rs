@@ -12,8 +12,8 @@ use super::title::{norm, Head};
 use crate::model::{BlockKind, Removal};
 use crate::text::{is_headline_like, measure, units, Measure};
 use crate::tuning::{
-    GATE_MAX_PROSE_AFTER, GATE_WINDOW, GUESSED_HEADING_UNITS, REPEATED_SHORT_UNITS, SUMMARY_LABEL_CHARS,
-    SUMMARY_MIN_UNITS, SUMMARY_WINDOW,
+    GATE_BOX_LINES, GATE_MAX_PROSE_AFTER, GATE_WINDOW, GUESSED_HEADING_UNITS, REPEATED_SHORT_UNITS,
+    SUMMARY_LABEL_CHARS, SUMMARY_MIN_UNITS, SUMMARY_WINDOW,
 };
 
 /// How the body is read off the lines.
@@ -46,8 +46,20 @@ impl Reader<'_> {
         // A headline inside the article's element opens the article: what the
         // element holds above it is a gallery's captions, a column's name, a kicker's place.
         let opens_at = self.head.line.filter(|&h| lines.get(h).is_some_and(|l| l.zone == Zone::Body));
+        let paywall_box = self.paywall_box(&lines);
         for (i, (l, p)) in lines.into_iter().zip(prose_units).enumerate() {
             prose_after -= p;
+            if let Some((from, to, opening)) = paywall_box.as_ref().filter(|(from, to, _)| (*from..=*to).contains(&i)) {
+                // The box's opening sentence and its closing gate are the stubs; the perks between go too.
+                if i == *from {
+                    stubs.push(Stub::gate(i, opening));
+                } else if i == *to {
+                    stubs.push(Stub::gate(i, &l.text));
+                }
+                removed.push(Removal::new(PAYWALL_GATE, l.text));
+                end.get_or_insert_with(|| PAYWALL_GATE.to_string());
+                continue;
+            }
             if self.is_gate(&l, i, items.last().map(|it| it.pos), prose_after, end.as_deref()) {
                 stubs.push(Stub::gate(i, &l.text));
                 removed.push(Removal::new(PAYWALL_GATE, l.text));
@@ -110,6 +122,29 @@ impl Reader<'_> {
         let Some(i) = (0..items.len().min(SUMMARY_WINDOW)).find(|&i| repeated_below(items, i, &title)) else { return };
         let item = items.remove(i);
         removed.push(Removal::new(SUMMARY_REPEAT, item.text));
+    }
+
+    /// A paywall box at the body's end: a line that opens with a gate
+    /// sentence ([`paywall::opening_gate`]), the perks it lists, and a
+    /// closing gate (`…already a subscriber, you can log in…`) just after.
+    /// Only the body's last [`GATE_BOX_LINES`] lines are read: the box is
+    /// where the article stops, and the patterns stay off the rest.
+    fn paywall_box(&self, lines: &[Line]) -> Option<(usize, usize, String)> {
+        if !self.rules.applies(PAYWALL_GATE) {
+            return None;
+        }
+        let last = lines.iter().rposition(|l| l.zone == Zone::Body)?;
+        let from = last.saturating_sub(GATE_BOX_LINES);
+        let (start, opening) = (from..=last).find_map(|i| {
+            let l = &lines[i];
+            let body = l.zone == Zone::Body && matches!(l.fate, Fate::Keep);
+            body.then(|| paywall::opening_gate(&l.text)).flatten().map(|s| (i, s.to_string()))
+        })?;
+        let until = (last + GATE_WINDOW).min(lines.len().saturating_sub(1));
+        let close = (start + 1..=until).rev().find(|&j| paywall::gate(&lines[j].text) != Gate::No)?;
+        // A promotion inside the article, with the story going on after it, is no box at its end.
+        let prose_after: usize = lines[close + 1..].iter().map(prose).sum();
+        (prose_after <= GATE_MAX_PROSE_AFTER).then_some((start, close, opening))
     }
 
     /// Whether line `i` is a gate where the body stops: within

@@ -117,6 +117,21 @@ pub(crate) fn gate(text: &str) -> Gate {
     }
 }
 
+/// The first sentence of `text`, when it is a gate and more follows it:
+/// a paywall box's opening (`To view the full story, please subscribe to
+/// The Haitian Times. You can choose a $60 Annual Subscription…`).
+pub(crate) fn opening_gate(text: &str) -> Option<&str> {
+    let text = text.trim();
+    let end = text.char_indices().find_map(|(i, c)| {
+        let after = i + c.len_utf8();
+        let closes = matches!(c, '。' | '！' | '？')
+            || matches!(c, '.' | '!' | '?') && text[after..].starts_with(char::is_whitespace);
+        closes.then_some(after)
+    })?;
+    let first = &text[..end];
+    (end < text.len() && gate(first) == Gate::Strong).then_some(first)
+}
+
 /// Splits `line` around every paywall stub it holds (each found stub goes
 /// to `stubs`, placed at `pos`) and returns the pieces left: the text before
 /// and after each stub.
@@ -204,6 +219,20 @@ mod tests {
         ] {
             assert_eq!(gate(text), want, "{text}");
         }
+    }
+
+    #[test]
+    fn a_box_opens_with_a_gate_sentence() {
+        let opening =
+            "To view the full story, please subscribe to The Valley Courier. You can choose a $60 annual plan.";
+        assert_eq!(opening_gate(opening), Some("To view the full story, please subscribe to The Valley Courier."));
+        assert_eq!(
+            opening_gate("剩余内容请登录后阅读全文。开通会员可享更多权益，每月仅需十元。"),
+            Some("剩余内容请登录后阅读全文。")
+        );
+        // A gate that is the whole line is the plain gate's case; prose opens no box.
+        assert_eq!(opening_gate("This article is for subscribers only."), None);
+        assert_eq!(opening_gate("The committee met on Tuesday. It agreed the budget."), None);
     }
 
     fn paywalls() -> Vec<Rule> {
