@@ -71,7 +71,7 @@ impl Reader<'_> {
                 if !(l.zone == Zone::Before && self.head.line == Some(i)) {
                     // The rule that judged the line names its removal; failing one, its place does.
                     let rule = match l.fate {
-                        Fate::Drop(rule) | Fate::Tail(rule) | Fate::Field(_, _, rule) => rule,
+                        Fate::Drop(rule) | Fate::Tail(rule) | Fate::Box(rule) | Fate::Field(_, _, rule) => rule,
                         Fate::Byline(_) => BYLINE.to_string(),
                         Fate::Keep => OUTSIDE_ARTICLE.to_string(),
                     };
@@ -99,6 +99,10 @@ impl Reader<'_> {
                     } else {
                         end = Some(rule);
                     }
+                }
+                Fate::Box(rule) => {
+                    removed.push(Removal::new(rule.clone(), l.text));
+                    in_box = Some(rule);
                 }
                 Fate::Drop(rule) | Fate::Tail(rule) | Fate::Field(_, _, rule) => {
                     removed.push(Removal::new(rule, l.text))
@@ -293,6 +297,20 @@ mod tests {
         assert_eq!(kept, [PROSE, PROSE2]);
         assert_eq!(removed.len(), 3);
         assert!(removed.iter().all(|(rule, _)| rule == "related"));
+    }
+
+    #[test]
+    fn a_box_pointing_elsewhere_ends_at_the_next_paragraph_with_less_article_after_it() {
+        // Where a `tail` marker would end the article, a `box` takes only itself and the teaser.
+        let (kept, removed) = read(vec![
+            line(PROSE, Fate::Keep),
+            line(PROSE2, Fate::Keep),
+            line("Leggi anche", Fate::Box("more-on".into())),
+            line("另一篇文章的标题", Fate::Keep),
+            line(PROSE3, Fate::Keep),
+        ]);
+        assert_eq!(kept, [PROSE, PROSE2, PROSE3]);
+        assert_eq!(removed, [("more-on".into(), "Leggi anche".into()), ("more-on".into(), "另一篇文章的标题".into())]);
     }
 
     #[test]

@@ -144,6 +144,9 @@ pub(crate) enum Fate {
     /// The article ends here (or, with article text after it, a box inside it
     /// ends at the next paragraph); the named rule said so.
     Tail(String),
+    /// A box pointing elsewhere starts here and ends at the next paragraph;
+    /// the named rule said so.
+    Box(String),
     /// A labelled field: the line leaves the body, its value (the rule's
     /// first capture group, if any) goes into the metadata.
     Field(Field, Option<String>, String),

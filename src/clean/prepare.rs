@@ -106,6 +106,7 @@ impl Judged<'_> {
         let field = match rule.action() {
             Action::DropLine => return Fate::Drop(name),
             Action::DropRest => return Fate::Tail(name),
+            Action::DropBox => return Fate::Box(name),
             Action::Source => Field::Source,
             Action::Author => Field::Author,
             Action::Editor => Field::Editor,

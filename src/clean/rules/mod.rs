@@ -66,6 +66,10 @@ pub enum Action {
     /// line and the short lines after it, up to the next paragraph (a box
     /// inside the article).
     DropRest,
+    /// `box`: remove the line and the short lines after it, up to the next
+    /// paragraph, wherever it stands: a heading that announces other
+    /// content (`Lesen Sie auch`, `Leggi anche`), whose story may go on after it.
+    DropBox,
     /// `source`: the first capture group is the article's source; the line is removed.
     Source,
     /// `author`: the first capture group is the author; the line is removed.
@@ -85,6 +89,7 @@ const ACTIONS: &[(&str, Action)] = &[
     ("drop", Action::DropLine),
     ("strip", Action::Strip),
     ("tail", Action::DropRest),
+    ("box", Action::DropBox),
     ("source", Action::Source),
     ("author", Action::Author),
     ("editor", Action::Editor),
