@@ -49,19 +49,17 @@ impl Reader<'_> {
         let paywall_box = self.paywall_box(&lines);
         for (i, (l, p)) in lines.into_iter().zip(prose_units).enumerate() {
             prose_after -= p;
-            if let Some((from, to, opening)) = paywall_box.as_ref().filter(|(from, to, _)| (*from..=*to).contains(&i)) {
-                // The box's opening sentence and its closing gate are the stubs; the perks between go too.
-                if i == *from {
-                    stubs.push(Stub::gate(i, opening));
-                } else if i == *to {
-                    stubs.push(Stub::gate(i, &l.text));
-                }
-                removed.push(Removal::new(PAYWALL_GATE, l.text));
-                end.get_or_insert_with(|| PAYWALL_GATE.to_string());
-                continue;
-            }
-            if self.is_gate(&l, i, items.last().map(|it| it.pos), prose_after, end.as_deref()) {
-                stubs.push(Stub::gate(i, &l.text));
+            // A box's opening sentence and its closing gate are stubs, the perks
+            // between only go; a gate line on its own is a stub whole.
+            let stub = match paywall_box.as_ref().filter(|(from, to, _)| (*from..=*to).contains(&i)) {
+                Some((from, _, opening)) if i == *from => Some(Some(opening.as_str())),
+                Some((_, to, _)) => Some((i == *to).then_some(l.text.as_str())),
+                None => self
+                    .is_gate(&l, i, items.last().map(|it| it.pos), prose_after, end.as_deref())
+                    .then_some(Some(l.text.as_str())),
+            };
+            if let Some(stub) = stub {
+                stubs.extend(stub.map(|text| Stub::gate(i, text)));
                 removed.push(Removal::new(PAYWALL_GATE, l.text));
                 end.get_or_insert_with(|| PAYWALL_GATE.to_string());
                 continue;

@@ -9,7 +9,7 @@ use std::sync::LazyLock;
 
 use regex::Regex;
 
-use super::rules::{Rule, PAYWALL_GATE};
+use super::rules::{self, Rule, PAYWALL_GATE};
 use crate::model::Truncation;
 use crate::text::units_exceed;
 use crate::tuning::GATE_MAX_UNITS;
@@ -76,27 +76,16 @@ static GATES: LazyLock<GateWords> = LazyLock::new(|| {
 /// `(kind, pattern)` of each line of the gate words; an error names a bad line.
 fn gate_words(text: &str) -> Result<Vec<(String, String)>, String> {
     let mut out = Vec::new();
-    for (n, line) in text.lines().enumerate() {
-        let line = line.trim();
-        if line.is_empty() || line.starts_with('#') {
-            continue;
+    for (n, kind, lang, pattern) in rules::rows(text) {
+        if lang.is_empty() || pattern.is_empty() {
+            return Err(format!("line {n}: KIND LANG PATTERN"));
         }
-        let fields = first_word(line).and_then(|(kind, rest)| Some((kind, first_word(rest)?)));
-        let Some((kind, (_lang, pattern))) = fields else {
-            return Err(format!("line {}: KIND LANG PATTERN", n + 1));
-        };
-        let pattern = pattern.trim();
         if !matches!(kind, "access" | "content") || Regex::new(pattern).is_err() {
-            return Err(format!("line {}: {kind} {pattern}", n + 1));
+            return Err(format!("line {n}: {kind} {pattern}"));
         }
         out.push((kind.to_string(), pattern.to_string()));
     }
     Ok(out)
-}
-
-/// A text's first word and the rest.
-fn first_word(text: &str) -> Option<(&str, &str)> {
-    text.trim_start().split_once(char::is_whitespace)
 }
 
 /// Whether a line reads as a gate: short, and made of the gate words' kinds.
@@ -194,6 +183,7 @@ mod tests {
         let words = gate_words(GATE_WORDS).unwrap();
         assert!(words.len() >= 18, "{}", words.len());
         assert!(gate_words("access zh (").is_err());
+        assert!(gate_words("access zh").is_err(), "a line without its pattern");
     }
 
     #[test]

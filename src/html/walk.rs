@@ -9,7 +9,7 @@ use super::stamps;
 use super::tree::{El, Step, Tree};
 use crate::clean::line::{Media, Stamp};
 use crate::model::{BlockKind, LinkKind, Post};
-use crate::text::{measure, squash_space, units};
+use crate::text::{is_year, measure, squash_space, units};
 
 /// Elements whose content is never visible text.
 fn is_skipped(name: &str) -> bool {
@@ -545,11 +545,9 @@ fn is_date_part(text: &str) -> bool {
             .all(|c| c.is_ascii_digit() || c.is_whitespace() || matches!(c, '-' | '/' | '.' | '年' | '月' | '日'))
 }
 
-/// Four digits from 1900 to 2099.
+/// Holds a year from 1900 to 2099.
 fn has_year(text: &str) -> bool {
-    text.as_bytes()
-        .windows(4)
-        .any(|w| matches!(w, [b'1', b'9', c, d] | [b'2', b'0', c, d] if c.is_ascii_digit() && d.is_ascii_digit()))
+    text.as_bytes().windows(4).any(is_year)
 }
 
 fn block_kind(name: &str, hint: Hint) -> Option<BlockKind> {

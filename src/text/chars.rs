@@ -27,3 +27,9 @@ pub(crate) fn is_terminal(c: char) -> bool {
         '。' | '！' | '？' | '!' | '?' | '…' | '.' | '；' | ';' | '”' | '」' | '』' | '"' | '）' | ')' | '：' | ':'
     )
 }
+
+/// Four bytes that are a year from 1900 to 2099 (`2016`), as date readers
+/// look for one before running a pattern.
+pub(crate) fn is_year(w: &[u8]) -> bool {
+    matches!(w, [b'1', b'9', c, d] | [b'2', b'0', c, d] if c.is_ascii_digit() && d.is_ascii_digit())
+}

@@ -17,6 +17,7 @@ use super::months;
 use super::relative;
 use super::Reading;
 use crate::model::PubDate;
+use crate::text::is_year;
 use crate::tuning::{ROC_YEARS, ROC_YEAR_OFFSET};
 
 /// A time after a date: `14:30`, `14:30:05`, `下午2:05`, `09:56AM`, `10:41 GMT`,
@@ -117,8 +118,6 @@ struct Shape {
 impl Shape {
     fn of(text: &str) -> Shape {
         let bytes = text.as_bytes();
-        let is_year =
-            |w: &[u8]| matches!(w, [b'1', b'9', c, d] | [b'2', b'0', c, d] if c.is_ascii_digit() && d.is_ascii_digit());
         let mut shape = Shape {
             latin: bytes.iter().any(u8::is_ascii_alphabetic),
             nian: text.contains('年'),

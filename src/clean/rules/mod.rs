@@ -209,16 +209,22 @@ impl Rule {
     /// [`ErrorKind::Invalid`] for an unknown action, [`ErrorKind::BadPattern`]
     /// for a pattern that does not compile: the first line that fails.
     pub fn parse_list(text: &str) -> Result<Vec<Rule>, Error> {
-        text.lines()
-            .map(str::trim)
-            .filter(|l| !l.is_empty() && !l.starts_with('#'))
-            .map(|line| {
-                let (name, rest) = line.split_once(char::is_whitespace).unwrap_or((line, ""));
-                let (action, pattern) = rest.trim_start().split_once(char::is_whitespace).unwrap_or((rest, ""));
-                Rule::new(name, action.parse()?, pattern.trim())
-            })
-            .collect()
+        rows(text).map(|(_, name, action, pattern)| Rule::new(name, action.parse()?, pattern)).collect()
     }
+}
+
+/// The rows of a rules file (`rules/noise.rules`, `rules/gates.txt`): each
+/// line's number (from 1), first word, second word and the rest (the
+/// pattern, spaces and all), blank lines and `#` notes left out. A missing
+/// field is empty.
+pub(crate) fn rows(text: &str) -> impl Iterator<Item = (usize, &str, &str, &str)> {
+    text.lines().enumerate().map(|(n, l)| (n + 1, l.trim())).filter(|(_, l)| !l.is_empty() && !l.starts_with('#')).map(
+        |(n, line)| {
+            let (first, rest) = line.split_once(char::is_whitespace).unwrap_or((line, ""));
+            let (second, rest) = rest.trim_start().split_once(char::is_whitespace).unwrap_or((rest, ""));
+            (n, first, second, rest.trim())
+        },
+    )
 }
 
 static BUILTIN_RULES: LazyLock<Vec<Rule>> =
