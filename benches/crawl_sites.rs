@@ -14,12 +14,12 @@ mod server;
 mod sites;
 
 use std::collections::BTreeMap;
-use std::sync::atomic::AtomicBool;
 use std::sync::Arc;
+use std::sync::atomic::AtomicBool;
 use std::time::{Duration, Instant};
 
 use report_scraper::{CrawlEvent, CrawlState, Crawler, Fetcher};
-use server::{serve, Server};
+use server::{Server, serve};
 
 struct Row {
     name: String,

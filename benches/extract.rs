@@ -24,8 +24,8 @@
 //!   `tests/robustness.rs` bounds at 10 times their size.
 use std::path::{Path, PathBuf};
 
-use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, Throughput};
-use report_scraper::{decode, Extractor, Input, PubDate};
+use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
+use report_scraper::{Extractor, Input, PubDate, decode};
 
 struct Page {
     bytes: Vec<u8>,

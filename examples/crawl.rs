@@ -17,8 +17,8 @@
 //! Ctrl-C stops after the requests in flight; a second Ctrl-C quits at once.
 use std::io::{IsTerminal, Write as _};
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
 use indicatif::{ProgressBar, ProgressStyle};
@@ -26,7 +26,7 @@ use report_scraper::{CrawlEvent, CrawlState, Crawler, Fetcher, JsonlSink, MetaSt
 
 #[path = "cli/mod.rs"]
 mod cli;
-use cli::{chain, header, init_logs, Format, Net};
+use cli::{Format, Net, chain, header, init_logs};
 
 struct Args {
     seeds: Vec<String>,
@@ -615,7 +615,7 @@ async fn static_file(
     uri: axum::http::Uri,
     headers: axum::http::HeaderMap,
 ) -> axum::response::Response {
-    use axum::http::{header, StatusCode};
+    use axum::http::{StatusCode, header};
     use axum::response::IntoResponse;
     let rel = uri.path().trim_start_matches('/');
     // Only plain names below the root: `..` and absolute paths are never read.
@@ -634,10 +634,10 @@ async fn static_file(
         let mtime = m.modified().ok()?.duration_since(std::time::UNIX_EPOCH).ok()?;
         Some(format!("\"{:x}-{:x}\"", m.len(), mtime.as_secs()))
     });
-    if let Some(tag) = &etag {
-        if headers.get(header::IF_NONE_MATCH).is_some_and(|v| v.as_bytes() == tag.as_bytes()) {
-            return StatusCode::NOT_MODIFIED.into_response();
-        }
+    if let Some(tag) = &etag
+        && headers.get(header::IF_NONE_MATCH).is_some_and(|v| v.as_bytes() == tag.as_bytes())
+    {
+        return StatusCode::NOT_MODIFIED.into_response();
     }
     let response = match tokio::fs::read(&path).await {
         Ok(bytes) => {
@@ -674,5 +674,7 @@ async fn listing(dir: &Path) -> axum::response::Html<String> {
     }
     names.sort();
     let items: String = names.iter().map(|n| format!("<li><a href=\"{n}\">{n}</a></li>\n")).collect();
-    axum::response::Html(format!("<!DOCTYPE html><html><head><meta charset=utf-8><title>Index</title></head><body><ul>\n{items}</ul></body></html>"))
+    axum::response::Html(format!(
+        "<!DOCTYPE html><html><head><meta charset=utf-8><title>Index</title></head><body><ul>\n{items}</ul></body></html>"
+    ))
 }

@@ -18,7 +18,7 @@ use report_scraper::{Article, DateCandidate, Extractor, Input, MetaStyle, Page, 
 
 #[path = "cli/mod.rs"]
 mod cli;
-use cli::{chain, header, init_logs, Format, Net};
+use cli::{Format, Net, chain, header, init_logs};
 use serde::Serialize;
 
 const HELP: &str = "\
@@ -252,11 +252,11 @@ fn run(args: &Args, jobs: &[(Job, Option<PathBuf>)]) -> usize {
             return 0;
         }
     };
-    if let Some(dir) = &args.out_dir {
-        if let Err(e) = std::fs::create_dir_all(dir) {
-            eprintln!("extract: {}: {e}", dir.display());
-            return 0;
-        }
+    if let Some(dir) = &args.out_dir
+        && let Err(e) = std::fs::create_dir_all(dir)
+    {
+        eprintln!("extract: {}: {e}", dir.display());
+        return 0;
     }
     let mut sink: Box<dyn Write> = match args.out.as_deref() {
         Some(p) if p != Path::new("-") => match std::fs::File::create(p) {
@@ -274,12 +274,14 @@ fn run(args: &Args, jobs: &[(Job, Option<PathBuf>)]) -> usize {
     std::thread::scope(|s| {
         for _ in 0..args.jobs.min(jobs.len()) {
             let (tx, next, fetcher) = (tx.clone(), &next, fetcher.as_ref());
-            s.spawn(move || loop {
-                let i = next.fetch_add(1, Ordering::Relaxed);
-                let Some((job, _)) = jobs.get(i) else { break };
-                let out = extract_one(args, job, fetcher).map_err(|e| e.to_string());
-                if tx.send((i, out)).is_err() {
-                    break;
+            s.spawn(move || {
+                loop {
+                    let i = next.fetch_add(1, Ordering::Relaxed);
+                    let Some((job, _)) = jobs.get(i) else { break };
+                    let out = extract_one(args, job, fetcher).map_err(|e| e.to_string());
+                    if tx.send((i, out)).is_err() {
+                        break;
+                    }
                 }
             });
         }
@@ -303,10 +305,10 @@ fn run(args: &Args, jobs: &[(Job, Option<PathBuf>)]) -> usize {
             }
         }
     });
-    if let Err(e) = sink.flush() {
-        if e.kind() != std::io::ErrorKind::BrokenPipe {
-            eprintln!("extract: {e}");
-        }
+    if let Err(e) = sink.flush()
+        && e.kind() != std::io::ErrorKind::BrokenPipe
+    {
+        eprintln!("extract: {e}");
     }
     produced
 }

@@ -88,8 +88,8 @@ mod tuning;
 
 pub use crate::clean::rules::{Action, Rule};
 pub use crate::error::{Cause, Error, ErrorCode, ErrorKind};
-pub use crate::extract::{Extractor, ExtractorBuilder, Input, DEFAULT_MAX_BYTES};
-pub use crate::html::decode::{decode, CharsetSource, Decoded};
+pub use crate::extract::{DEFAULT_MAX_BYTES, Extractor, ExtractorBuilder, Input};
+pub use crate::html::decode::{CharsetSource, Decoded, decode};
 pub use crate::model::{
     Article, Block, BlockKind, Credit, DateCandidate, DateLabel, DateOrigin, Image, Link, LinkKind, MetaStyle, Page,
     Post, PubDate, Published, Removal, Truncation,
@@ -97,11 +97,11 @@ pub use crate::model::{
 
 #[cfg(feature = "crawl")]
 pub use crate::crawl::{
-    canonical_url, looks_like_article, parse_sitemap, Counts, CrawlConfig, CrawlEvent, CrawlState, CrawledArticle,
-    Crawler, CrawlerBuilder, JsonlSink, Outcome, Sitemap, Summary,
+    Counts, CrawlConfig, CrawlEvent, CrawlState, CrawledArticle, Crawler, CrawlerBuilder, JsonlSink, Outcome, Sitemap,
+    Summary, canonical_url, looks_like_article, parse_sitemap,
 };
 #[cfg(feature = "fetch")]
-pub use crate::fetch::{is_public_address, FetchConfig, FetchRequest, Fetched, Fetcher, FetcherBuilder};
+pub use crate::fetch::{FetchConfig, FetchRequest, Fetched, Fetcher, FetcherBuilder, is_public_address};
 
 /// The code in README.md, compiled and run as doc tests so it cannot rot.
 #[cfg(all(doctest, feature = "crawl"))]

@@ -24,12 +24,12 @@
 mod common;
 
 use std::collections::{BTreeMap, BTreeSet};
-use std::sync::atomic::AtomicBool;
 use std::sync::Arc;
+use std::sync::atomic::AtomicBool;
 use std::time::Duration;
 
 use common::cms_sites::*;
-use common::server::{serve, Server};
+use common::server::{Server, serve};
 use report_scraper::{CrawlEvent, CrawlState, CrawledArticle, Crawler, Fetcher, JsonlSink, Summary};
 
 /// Pause between two requests to one host.

@@ -18,10 +18,10 @@ use std::sync::atomic::AtomicBool;
 use std::sync::{Arc, Mutex, OnceLock};
 use std::time::{Duration, Instant};
 
-use axum::extract::{Request, State};
-use axum::http::{header, StatusCode};
-use axum::response::{IntoResponse, Response};
 use axum::Router;
+use axum::extract::{Request, State};
+use axum::http::{StatusCode, header};
+use axum::response::{IntoResponse, Response};
 use report_scraper::{CrawlEvent, CrawlState, CrawledArticle, Crawler, ErrorCode, Fetcher, JsonlSink, Summary};
 use serde_json::Value;
 
@@ -124,7 +124,9 @@ fn dataset_pages(pages: &mut HashMap<String, Page>, expected: &mut Vec<Expected>
 fn list_page(title: &str, links: &[String], next: Option<&str>) -> Page {
     let items: String = links.iter().map(|l| format!("<li><a href=\"{l}\">{l}</a></li>")).collect();
     let next = next.map_or(String::new(), |n| format!("<a href=\"{n}\">下一页</a>"));
-    let html = format!("<html><head><meta charset=utf-8><title>{title}</title></head><body><h2>{title}</h2><ul>{items}</ul>{next}</body></html>");
+    let html = format!(
+        "<html><head><meta charset=utf-8><title>{title}</title></head><body><h2>{title}</h2><ul>{items}</ul>{next}</body></html>"
+    );
     Page { body: html.into_bytes(), content_type: "text/html; charset=utf-8".into() }
 }
 
@@ -174,7 +176,9 @@ async fn handle(State(site): State<Site>, req: Request) -> Response {
             ([(header::CONTENT_TYPE, "text/plain")], "User-agent: *\nDisallow: /private/\n").into_response()
         }
         "/sitemap.xml" => {
-            let xml = format!("<urlset><url><loc>{base}/extra/only-in-sitemap.html</loc></url><url><loc>{base}/news/</loc></url></urlset>");
+            let xml = format!(
+                "<urlset><url><loc>{base}/extra/only-in-sitemap.html</loc></url><url><loc>{base}/news/</loc></url></urlset>"
+            );
             ([(header::CONTENT_TYPE, "application/xml")], xml).into_response()
         }
         "/news/moved.html" => (StatusCode::FOUND, [(header::LOCATION, "/news/hop.html")]).into_response(),
@@ -407,7 +411,11 @@ fn example_binary() -> PathBuf {
     let exe = std::env::current_exe().unwrap();
     let bin =
         exe.parent().unwrap().parent().unwrap().join("examples").join(format!("crawl{}", std::env::consts::EXE_SUFFIX));
-    assert!(bin.exists(), "{} is missing: `cargo test` builds it; after `cargo test --test crawl` alone run `cargo build --example crawl`", bin.display());
+    assert!(
+        bin.exists(),
+        "{} is missing: `cargo test` builds it; after `cargo test --test crawl` alone run `cargo build --example crawl`",
+        bin.display()
+    );
     bin
 }
 

@@ -41,11 +41,7 @@ fn f1(pred: &HashMap<String, usize>, truth: &HashMap<String, usize>) -> f64 {
     let common: usize = pred.iter().map(|(k, n)| (*n).min(truth.get(k).copied().unwrap_or(0))).sum();
     let p = common as f64 / pred.values().sum::<usize>().max(1) as f64;
     let r = common as f64 / truth.values().sum::<usize>().max(1) as f64;
-    if p + r == 0.0 {
-        0.0
-    } else {
-        2.0 * p * r / (p + r)
-    }
+    if p + r == 0.0 { 0.0 } else { 2.0 * p * r / (p + r) }
 }
 
 fn day(s: Option<&str>) -> Option<String> {

@@ -2,14 +2,14 @@
 //! huge pages, huge text nodes and link farms finish with bounded memory.
 
 use std::alloc::{GlobalAlloc, Layout, System};
-use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Mutex;
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 #[cfg(feature = "crawl")]
 mod common;
 
 use proptest::prelude::*;
-use report_scraper::{clean_text, extract, ErrorKind, Extractor, Input};
+use report_scraper::{ErrorKind, Extractor, Input, clean_text, extract};
 
 /// Counts live heap bytes and the peak since the last reset, so tests can
 /// bound memory by measurement rather than by hope.

@@ -11,7 +11,7 @@ use std::sync::atomic::AtomicBool;
 use std::sync::{Arc, OnceLock};
 use std::time::Duration;
 
-use common::server::{serve, Reply};
+use common::server::{Reply, serve};
 use report_scraper::{CrawlEvent, CrawlState, Crawler, ErrorCode, Fetcher};
 
 fn fetcher() -> report_scraper::FetcherBuilder {

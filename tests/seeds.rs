@@ -3,7 +3,7 @@
 
 mod common;
 
-use report_scraper::{clean_text, Article, Credit, Extractor, Input};
+use report_scraper::{Article, Credit, Extractor, Input, clean_text};
 use serde_json::Value;
 
 fn seeds() -> Vec<(Value, String)> {

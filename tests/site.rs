@@ -22,10 +22,10 @@ use std::sync::atomic::AtomicBool;
 use std::sync::{Arc, Mutex, OnceLock};
 use std::time::Duration;
 
-use axum::extract::{Request, State};
-use axum::http::{header, HeaderMap, StatusCode};
-use axum::response::{IntoResponse, Response};
 use axum::Router;
+use axum::extract::{Request, State};
+use axum::http::{HeaderMap, StatusCode, header};
+use axum::response::{IntoResponse, Response};
 use report_scraper::{
     CrawlEvent, CrawlState, CrawledArticle, Crawler, CrawlerBuilder, ErrorCode, ErrorKind, Extractor, Fetcher, Input,
     JsonlSink, Summary,
@@ -171,7 +171,9 @@ fn build(site: &Site, base: &str, other: &str) {
     site.page("/portal/index.html", html("示范市计划生育协会", &home), "text/html");
     site.page("/portal/column.html", list("工作动态", &paths[0..3], ""), "text/html");
     let script = |current: usize| {
-        format!("<script>var countPage = 3//共多少页\nvar currentPage = {current};\ncreatePageHTML(countPage, currentPage, \"index\", \"html\");</script>")
+        format!(
+            "<script>var countPage = 3//共多少页\nvar currentPage = {current};\ncreatePageHTML(countPage, currentPage, \"index\", \"html\");</script>"
+        )
     };
     let mut first: Vec<String> = paths[3..paths.len().min(8)].to_vec();
     first.extend(["/xwzx/missing.html", "/xwzx/slow.html", "/xwzx/huge.html", flaky].map(String::from));
@@ -185,8 +187,10 @@ fn build(site: &Site, base: &str, other: &str) {
     site.page("/tzgg/index.html", encoding_rs::GBK.encode(&gbk).0.into_owned(), "text/html");
     site.page(
         "/sitemap.xml",
-        format!("<urlset><url><loc>{base}{only_in_sitemap}</loc></url><url><loc>{base}/xwzx/index.html</loc></url></urlset>")
-            .into_bytes(),
+        format!(
+            "<urlset><url><loc>{base}{only_in_sitemap}</loc></url><url><loc>{base}/xwzx/index.html</loc></url></urlset>"
+        )
+        .into_bytes(),
         "application/xml",
     );
     site.page("/admin/login.html", article("后台不应抓取", "2024-03-01 09:00", 1), "text/html");
@@ -223,11 +227,7 @@ async fn handle(State(site): State<Site>, headers: HeaderMap, req: Request) -> R
             let mut pairs: Vec<&str> =
                 q.split('&').filter(|kv| !kv.starts_with("utm_") && !kv.starts_with("spm=")).collect();
             pairs.sort_unstable();
-            if pairs.is_empty() {
-                path.to_string()
-            } else {
-                format!("{path}?{}", pairs.join("&"))
-            }
+            if pairs.is_empty() { path.to_string() } else { format!("{path}?{}", pairs.join("&")) }
         }
         None => p.to_string(),
     };

@@ -6,7 +6,7 @@ use super::dates::Reading;
 use super::line::{Fate, Field, Item, Line, Media, MetaEvent, Zone};
 use super::paywall::{self, Stub};
 use super::title::Head;
-use crate::model::{absolute, Article, Block, BlockKind, Credit, DateOrigin, Image, Link, LinkKind, Published};
+use crate::model::{Article, Block, BlockKind, Credit, DateOrigin, Image, Link, LinkKind, Published, absolute};
 use crate::tuning::{DATELINE_CHARS, META_AFTER_BODY, META_BEFORE_HEADLINE};
 
 /// Metadata events from every line that is near the article: the header

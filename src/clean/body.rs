@@ -7,10 +7,10 @@ use std::hash::{Hash, Hasher};
 use super::line::{Fate, Item, Line, Media, Zone};
 use super::paywall::{self, Gate, Stub};
 use super::repair;
-use super::rules::{RuleSet, BYLINE, DUPLICATE_LINE, OUTSIDE_ARTICLE, PAYWALL_GATE, SUMMARY_REPEAT};
-use super::title::{norm, Head};
+use super::rules::{BYLINE, DUPLICATE_LINE, OUTSIDE_ARTICLE, PAYWALL_GATE, RuleSet, SUMMARY_REPEAT};
+use super::title::{Head, norm};
 use crate::model::{BlockKind, Removal};
-use crate::text::{is_headline_like, measure, units, Measure};
+use crate::text::{Measure, is_headline_like, measure, units};
 use crate::tuning::{
     GATE_BOX_LINES, GATE_MAX_PROSE_AFTER, GATE_WINDOW, GUESSED_HEADING_UNITS, REPEATED_SHORT_UNITS,
     SUMMARY_LABEL_CHARS, SUMMARY_MIN_UNITS, SUMMARY_WINDOW,
@@ -199,11 +199,7 @@ impl Reader<'_> {
 /// The units of running text a body line holds (0 for anything else).
 fn prose(l: &Line) -> usize {
     let m = if l.zone == Zone::Body && matches!(l.fate, Fate::Keep) { measure(&l.text) } else { Measure::default() };
-    if m.is_prose() {
-        m.units
-    } else {
-        0
-    }
+    if m.is_prose() { m.units } else { 0 }
 }
 
 /// Whether item `i`, without its label (`摘要：`) and the headline it may

@@ -9,7 +9,7 @@ use std::sync::LazyLock;
 
 use regex::Regex;
 
-use super::rules::{self, Rule, PAYWALL_GATE};
+use super::rules::{self, PAYWALL_GATE, Rule};
 use crate::model::Truncation;
 use crate::text::units_exceed;
 use crate::tuning::GATE_MAX_UNITS;
@@ -204,7 +204,10 @@ mod tests {
             ("Subscribe to our newsletter", Gate::No),
             ("Hier finden Sie das vollständige Programm und können sich anmelden:", Gate::No),
             ("欢迎加入会员", Gate::No),
-            ("会议强调,要充分发挥会员单位作用,进一步加强计划生育协会基层组织建设,扎实推进各项工作,确保全年目标任务圆满完成,为建设健康中国作出新的更大贡献。", Gate::No),
+            (
+                "会议强调,要充分发挥会员单位作用,进一步加强计划生育协会基层组织建设,扎实推进各项工作,确保全年目标任务圆满完成,为建设健康中国作出新的更大贡献。",
+                Gate::No,
+            ),
             ("The committee met on Tuesday.", Gate::No),
         ] {
             assert_eq!(gate(text), want, "{text}");

@@ -6,7 +6,7 @@ use super::dates::Reading;
 use super::line::{Fate, Field, Line, RawLine, Zone};
 use super::paywall::{self, Stub};
 use super::repair;
-use super::rules::{Action, Rule, RuleSet, LINK_LIST, OUTSIDE_ARTICLE};
+use super::rules::{Action, LINK_LIST, OUTSIDE_ARTICLE, Rule, RuleSet};
 use crate::model::Removal;
 use crate::text::{squash_space, squash_space_owned};
 use crate::tuning::{META_WINDOW_AFTER, META_WINDOW_BEFORE};

@@ -9,7 +9,7 @@
 
 use super::dates::evidence::{self, Candidate};
 use super::dates::labels::label_of;
-use super::dates::{url, Found, Reading};
+use super::dates::{Found, Reading, url};
 use super::line::{Context, Fate, Line, Stamp, Zone};
 use super::title::Head;
 use crate::model::{DateCandidate, DateLabel, DateOrigin, Published};
@@ -40,18 +40,18 @@ fn candidates(lines: &[Line], head: &Head, ctx: &Context, reading: &Reading) -> 
         }
     }
     let mut out: Vec<Candidate> = seen.into_iter().filter_map(|s| stamped(s, reading, None)).collect();
-    if let Some(u) = ctx.url.as_deref() {
-        if let Some(d) = url::date_in(u) {
-            out.push(Candidate {
-                value: crate::model::PubDate::Date(d),
-                raw: u.to_string(),
-                origin: DateOrigin::Url,
-                label: DateLabel::Unlabelled,
-                distance: None,
-                in_list: false,
-                utc: None,
-            });
-        }
+    if let Some(u) = ctx.url.as_deref()
+        && let Some(d) = url::date_in(u)
+    {
+        out.push(Candidate {
+            value: crate::model::PubDate::Date(d),
+            raw: u.to_string(),
+            origin: DateOrigin::Url,
+            label: DateLabel::Unlabelled,
+            distance: None,
+            in_list: false,
+            utc: None,
+        });
     }
     let body_start = lines.iter().position(|l| l.zone == Zone::Body).unwrap_or(0);
     let anchor = head.line.unwrap_or(body_start);

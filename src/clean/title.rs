@@ -165,11 +165,7 @@ fn candidates_text(lines: &[Line], i: usize, span: usize) -> String {
 fn join_title(a: &str, b: &str) -> String {
     let cjk_seam = a.chars().next_back().is_some_and(|c| is_cjk(c) || !c.is_alphanumeric())
         && b.chars().next().is_some_and(|c| is_cjk(c) || !c.is_alphanumeric());
-    if cjk_seam {
-        format!("{a}{b}")
-    } else {
-        format!("{a} {b}")
-    }
+    if cjk_seam { format!("{a}{b}") } else { format!("{a} {b}") }
 }
 
 /// Headlines marked but none matching: an unmarked line that equals a
@@ -431,18 +427,22 @@ fn first_heading(lines: &[Line], body_start: usize) -> Option<(usize, String)> {
 /// kicker above it (a quoted or spaced line: newspapers' 引题).
 fn neighbours(head: &mut Head, lines: &[Line], t: usize, kicker: bool) {
     let usable = |l: &Line| matches!(l.fate, Fate::Keep) && l.zone != Zone::Body && is_headline_like(&l.text);
-    if let Some(l) = t.checked_sub(1).and_then(|k| lines.get(k)) {
-        if kicker && usable(l) && units(&l.text) >= HEADLINE_MIN_UNITS && l.text.contains(['“', '"', ' ']) {
-            head.kicker = Some(l.text.clone());
-            head.kicker_line = t.checked_sub(1);
-        }
+    if let Some(l) = t.checked_sub(1).and_then(|k| lines.get(k))
+        && kicker
+        && usable(l)
+        && units(&l.text) >= HEADLINE_MIN_UNITS
+        && l.text.contains(['“', '"', ' '])
+    {
+        head.kicker = Some(l.text.clone());
+        head.kicker_line = t.checked_sub(1);
     }
     let after = t + head.span.max(1);
-    if let Some(l) = lines.get(after) {
-        if matches!(l.fate, Fate::Keep) && (l.text.starts_with("——") || l.text.starts_with("--")) {
-            head.subtitle = Some(l.text.trim_start_matches(['—', '-']).trim().to_string());
-            head.subtitle_line = Some(after);
-        }
+    if let Some(l) = lines.get(after)
+        && matches!(l.fate, Fate::Keep)
+        && (l.text.starts_with("——") || l.text.starts_with("--"))
+    {
+        head.subtitle = Some(l.text.trim_start_matches(['—', '-']).trim().to_string());
+        head.subtitle_line = Some(after);
     }
 }
 

@@ -98,10 +98,10 @@ fn read_json(body: &[u8], links: &mut Links) -> Result<(), Why> {
     }
     let feed: Feed = serde_json::from_slice(body)?;
     for item in feed.items {
-        if let Some(href) = item.url.or(item.external_url) {
-            if !links.add(&href, item.title.unwrap_or_default()) {
-                return Err(too_many());
-            }
+        if let Some(href) = item.url.or(item.external_url)
+            && !links.add(&href, item.title.unwrap_or_default())
+        {
+            return Err(too_many());
         }
     }
     Ok(())
@@ -178,10 +178,10 @@ fn read_xml(xml: &str, links: &mut Links) -> Result<(), Why> {
                     Some(d) if depth == d => {
                         entry_depth = None;
                         let done = std::mem::take(&mut entry);
-                        if let Some(href) = done.link.or(done.fallback) {
-                            if !links.add(&href, done.title) {
-                                return Err(too_many());
-                            }
+                        if let Some(href) = done.link.or(done.fallback)
+                            && !links.add(&href, done.title)
+                        {
+                            return Err(too_many());
                         }
                     }
                     Some(d) if depth == d + 1 => entry.close(),

@@ -26,23 +26,23 @@ mod urls;
 mod visit;
 
 use std::collections::{BTreeMap, BTreeSet};
-use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Instant;
 
 use tokio::task::JoinSet;
 use url::Url;
 
 pub use config::{CrawlConfig, CrawlerBuilder};
-pub use record::{looks_like_article, CrawlEvent, CrawledArticle, Summary};
+pub use record::{CrawlEvent, CrawledArticle, Summary, looks_like_article};
 pub use sink::JsonlSink;
-pub use sitemap::{parse_sitemap, Sitemap};
+pub use sitemap::{Sitemap, parse_sitemap};
 pub use state::{Counts, CrawlState, Outcome};
 pub use urls::canonical_url;
 
 use self::frontier::{Frontier, Next};
 use self::scope::Scope;
-use self::state::{fingerprint, Found, Holder, RunStart, Taken};
+use self::state::{Found, Holder, RunStart, Taken, fingerprint};
 use self::visit::{Read, Visit, Visited};
 use crate::error::{Error, ErrorCode, ErrorKind};
 use crate::extract::Extractor;
@@ -426,12 +426,12 @@ impl Crawler {
         F: FnMut(CrawlEvent<'_>) -> std::io::Result<()>,
     {
         let (new_links, cut) = self.follow(state, run, &page.links, taken.depth)?;
-        if new_links > 0 {
-            if let Some(next) = next_page(&page.links).filter(|l| self.in_scope(&l.url)) {
-                let next = Found { url: next.url.clone(), depth: taken.depth, post: next.post.clone() };
-                if state.revive(&next, run.number)? {
-                    run.frontier.queued([next.url.origin().ascii_serialization().as_str()]);
-                }
+        if new_links > 0
+            && let Some(next) = next_page(&page.links).filter(|l| self.in_scope(&l.url))
+        {
+            let next = Found { url: next.url.clone(), depth: taken.depth, post: next.post.clone() };
+            if state.revive(&next, run.number)? {
+                run.frontier.queued([next.url.origin().ascii_serialization().as_str()]);
             }
         }
         if let Some(error) = &page.partial {

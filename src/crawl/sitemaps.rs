@@ -7,9 +7,9 @@ use std::collections::HashSet;
 
 use url::Url;
 
-use super::sitemap::{read_sitemap, Entry};
+use super::sitemap::{Entry, read_sitemap};
 use super::state::{CrawlState, Found, RunStart};
-use super::{emit, CrawlEvent, Crawler, Run};
+use super::{CrawlEvent, Crawler, Run, emit};
 use crate::error::{Error, ErrorKind};
 
 /// Sitemaps read at most per run (an index may point at more); also the

@@ -7,8 +7,8 @@ use backon::{BackoffBuilder, ExponentialBuilder};
 use tokio::time::Instant;
 use url::Url;
 
-use super::guard::{check_url, Blocked};
-use super::response::{http_date, Fetched};
+use super::guard::{Blocked, check_url};
+use super::response::{Fetched, http_date};
 use super::{Fetcher, HostState};
 use crate::error::{Error, ErrorKind};
 

@@ -9,7 +9,7 @@ use std::time::Duration;
 use tokio::time::Instant;
 use url::Url;
 
-use super::request::{Body, Reply, Send, ROBOTS_MAX_BYTES};
+use super::request::{Body, ROBOTS_MAX_BYTES, Reply, Send};
 use super::{Fetcher, HostState};
 use crate::error::{Error, ErrorKind};
 

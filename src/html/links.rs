@@ -9,8 +9,8 @@ use regex::Regex;
 use url::Url;
 
 use super::doc::{RawLink, Submit};
-use super::forms::{is_pager, page_call, paging_form, postback, Form, Submission};
-use crate::model::{absolute, Link, LinkKind, Post};
+use super::forms::{Form, Submission, is_pager, page_call, paging_form, postback};
+use crate::model::{Link, LinkKind, Post, absolute};
 use crate::text::squash_space;
 
 /// Pages a pagination script may write, at most.

@@ -41,7 +41,7 @@ use html5ever::tendril::StrTendril;
 use html5ever::tokenizer::states::RawKind;
 use html5ever::tokenizer::{BufferQueue, Tag, TagKind, Token, TokenSink, TokenSinkResult, Tokenizer};
 use html5ever::tree_builder::{TreeBuilder, TreeSink};
-use html5ever::{local_name, LocalName, TokenizerResult};
+use html5ever::{LocalName, TokenizerResult, local_name};
 
 use super::tree::{Sink, Tree};
 
@@ -175,11 +175,7 @@ impl<S> Bounded<S> {
             *skipping = Some(tag.name.clone());
             return Flat::Raw(kind);
         }
-        if is_phrasing(&tag.name) {
-            Flat::Drop
-        } else {
-            Flat::Break
-        }
+        if is_phrasing(&tag.name) { Flat::Drop } else { Flat::Break }
     }
 
     #[inline]
@@ -290,7 +286,7 @@ fn nests(name: &LocalName) -> bool {
     match *name {
         local_name!("div") | local_name!("a") | local_name!("span") => return true,
         local_name!("p") | local_name!("li") | local_name!("td") | local_name!("br") | local_name!("img") => {
-            return false
+            return false;
         }
         _ => {}
     }
@@ -516,8 +512,8 @@ fn comment_end(b: &[u8], from: usize) -> usize {
 
 #[cfg(test)]
 mod tests {
-    use super::super::tree::testing::{scraper_steps, steps};
     use super::super::tree::Step;
+    use super::super::tree::testing::{scraper_steps, steps};
     use super::*;
 
     fn tree(html: &str) -> Tree {
@@ -576,10 +572,10 @@ mod tests {
         let parsed = tree(&page);
         let mut div = None;
         parsed.walk(|step| {
-            if let Step::Open(el) = step {
-                if el.name() == "div" {
-                    div = Some((el.attrs().count(), el.attr("a0").map(str::to_string)));
-                }
+            if let Step::Open(el) = step
+                && el.name() == "div"
+            {
+                div = Some((el.attrs().count(), el.attr("a0").map(str::to_string)));
             }
         });
         assert_eq!(div, Some((MAX_ATTRIBUTES, Some("v>'<0".to_string()))));

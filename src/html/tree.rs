@@ -22,7 +22,7 @@ use std::cell::{Ref, RefCell};
 
 use html5ever::tendril::StrTendril;
 use html5ever::tree_builder::{ElemName, ElementFlags, NodeOrText, QuirksMode, TreeSink};
-use html5ever::{expanded_name, local_name, ns, Attribute, LocalName, Namespace, QualName};
+use html5ever::{Attribute, LocalName, Namespace, QualName, expanded_name, local_name, ns};
 
 /// A node's place in the arena.
 type Id = u32;

@@ -407,11 +407,7 @@ impl Walker {
             }
         };
         // The text reads as the call's when the anchor itself goes nowhere.
-        if href.is_some() && plain.is_some() {
-            plain
-        } else {
-            called.or(plain)
-        }
+        if href.is_some() && plain.is_some() { plain } else { called.or(plain) }
     }
 
     /// Links a script gives: pages its pagination writes, anchors written
@@ -441,10 +437,11 @@ impl Walker {
     }
 
     fn meta(&mut self, el: El) {
-        if self.links && el.attr("http-equiv").is_some_and(|h| h.trim().eq_ignore_ascii_case("refresh")) {
-            if let Some(target) = el.attr("content").and_then(refresh_target) {
-                self.doc.links.push(RawLink::new(target, LinkKind::Refresh));
-            }
+        if self.links
+            && el.attr("http-equiv").is_some_and(|h| h.trim().eq_ignore_ascii_case("refresh"))
+            && let Some(target) = el.attr("content").and_then(refresh_target)
+        {
+            self.doc.links.push(RawLink::new(target, LinkKind::Refresh));
         }
         let key = el.attr("property").or_else(|| el.attr("name")).or_else(|| el.attr("itemprop"));
         if let (Some(k), Some(v)) = (key, el.attr("content")) {
@@ -476,30 +473,30 @@ impl Walker {
             self.line.clear();
             return;
         }
-        if self.lines_left == 0 {
-            if let Some(last) = self.doc.lines.last_mut() {
-                last.text.push(' ');
-                last.text.push_str(&self.line);
-                last.measure = last.measure.then(measure(&self.line));
-                last.link_units += link_units;
-                last.stamps.append(&mut self.stamps);
-                self.line.clear();
-                return;
-            }
+        if self.lines_left == 0
+            && let Some(last) = self.doc.lines.last_mut()
+        {
+            last.text.push(' ');
+            last.text.push_str(&self.line);
+            last.measure = last.measure.then(measure(&self.line));
+            last.link_units += link_units;
+            last.stamps.append(&mut self.stamps);
+            self.line.clear();
+            return;
         }
         self.lines_left = self.lines_left.saturating_sub(1);
         // One allocation of the line's size; the buffer keeps its capacity for the next line,
         // where taking it would regrow a new one by doubling for every line.
         let text = self.line.as_str().to_owned();
         self.line.clear();
-        if self.joins_date_part(&text, link_units, f.row) {
-            if let Some(last) = self.doc.lines.last_mut() {
-                last.text.push(' ');
-                last.text.push_str(&text);
-                last.measure = last.measure.then(measure(&text));
-                last.stamps.append(&mut self.stamps);
-                return;
-            }
+        if self.joins_date_part(&text, link_units, f.row)
+            && let Some(last) = self.doc.lines.last_mut()
+        {
+            last.text.push(' ');
+            last.text.push_str(&text);
+            last.measure = last.measure.then(measure(&text));
+            last.stamps.append(&mut self.stamps);
+            return;
         }
         let measure = measure(&text);
         if self.group.is_none() {

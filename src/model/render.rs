@@ -281,10 +281,11 @@ fn escape_line(text: &str) -> String {
     let escaped = escape_inline(text);
     let digits = escaped.chars().take_while(char::is_ascii_digit).count();
     // ASCII digits are one byte each: `digits` is a byte offset too.
-    if let (Some(number), Some(rest)) = (escaped.get(..digits), escaped.get(digits..)) {
-        if digits > 0 && (rest.starts_with(". ") || rest.starts_with(") ") || rest == "." || rest == ")") {
-            return format!("{number}\\{rest}");
-        }
+    if let (Some(number), Some(rest)) = (escaped.get(..digits), escaped.get(digits..))
+        && digits > 0
+        && (rest.starts_with(". ") || rest.starts_with(") ") || rest == "." || rest == ")")
+    {
+        return format!("{number}\\{rest}");
     }
     if escaped.starts_with(['-', '+', '=', '#', '>']) {
         return format!("\\{escaped}");

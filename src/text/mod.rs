@@ -10,5 +10,5 @@ mod measure;
 mod space;
 
 pub(crate) use chars::{is_cjk, is_terminal, is_year};
-pub(crate) use measure::{is_headline_like, is_prose, measure, units, units_exceed, Measure};
+pub(crate) use measure::{Measure, is_headline_like, is_prose, measure, units, units_exceed};
 pub(crate) use space::{squash_space, squash_space_owned};

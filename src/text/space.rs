@@ -2,11 +2,7 @@
 
 /// [`squash_space`] keeping the string (no copy) when it is clean already.
 pub(crate) fn squash_space_owned(text: String) -> String {
-    if is_squashed(&text) {
-        text
-    } else {
-        collapse(&text)
-    }
+    if is_squashed(&text) { text } else { collapse(&text) }
 }
 
 /// Would not be changed by [`squash_space`].
@@ -28,7 +24,7 @@ fn is_squashed(text: &str) -> bool {
             // of these bytes (U+0080–U+00A0, U+1680, U+2000–U+205F, U+3000, U+FEFF);
             // Han text (E4–E9) is skipped without decoding.
             0xC2 | 0xE1 | 0xE2 | 0xE3 | 0xEF if text.get(i..).and_then(|t| t.chars().next()).is_some_and(is_blank) => {
-                return false
+                return false;
             }
             _ => {}
         }
@@ -54,11 +50,7 @@ fn is_blank_fast(c: char) -> bool {
 
 /// Collapses runs of white space (including no-break and ideographic spaces) to one space and trims.
 pub(crate) fn squash_space(text: &str) -> String {
-    if is_squashed(text) {
-        text.to_string()
-    } else {
-        collapse(text)
-    }
+    if is_squashed(text) { text.to_string() } else { collapse(text) }
 }
 
 /// The work of [`squash_space`] on a text known to need it.

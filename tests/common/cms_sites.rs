@@ -105,7 +105,9 @@ pub fn jcms_column_page(col: &Column) -> String {
 pub fn jcms(req: &Req) -> Reply {
     let path = req.path.as_str();
     if path == "/" {
-        return Reply::html("<html><body><a href=\"/col/col1234/index.html\">工作动态</a> <a href=\"/col/col77/index.html\">通知公告</a></body></html>");
+        return Reply::html(
+            "<html><body><a href=\"/col/col1234/index.html\">工作动态</a> <a href=\"/col/col77/index.html\">通知公告</a></body></html>",
+        );
     }
     for col in &COLUMNS {
         if path == format!("/col/col{}/index.html", col.id) {
@@ -151,11 +153,7 @@ pub const PER_PAGE: usize = 6;
 
 /// The article at position `k` (from 1) of the list when `extra` new ones sit on top.
 pub fn aspnet_item(k: usize, extra: usize) -> usize {
-    if k <= extra {
-        1000 + extra - k + 1
-    } else {
-        k - extra
-    }
+    if k <= extra { 1000 + extra - k + 1 } else { k - extra }
 }
 
 pub fn aspnet_list(page: usize, extra: usize) -> String {
@@ -224,7 +222,9 @@ pub fn aspnet(req: &Req) -> Reply {
 pub fn aspnet_with(req: &Req, extra: usize) -> Reply {
     let pages = (PAGES * PER_PAGE + extra).div_ceil(PER_PAGE);
     match (req.method.as_str(), req.path.as_str()) {
-        (_, "/") => Reply::html("<html><body><a href=\"/jyxx/MoreInfo.aspx?CategoryNum=001\">交易信息</a> <a href=\"/list.jsp\">公示公告</a></body></html>"),
+        (_, "/") => Reply::html(
+            "<html><body><a href=\"/jyxx/MoreInfo.aspx?CategoryNum=001\">交易信息</a> <a href=\"/list.jsp\">公示公告</a></body></html>",
+        ),
         ("GET", "/jyxx/MoreInfo.aspx") => Reply::html(aspnet_list(1, extra)),
         ("POST", "/jyxx/MoreInfo.aspx") => {
             let target = req.field("__EVENTTARGET").unwrap_or_default();
@@ -233,7 +233,11 @@ pub fn aspnet_with(req: &Req, extra: usize) -> Reply {
             let state = req.field("__VIEWSTATE").unwrap_or_default();
             let from = (1..=pages).find(|p| state == format!("/wEPDwUKMTk{p}NjQ+vs=="));
             let valid = from.is_some_and(|p| req.field("__EVENTVALIDATION") == Some(format!("/wEWB{p}AuL+ev")));
-            if target != "MoreInfoList1$Pager" || !valid || !(1..=pages).contains(&arg) || req.field("__VIEWSTATEGENERATOR").is_none() {
+            if target != "MoreInfoList1$Pager"
+                || !valid
+                || !(1..=pages).contains(&arg)
+                || req.field("__VIEWSTATEGENERATOR").is_none()
+            {
                 return Reply::status(500);
             }
             Reply::html(aspnet_list(arg, extra))
@@ -338,11 +342,7 @@ pub fn plain(name: &'static str, n: usize, slow: Option<usize>) -> impl Fn(&Req)
         match i.filter(|i| (1..=n).contains(i)) {
             Some(i) => {
                 let reply = Reply::html(article(&title_of(name, i), 300 + i, "", ""));
-                if Some(i) == slow {
-                    reply.delayed(Duration::from_millis(1500))
-                } else {
-                    reply
-                }
+                if Some(i) == slow { reply.delayed(Duration::from_millis(1500)) } else { reply }
             }
             None => Reply::status(404),
         }
@@ -361,17 +361,18 @@ pub fn paged(name: &'static str, n: usize, per_page: usize) -> impl Fn(&Req) -> 
                 .collect();
             let next =
                 if p + 1 < pages { format!("<a href=\"index_{}.html\">下一页</a>", p + 1) } else { String::new() };
-            Reply::html(format!("<html><head><meta charset=utf-8><title>{name}</title></head><body><ul>{items}</ul>{next}</body></html>"))
+            Reply::html(format!(
+                "<html><head><meta charset=utf-8><title>{name}</title></head><body><ul>{items}</ul>{next}</body></html>"
+            ))
         };
         if path == "/" || path == "/index.html" {
             return list(0);
         }
         if let Some(p) =
             path.strip_prefix("/index_").and_then(|p| p.strip_suffix(".html")).and_then(|p| p.parse::<usize>().ok())
+            && p < pages
         {
-            if p < pages {
-                return list(p);
-            }
+            return list(p);
         }
         let i = path.strip_prefix("/a/").and_then(|p| p.strip_suffix(".html")).and_then(|p| p.parse::<usize>().ok());
         match i.filter(|i| (1..=n).contains(i)) {

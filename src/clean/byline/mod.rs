@@ -82,10 +82,11 @@ pub(crate) fn parse(line: &str, reading: &Reading) -> Option<Byline> {
     // English bylines have labels of their own and no colon.
     // Short lines only (the length is free), then no Chinese: body paragraphs skip both scans.
     let cjk = line.chars().any(crate::text::is_cjk);
-    if line.len() <= ENGLISH_BYLINE_MAX_BYTES && !cjk {
-        if let Some(b) = english::parse(line, reading) {
-            return Some(b);
-        }
+    if line.len() <= ENGLISH_BYLINE_MAX_BYTES
+        && !cjk
+        && let Some(b) = english::parse(line, reading)
+    {
+        return Some(b);
     }
     // Cheap tests first: body paragraphs hold 。 and are long.
     // Sentences, and lines long in bytes or in units, are not bylines.

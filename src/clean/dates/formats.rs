@@ -8,17 +8,17 @@
 use std::borrow::Cow;
 use std::sync::LazyLock;
 
+use jiff::Timestamp;
 use jiff::civil::{Date, DateTime, Time};
 use jiff::tz::{Offset, TimeZone};
-use jiff::Timestamp;
 use regex::{Captures, Regex};
 
+use super::Reading;
 use super::months;
 use super::relative;
-use super::Reading;
 use crate::model::PubDate;
 use crate::text::is_year;
-use crate::tuning::{ROC_YEARS, ROC_YEAR_OFFSET};
+use crate::tuning::{ROC_YEAR_OFFSET, ROC_YEARS};
 
 /// A time after a date: `14:30`, `14:30:05`, `下午2:05`, `09:56AM`, `10:41 GMT`,
 /// `13h48`, `um 10:41 Uhr`, `T02:41:00Z`, `- 13:48`.

@@ -21,8 +21,8 @@ pub(crate) mod relative;
 pub(crate) mod url;
 pub(crate) mod zone;
 
-use jiff::tz::{Offset, TimeZone};
 use jiff::Timestamp;
+use jiff::tz::{Offset, TimeZone};
 
 pub(crate) use self::formats::Found;
 pub(crate) use self::zone::Script;

@@ -3,10 +3,10 @@
 //! learned to be irrelevant on a host (two addresses that differ only by
 //! them gave the same article), which leave that host's keys from then on.
 
-use rusqlite::{params, OptionalExtension};
+use rusqlite::{OptionalExtension, params};
 use url::Url;
 
-use super::{db_err, CrawlState, ARTICLE, DUPLICATE};
+use super::{ARTICLE, CrawlState, DUPLICATE, db_err};
 use crate::error::Error;
 
 /// Pieces of evidence (different addresses) that make a parameter learned:

@@ -23,7 +23,7 @@ use std::path::Path;
 use std::sync::atomic::AtomicI64;
 use std::sync::{Mutex, RwLock};
 
-use rusqlite::{params, Connection, OptionalExtension};
+use rusqlite::{Connection, OptionalExtension, params};
 use url::Url;
 
 pub(crate) use self::dedup::Holder;

@@ -1,11 +1,11 @@
 //! The frontier: addresses added once (by key), handed out host by host in
 //! the order they were found, and finished with their outcome.
 
-use rusqlite::{params, Connection};
+use rusqlite::{Connection, params};
 use url::Url;
 
 use super::keys::split;
-use super::{db_err, CrawlState, Outcome, ARTICLE, LIST, QUEUED, TAKEN};
+use super::{ARTICLE, CrawlState, LIST, Outcome, QUEUED, TAKEN, db_err};
 use crate::error::Error;
 use crate::model::Post;
 
@@ -108,10 +108,10 @@ impl CrawlState {
                     }
                 };
                 let added = insert.execute(params![key, origin_id, path, f.depth, state]).map_err(db_err)?;
-                if added == 1 {
-                    if let Some(post) = &f.post {
-                        body.execute(params![tx.last_insert_rowid(), post.body]).map_err(db_err)?;
-                    }
+                if added == 1
+                    && let Some(post) = &f.post
+                {
+                    body.execute(params![tx.last_insert_rowid(), post.body]).map_err(db_err)?;
                 }
                 new += added;
             }

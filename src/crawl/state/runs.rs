@@ -3,9 +3,9 @@
 
 use std::sync::atomic::Ordering;
 
-use rusqlite::{params, OptionalExtension};
+use rusqlite::{OptionalExtension, params};
 
-use super::{db_err, CrawlState};
+use super::{CrawlState, db_err};
 use crate::error::{Error, ErrorCode};
 
 /// The last read of a sitemap: the run that read it, and its validators.
