@@ -46,14 +46,27 @@ static NUMERIC: LazyLock<Regex> = LazyLock::new(|| {
 });
 
 /// Month names, month first (`March 8, 2016`, `Mar. 8th 2016`) or day first
-/// (`8 Mar 2016`, `8. März 2016`, `8 mars 2016`, `8 de marzo de 2016`). The
+/// (`8 Mar 2016`, `8. März 2016`, `8 mars 2016`, `8 de marzo de 2016`,
+/// `the 8th of March 2016`). The
 /// pattern takes any word where the month goes and [`months::month`] reads
 /// it: an alternation of every month's name in every case is a pattern many
 /// times as costly to run.
 static NAMED: LazyLock<Regex> = LazyLock::new(|| {
     // ASCII word boundaries: a Unicode one keeps the fast engine off every page with non-ASCII text.
     let mdy = r"(?-u:\b)(?P<mon1>[A-Za-zÀ-ÿ]{3,10})\.?\s+(?P<d1>\d{1,2})(?:st|nd|rd|th)?\.?,?\s+(?P<y1>(?:19|20)\d{2})(?-u:\b)";
-    let dmy = r"(?-u:\b)(?P<d2>\d{1,2})(?:st|nd|rd|th|er|º|\.)?\s*(?:de\s+)?(?P<mon2>[A-Za-zÀ-ÿ]{3,10})\.?,?\s*(?:de\s+)?(?P<y2>(?:19|20)\d{2})(?-u:\b)";
+    let dmy = r"(?-u:\b)(?P<d2>\d{1,2})(?:st|nd|rd|th|er|º|\.)?\s*(?:de\s+|of\s+)?(?P<mon2>[A-Za-zÀ-ÿ]{3,10})\.?,?\s*(?:de\s+)?(?P<y2>(?:19|20)\d{2})(?-u:\b)";
+    Regex::new(&format!("(?:{mdy}|{dmy}){TIME}")).expect("valid date pattern")
+});
+
+/// Chinese month words in a Western order, as WordPress and other themes
+/// print a localised month (`F j, Y`, `jS F Y`): `十二月 4, 2026`,
+/// `3月 8th, 2016`, `4th 十二月 2026`. The month is `一月`…`十二月` or `12月`;
+/// the day has no 日 (with one, the text is the Chinese order, read by
+/// [`YMD`]) and the year comes last.
+static HAN_MONTH: LazyLock<Regex> = LazyLock::new(|| {
+    let month = |n: u8| format!(r"(?P<mon{n}>[一二三四五六七八九十]{{1,3}}|\d{{1,2}})\s*月");
+    let mdy = format!(r"{}\s*(?P<d1>\d{{1,2}})(?:st|nd|rd|th)?\s*,?\s+(?P<y1>(?:19|20)\d{{2}})", month(1));
+    let dmy = format!(r"(?P<d2>\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?{}\s*,?\s*(?P<y2>(?:19|20)\d{{2}})", month(2));
     Regex::new(&format!("(?:{mdy}|{dmy}){TIME}")).expect("valid date pattern")
 });
 
@@ -164,10 +177,11 @@ impl Reading {
         let shape = Shape::of(text);
         // Each format runs only where the text has what it needs: most lines
         // with digits hold no year at all.
-        let readers: [(bool, &dyn Fn() -> Option<Found>); 6] = [
+        let readers: [(bool, &dyn Fn() -> Option<Found>); 7] = [
             (shape.year_first, &|| first(&YMD, text, |c| self.full(c, ymd(c, "y", "m", "d")?))),
             (shape.year_last, &|| first(&NUMERIC, text, |c| self.full(c, self.numeric(c)?))),
             (shape.year && shape.latin && months::any_in(text), &|| first(&NAMED, text, |c| self.full(c, named(c)?))),
+            (shape.year && shape.yue, &|| first(&HAN_MONTH, text, |c| self.full(c, han_month(c)?))),
             (shape.nian, &|| first(&HANZI, text, |c| hanzi(c).map(|d| (PubDate::Date(d), None)))),
             (self.roc || shape.era, &|| first(&ROC, text, |c| self.roc(c).map(|d| (PubDate::Date(d), None)))),
             (shape.year && text.len() <= PARTS_MAX_BYTES, &|| {
@@ -328,6 +342,17 @@ fn named(c: &Captures) -> Option<Date> {
         None => (c.name("mon2")?, c.name("d2")?, c.name("y2")?),
     };
     Date::new(y.as_str().parse().ok()?, months::month(mon.as_str())?, d.as_str().parse().ok()?).ok()
+}
+
+/// The date of a [`HAN_MONTH`] match: the month in Han or Arabic numerals.
+fn han_month(c: &Captures) -> Option<Date> {
+    let (mon, d, y) = match c.name("mon1") {
+        Some(mon) => (mon, c.name("d1")?, c.name("y1")?),
+        None => (c.name("mon2")?, c.name("d2")?, c.name("y2")?),
+    };
+    let mon = mon.as_str();
+    let m = mon.parse().ok().or_else(|| hanzi_number(mon, false))?;
+    Date::new(y.as_str().parse().ok()?, i8::try_from(m).ok()?, d.as_str().parse().ok()?).ok()
 }
 
 fn hanzi(c: &Captures) -> Option<Date> {
