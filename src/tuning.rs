@@ -45,6 +45,16 @@ pub(crate) const SIBLING_FLOOR_SHARE: f64 = 0.2;
 pub(crate) const SIBLING_FLOOR_UNITS: f64 = 15.0;
 /// …and with this many times its chrome still under its text.
 pub(crate) const SIBLING_CHROME_RATIO: f64 = 3.0;
+/// The main element grows into its parent when the parent adds at most this many short link-free lines…
+pub(crate) const CLIMB_MAX_LINES: usize = 3;
+/// …at most this many levels up.
+pub(crate) const CLIMB_MAX_STEPS: usize = 3;
+/// A sibling next to the main element of at most this many lines, all headings, heads what follows it.
+pub(crate) const REGION_HEADING_LINES: usize = 2;
+/// A sibling next to the main element with this many link-free items…
+pub(crate) const REGION_MIN_ITEMS: usize = 2;
+/// …making this share of its lines but headings (the rest: a caption, a serving size) is more of the article.
+pub(crate) const REGION_ITEM_SHARE: f64 = 0.75;
 /// A mostly-linked line with this much text of its own besides is an item of
 /// the article (a linked lead and its story), not a link list.
 pub(crate) const LINKED_ITEM_OWN_UNITS: usize = 12;

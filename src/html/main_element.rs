@@ -5,9 +5,10 @@ use super::doc::{Doc, DomLine, Elem, Hint};
 use crate::model::BlockKind;
 use crate::text::Measure;
 use crate::tuning::{
-    CHROME_PENALTY, CONTENT_BONUS, LINK_HEAVY_SHARE, LINKED_ITEM_OWN_UNITS, LOOSE_TEXT_UNITS, LOOSE_TEXT_WORTH,
-    PUNCT_BONUS, PUNCT_CAP_DIVISOR, SIBLING_CHROME_RATIO, SIBLING_FLOOR_SHARE, SIBLING_FLOOR_UNITS, TABLE_CELL_WORTH,
-    WRAPPER_SHARE,
+    CHROME_PENALTY, CLIMB_MAX_LINES, CLIMB_MAX_STEPS, CONTENT_BONUS, LINK_HEAVY_SHARE, LINKED_ITEM_OWN_UNITS,
+    LOOSE_TEXT_UNITS, LOOSE_TEXT_WORTH, PUNCT_BONUS, PUNCT_CAP_DIVISOR, REGION_HEADING_LINES, REGION_ITEM_SHARE,
+    REGION_MIN_ITEMS, SIBLING_CHROME_RATIO, SIBLING_FLOOR_SHARE, SIBLING_FLOOR_UNITS, SUMMARY_LABEL_CHARS,
+    TABLE_CELL_WORTH, WRAPPER_SHARE,
 };
 
 /// A line's worth as article text (`good`) and as chrome (`bad`), in units.
@@ -55,7 +56,7 @@ pub(crate) fn choose_main(doc: &mut Doc, title_elem: Option<usize>) -> usize {
         best = score_with_chrome(doc, &values, &wrapper, false);
     }
     let best = best.unwrap_or(0);
-    let chosen = with_siblings(doc, best);
+    let chosen = with_siblings(doc, best, title_elem);
     for i in 0..doc.elems.len() {
         let parent_in_main = |p: usize| doc.elems.get(p).is_some_and(|p| p.in_main);
         let inside = chosen.contains(&i) || doc.elems.get(i).and_then(|e| e.parent()).is_some_and(parent_in_main);
@@ -68,7 +69,7 @@ pub(crate) fn choose_main(doc: &mut Doc, title_elem: Option<usize>) -> usize {
 
 /// The best element and those of its siblings that read like more of the
 /// same article (pages split a story around ads and pull quotes).
-fn with_siblings(doc: &Doc, best: usize) -> Vec<usize> {
+fn with_siblings(doc: &Doc, best: usize, title_elem: Option<usize>) -> Vec<usize> {
     let Some(b) = doc.elems.get(best) else { return vec![best] };
     let Some(parent) = b.parent() else { return vec![best] };
     let floor = (SIBLING_FLOOR_SHARE * b.good).max(SIBLING_FLOOR_UNITS);
@@ -81,7 +82,187 @@ fn with_siblings(doc: &Doc, best: usize) -> Vec<usize> {
         .map(|(i, _)| i)
         .collect();
     chosen.push(best);
+    let end = subtree_ends(doc);
+    let (top, parent) = climb(doc, &end, best, parent);
+    for i in region(doc, &end, top, parent, title_elem) {
+        if !chosen.contains(&i) {
+            chosen.push(i);
+        }
+    }
     chosen
+}
+
+/// The main element's ancestor that adds only a few short lines without a
+/// link (a recipe's time and difficulty beside its steps, a photo's credit),
+/// at most [`CLIMB_MAX_STEPS`] levels up, and that ancestor's parent: the
+/// level at which [`region`] looks for more of the article. The lines the
+/// ancestor adds stay out.
+fn climb(doc: &Doc, end: &[usize], best: usize, parent: usize) -> (usize, usize) {
+    let inside = |e: usize, l: &DomLine| e <= l.elem && end.get(e).is_some_and(|&x| l.elem < x);
+    let (mut at, mut up) = (best, parent);
+    for _ in 0..CLIMB_MAX_STEPS {
+        let Some(next) = doc.elems.get(up).and_then(Elem::parent) else { break };
+        let mut extra = doc.lines.iter().filter(|l| inside(up, l) && !inside(at, l));
+        let mut n = 0;
+        let clean = extra.all(|l| {
+            n += 1;
+            l.link_units == 0 && !l.chrome && !l.title_candidate && l.kind != BlockKind::Heading
+        });
+        if !clean || n > CLIMB_MAX_LINES || doc.elems.get(up).is_none_or(|e| e.chrome) {
+            break;
+        }
+        (at, up) = (up, next);
+    }
+    (at, up)
+}
+
+/// One past the last descendant of each element: elements are listed
+/// parents first, so an element's subtree is a run of indices.
+fn subtree_ends(doc: &Doc) -> Vec<usize> {
+    let mut end: Vec<usize> = (1..=doc.elems.len()).collect();
+    for i in (1..doc.elems.len()).rev() {
+        let Some(p) = doc.elems.get(i).and_then(Elem::parent) else { continue };
+        let e = end.get(i).copied().unwrap_or(i + 1);
+        if let Some(pe) = end.get_mut(p) {
+            *pe = (*pe).max(e);
+        }
+    }
+    end
+}
+
+/// What a sibling of the main element holds, for [`region`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Part {
+    /// No visible line: passed over, left out.
+    Nothing,
+    /// Headings alone: they belong to what they head.
+    Headings,
+    /// Items and rows without a link (ingredients, specifications, steps,
+    /// facts of a notice).
+    Items,
+    /// Running text.
+    Prose,
+    /// Anything else (chrome, links, the headline) ends the region.
+    Other,
+}
+
+/// The siblings right before and after the main element that hold more of
+/// the article, up to the first that does not: a recipe's description and
+/// ingredients beside its steps, a product's specifications beside its
+/// description, each with the heading that announces it. Items scored as
+/// chrome (short lines without punctuation) are content here when none is
+/// a link: menus, tags and related boxes are links, an ingredient is not.
+fn region(doc: &Doc, end: &[usize], best: usize, parent: usize, title_elem: Option<usize>) -> Vec<usize> {
+    let siblings: Vec<usize> =
+        (parent + 1..doc.elems.len()).filter(|&i| doc.elems.get(i).and_then(Elem::parent) == Some(parent)).collect();
+    let Some(at) = siblings.iter().position(|&i| i == best) else { return Vec::new() };
+    let mut parts = parts(doc, parent, &siblings);
+    // The headline's element is where the article's head is, not more of its body.
+    let holds_title = |s: usize| title_elem.is_some_and(|t| s <= t && end.get(s).is_some_and(|&x| t < x));
+    for (p, &s) in parts.iter_mut().zip(&siblings) {
+        if holds_title(s) {
+            *p = Part::Other;
+        }
+    }
+    let mut chosen = Vec::new();
+    // Before: a heading is followed by what was just taken (or the main
+    // element); prose is a lead or a description.
+    for k in (0..at).rev() {
+        match parts.get(k) {
+            Some(Part::Nothing) => {}
+            Some(Part::Headings | Part::Items | Part::Prose) => chosen.extend(siblings.get(k)),
+            _ => break,
+        }
+    }
+    // After: a heading counts only once what it heads is taken; prose after
+    // the story is an author's note or another story's teaser, and the
+    // story's own continuation joins by its size ([`with_siblings`]).
+    let mut pending = Vec::new();
+    for k in at + 1..siblings.len() {
+        match parts.get(k) {
+            Some(Part::Nothing) => {}
+            Some(Part::Headings) => pending.extend(siblings.get(k)),
+            Some(Part::Items) => {
+                chosen.append(&mut pending);
+                chosen.extend(siblings.get(k));
+            }
+            _ => break,
+        }
+    }
+    chosen
+}
+
+/// Each sibling's [`Part`], from the lines inside it.
+fn parts(doc: &Doc, parent: usize, siblings: &[usize]) -> Vec<Part> {
+    // The sibling each element sits in (parents come before their children).
+    let mut top: Vec<Option<usize>> = vec![None; doc.elems.len()];
+    for (k, &s) in siblings.iter().enumerate() {
+        if let Some(t) = top.get_mut(s) {
+            *t = Some(k);
+        }
+    }
+    for i in parent + 1..doc.elems.len() {
+        let inherited = doc.elems.get(i).and_then(Elem::parent).and_then(|p| top.get(p).copied().flatten());
+        if let (Some(k), Some(t @ None)) = (inherited, top.get_mut(i)) {
+            *t = Some(k);
+        }
+    }
+    let mut tally = vec![Tally::default(); siblings.len()];
+    for l in &doc.lines {
+        if let Some(t) = top.get(l.elem).copied().flatten().and_then(|k| tally.get_mut(k)) {
+            t.add(l);
+        }
+    }
+    siblings.iter().zip(&tally).map(|(&s, t)| doc.elems.get(s).map_or(Part::Other, |e| t.part(e))).collect()
+}
+
+/// Counts of a sibling's lines by what they are.
+#[derive(Debug, Default, Clone, Copy)]
+struct Tally {
+    lines: usize,
+    headings: usize,
+    /// List items and table rows without a link.
+    items: usize,
+    /// Chrome.
+    chrome: usize,
+    /// The first line opens with a short label (`核心提示：`, `Summary:`):
+    /// a box of its own, not a lead.
+    labelled: bool,
+}
+
+impl Tally {
+    fn add(&mut self, l: &DomLine) {
+        if self.lines == 0 {
+            self.labelled = l.text.split_once(['：', ':']).is_some_and(|(label, _)| {
+                let n = label.trim().chars().count();
+                n > 0 && n <= SUMMARY_LABEL_CHARS
+            });
+        }
+        self.lines += 1;
+        self.headings += usize::from(l.kind == BlockKind::Heading);
+        let item = matches!(l.kind, BlockKind::ListItem | BlockKind::Table);
+        self.items += usize::from(item && l.link_units == 0);
+        self.chrome += usize::from(l.chrome);
+    }
+
+    fn part(&self, e: &Elem) -> Part {
+        let prose = e.good >= SIBLING_FLOOR_UNITS && e.bad * SIBLING_CHROME_RATIO < e.good;
+        if self.lines == 0 {
+            Part::Nothing
+        } else if e.chrome || self.chrome > 0 {
+            Part::Other
+        } else if self.headings == self.lines && self.lines <= REGION_HEADING_LINES {
+            Part::Headings
+        } else if self.items >= REGION_MIN_ITEMS
+            && self.items as f64 >= REGION_ITEM_SHARE * (self.lines - self.headings) as f64
+        {
+            Part::Items
+        } else if prose && !self.labelled {
+            Part::Prose
+        } else {
+            Part::Other
+        }
+    }
 }
 
 /// Elements whose chrome hint is not believed: ancestors of the headline and
@@ -187,6 +368,35 @@ mod tests {
              <div class=ad>广告</div><div class=part><p>{PROSE}</p></div><div class=part>{links}</div></div>"
         );
         assert_eq!(main_text(&html), [PROSE; 4].join("|"));
+    }
+
+    #[test]
+    fn a_recipe_keeps_its_lead_and_ingredients_beside_its_steps() {
+        let lead = "Ein saftiger Kuchen mit Kirschen, marmoriertem Teig und einer Creme, die alle begeistert.";
+        let step = "Den Pudding kochen, abkühlen lassen und danach mit der weichen Butter cremig aufschlagen.";
+        let tags: String = (0..30).map(|i| format!("<li><a href=/{i}>Backen {i}</a></li>")).collect();
+        let html = format!(
+            "<h1>Kuchen</h1><article><p>{lead}</p><h2>Zutaten</h2>\
+             <ul><li>1 Pck. Puddingpulver</li><li>350 g Zucker</li><li>500 ml Milch</li></ul><div class=ad></div>\
+             <h2>Zubereitung</h2><div class=prep><div>120 Minuten</div><dl><dd>{step}</dd><dd>{step}</dd><dd>{step}</dd></dl></div>\
+             <h2>Tags</h2><ul>{tags}</ul>\
+             <p>Die Autorin schreibt seit Jahren über das Backen, am liebsten über Kuchen mit Obst.</p></article>"
+        );
+        let want =
+            [lead, "Zutaten", "1 Pck. Puddingpulver", "350 g Zucker", "500 ml Milch", "Zubereitung", step, step, step];
+        assert_eq!(main_text(&html), want.join("|"), "the time stays out, and the tags, and prose after the steps");
+    }
+
+    #[test]
+    fn items_with_links_or_a_labelled_box_before_the_body_are_not_taken() {
+        let related: String = (0..30).map(|i| format!("<li><a href=/{i}>相关新闻{i}</a></li>")).collect();
+        // Long enough that the box is too small to join as a part of the story.
+        let story = format!("<p>{PROSE}</p>").repeat(8);
+        let html = format!(
+            "<div><p>核心提示：各级计生协要深入贯彻落实会议精神，扎实推动各项任务落实。</p>\
+             <div class=story>{story}</div><ul>{related}</ul></div>"
+        );
+        assert_eq!(main_text(&html), [PROSE; 8].join("|"));
     }
 
     #[test]
