@@ -4,8 +4,9 @@ use serde::{Deserialize, Serialize};
 
 use url::Url;
 
+use super::credits::Credit;
 use super::date::Published;
-use super::page::Link;
+use super::link::Link;
 
 /// A clean, dated article: what a careful editor keeps of a page.
 ///
@@ -85,46 +86,6 @@ impl Article {
     /// ```
     pub fn is_empty(&self) -> bool {
         self.blocks.iter().all(|b| b.text.trim().is_empty())
-    }
-}
-
-/// One credit of the people who made an article: a role as printed and a name.
-///
-/// ```
-/// use report_scraper::Credit;
-/// let credits = Credit::parse("责任编辑：张三 审核：李四、王五");
-/// let pairs: Vec<(Option<&str>, &str)> = credits.iter().map(|c| (c.role.as_deref(), c.name.as_str())).collect();
-/// assert_eq!(pairs, [(Some("责任编辑"), "张三"), (Some("审核"), "李四"), (Some("审核"), "王五")]);
-///
-/// let c = &Credit::parse("Edited by Jane Smith")[0];
-/// assert_eq!((c.role.as_deref(), c.name.as_str()), (Some("Edited by"), "Jane Smith"));
-/// ```
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[non_exhaustive]
-pub struct Credit {
-    /// The role as the page prints it (`编辑`, `责任编辑`, `审核`, `Edited by`);
-    /// `None` when the line names no role this crate knows.
-    pub role: Option<String>,
-    /// Who: one person or body.
-    pub name: String,
-}
-
-impl Credit {
-    /// Makes a credit.
-    ///
-    /// ```
-    /// let c = report_scraper::Credit::new(Some("编辑"), "康晓杰");
-    /// assert_eq!(c.name, "康晓杰");
-    /// ```
-    pub fn new(role: Option<&str>, name: impl Into<String>) -> Self {
-        Self { role: role.map(str::to_string), name: name.into() }
-    }
-
-    /// The credits a printed credit line holds, one per name, in order. A
-    /// line naming no known role is one credit without a role; an empty
-    /// line is none.
-    pub fn parse(line: &str) -> Vec<Credit> {
-        super::credits::parse(line)
     }
 }
 

@@ -4,11 +4,14 @@
 mod article;
 mod credits;
 mod date;
+mod link;
 mod page;
 mod render;
 
-pub use article::{Article, Block, BlockKind, Credit, Image, Removal, Truncation};
+pub use article::{Article, Block, BlockKind, Image, Removal, Truncation};
+pub use credits::Credit;
 pub use date::{DateCandidate, DateLabel, DateOrigin, PubDate, Published};
-pub(crate) use page::absolute;
-pub use page::{Link, LinkKind, Page, Post};
+pub(crate) use link::absolute;
+pub use link::{Link, LinkKind, Post};
+pub use page::Page;
 pub use render::MetaStyle;
