@@ -20,20 +20,160 @@ pub type Cause = Box<dyn std::error::Error + Send + Sync + 'static>;
 #[derive(Debug)]
 pub struct Error(Box<ErrorKind>);
 
-/// What went wrong.
+/// The error kinds, their codes, messages and causes, from one table: a
+/// kind cannot be added without its code, its message and its cause.
 ///
-/// ```
-/// use report_scraper::{extract, ErrorKind};
-/// match extract(b"\x00\x01\x02binary", None).map_err(|e| e.into_kind()) {
-///     Err(ErrorKind::NotHtml { .. }) => {}
-///     other => panic!("unexpected {other:?}"),
-/// }
-/// ```
-#[derive(Debug)]
-#[non_exhaustive]
-pub enum ErrorKind {
+/// Each entry: the kind's docs and name, its fields with their docs, `=>`
+/// its code's variant (a number it carries, for HTTP statuses) and name,
+/// the field that holds the cause (`source`, a [`Cause`]) if any, and its
+/// message as a closure over the formatter and the fields it prints.
+macro_rules! error_kinds {
+    ($(
+        $(#[doc = $doc:literal])*
+        $name:ident $({ $($(#[doc = $fdoc:literal])* $field:ident : $ty:ty),* $(,)? })?
+        => $code:ident $(($num:ident : $numty:ty))? $code_name:literal $(, cause $src:ident)?,
+        |$f:ident $(, $bind:ident)*| $message:expr;
+    )*) => {
+        /// What went wrong.
+        ///
+        /// ```
+        /// use report_scraper::{extract, ErrorKind};
+        /// match extract(b"\x00\x01\x02binary", None).map_err(|e| e.into_kind()) {
+        ///     Err(ErrorKind::NotHtml { .. }) => {}
+        ///     other => panic!("unexpected {other:?}"),
+        /// }
+        /// ```
+        #[derive(Debug)]
+        #[non_exhaustive]
+        pub enum ErrorKind {
+            $(
+                $(#[doc = $doc])*
+                $name $({ $($(#[doc = $fdoc])* $field: $ty),* })?,
+            )*
+        }
+
+        /// The kind of an error as a short, stable name: for counting failures and
+        /// storing them. HTTP statuses keep their number (`http-404`).
+        ///
+        /// ```
+        /// use report_scraper::ErrorCode;
+        /// assert_eq!(ErrorCode::Http(404).to_string(), "http-404");
+        /// assert_eq!("timeout".parse::<ErrorCode>()?, ErrorCode::Timeout);
+        /// # Ok::<(), report_scraper::Error>(())
+        /// ```
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+        #[non_exhaustive]
+        pub enum ErrorCode {
+            $(
+                #[doc = concat!("[`ErrorKind::", stringify!($name), "`]", $(" with its ", stringify!($num))?)]
+                $code $(($numty))?,
+            )*
+        }
+
+        impl ErrorKind {
+            /// The kind's short, stable name.
+            ///
+            /// ```
+            /// let e = report_scraper::extract(b"", None).unwrap_err();
+            /// assert_eq!(e.kind().code(), report_scraper::ErrorCode::Empty);
+            /// assert_eq!(e.kind().code().to_string(), "empty");
+            /// ```
+            pub fn code(&self) -> ErrorCode {
+                match self {
+                    $(ErrorKind::$name { $($num,)? .. } => ErrorCode::$code $((*$num))?,)*
+                }
+            }
+
+            /// The message `Display` writes.
+            fn describe(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                match self {
+                    $(
+                        #[allow(unused_variables)]
+                        ErrorKind::$name { $($bind,)* .. } => {
+                            let $f = f;
+                            $message
+                        }
+                    )*
+                }
+            }
+
+            /// The lower-level error kept inside, for `source`.
+            fn cause(&self) -> Option<&(dyn std::error::Error + 'static)> {
+                match self {
+                    $(ErrorKind::$name { $($src,)? .. } => cause!($($src)?),)*
+                }
+            }
+        }
+
+        /// Every code with its name (a numbered code with a sample number).
+        #[cfg(test)]
+        const CODES: &[(ErrorCode, &str)] = &[$((ErrorCode::$code $((sample!($num)))?, $code_name),)*];
+
+        impl fmt::Display for ErrorCode {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                match self {
+                    $(ErrorCode::$code $(($num))? => code_name!(f, $code_name $(, $num)?),)*
+                }
+            }
+        }
+
+        impl std::str::FromStr for ErrorCode {
+            type Err = Error;
+
+            fn from_str(s: &str) -> Result<ErrorCode, Error> {
+                $(parse_code!(s, $code_name, $code $(, $num)?);)*
+                Err(Error::new(ErrorKind::Invalid { what: "error code", value: s.to_string() }))
+            }
+        }
+    };
+}
+
+/// `Some(cause)` for a kind that keeps one, `None` for the others.
+macro_rules! cause {
+    () => {
+        None
+    };
+    ($src:ident) => {
+        Some($src.as_ref() as &(dyn std::error::Error + 'static))
+    };
+}
+
+/// A code's name, with its number when it carries one (`http-404`).
+macro_rules! code_name {
+    ($f:ident, $name:literal) => {
+        $f.write_str($name)
+    };
+    ($f:ident, $name:literal, $num:ident) => {
+        write!($f, "{}-{}", $name, $num)
+    };
+}
+
+/// Returns the code `s` names, if it is this one.
+macro_rules! parse_code {
+    ($s:ident, $name:literal, $code:ident) => {
+        if $s == $name {
+            return Ok(ErrorCode::$code);
+        }
+    };
+    ($s:ident, $name:literal, $code:ident, $num:ident) => {
+        if let Some($num) = $s.strip_prefix(concat!($name, "-")).and_then(|n| n.parse().ok()) {
+            return Ok(ErrorCode::$code($num));
+        }
+    };
+}
+
+/// The number a numbered code is tested with.
+#[cfg(test)]
+macro_rules! sample {
+    ($num:ident) => {
+        503
+    };
+}
+
+error_kinds! {
     /// The input holds no bytes, or only white space.
-    Empty,
+    Empty => Empty "empty",
+        |f| write!(f, "the page is empty");
     /// The input is larger than the configured cap.
     TooLarge {
         /// The page's address, when known.
@@ -42,28 +182,33 @@ pub enum ErrorKind {
         size: usize,
         /// The cap in bytes.
         limit: usize,
-    },
+    } => TooLarge "too-large",
+        |f, url, size, limit| write!(f, "{}the page has {size} bytes, more than the limit of {limit}", at(url));
     /// Extraction took longer than the input's [time budget](crate::Input::time_budget).
     ExtractTimeout {
         /// The page's address, when known.
         url: Option<String>,
         /// The budget.
         budget: std::time::Duration,
-    },
+    } => ExtractTimeout "extract-timeout",
+        |f, url, budget| write!(f, "{}extraction took longer than its budget of {budget:?}", at(url));
     /// The input is not a text page (an image, a PDF, an archive…).
     NotHtml {
         /// What it looks like instead.
         looks_like: &'static str,
-    },
+    } => NotHtml "not-html",
+        |f, looks_like| write!(f, "not a text page: it looks like {looks_like}");
     /// The page has text but nothing that reads like an article.
-    NoContent,
+    NoContent => NoContent "no-content",
+        |f| write!(f, "no article text found on the page");
     /// An address that cannot be fetched (not a URL, or not http/https).
     BadUrl {
         /// The address.
         url: String,
         /// What is wrong with it.
         message: String,
-    },
+    } => BadUrl "bad-url",
+        |f, url, message| write!(f, "{url}: {message}");
     /// The address resolves to a loopback, private, link-local or other
     /// special-purpose address, refused unless the fetcher allows it.
     BlockedAddress {
@@ -71,12 +216,14 @@ pub enum ErrorKind {
         url: String,
         /// The IP (or host) refused.
         address: String,
-    },
+    } => BlockedAddress "blocked-address",
+        |f, url, address| write!(f, "{url}: refused to connect to non-public address {address}");
     /// robots.txt disallows the address.
     RobotsDisallowed {
         /// The address.
         url: String,
-    },
+    } => RobotsDisallowed "robots-disallowed",
+        |f, url| write!(f, "{url}: disallowed by robots.txt");
     /// robots.txt could not be read (a server error, a timeout): the host is
     /// not crawled for now, and asked again later. The cause is the source.
     RobotsUnavailable {
@@ -84,14 +231,16 @@ pub enum ErrorKind {
         url: String,
         /// Why robots.txt could not be read.
         source: Cause,
-    },
+    } => RobotsUnavailable "robots-unavailable", cause source,
+        |f, url| write!(f, "{url}: robots.txt could not be read (asked again later)");
     /// A redirect led out of the crawl's scope: recorded, not followed.
     RedirectOutOfScope {
         /// The address asked for.
         url: String,
         /// Where the redirect pointed.
         location: String,
-    },
+    } => RedirectOutOfScope "redirect-out-of-scope",
+        |f, url, location| write!(f, "{url}: redirects out of the crawl's scope, to {location} (not followed)");
     /// An address the crawl was led to outside its scope (a sitemap that
     /// robots.txt or an index names on another origin): recorded, not fetched.
     OutOfScope {
@@ -99,70 +248,86 @@ pub enum ErrorKind {
         url: String,
         /// What named it.
         found_in: String,
-    },
+    } => OutOfScope "out-of-scope",
+        |f, url, found_in| write!(f, "{url}: outside the crawl's scope, named by the {found_in} (not fetched)");
     /// The address was in flight each time the crawl was killed, as many
     /// times as attempts are allowed: given up.
     Interrupted {
         /// The address.
         url: String,
-    },
+    } => Interrupted "interrupted",
+        |f, url| write!(f, "{url}: in flight each time the crawl was killed, as often as attempts are allowed (given up)");
     /// The server did not answer in time.
     Timeout {
         /// The address.
         url: String,
-    },
+    } => Timeout "timeout",
+        |f, url| write!(f, "{url}: timed out");
     /// The server answered with an error status (after retries, for 429 and 5xx).
     HttpStatus {
         /// The address.
         url: String,
         /// The HTTP status.
         status: u16,
-    },
+    } => Http(status: u16) "http",
+        |f, url, status| write!(f, "{url}: HTTP status {status}");
     /// The connection failed (after retries); the HTTP client's error is the source.
     Network {
         /// The address.
         url: String,
         /// The HTTP client's error.
         source: Cause,
-    },
+    } => Network "network", cause source,
+        |f, url| write!(f, "{url}: the request failed");
     /// The HTTP client could not be set up (no TLS provider, a bad setting).
     Client {
         /// The HTTP client's error.
         source: Cause,
-    },
+    } => Client "client", cause source,
+        |f| write!(f, "the HTTP client could not be set up");
     /// A fetch was polled outside a Tokio runtime (the HTTP client and the
     /// politeness timers need one): run it inside `#[tokio::main]` or
     /// `Runtime::block_on`.
-    NoRuntime,
+    NoRuntime => NoRuntime "no-runtime",
+        |f| write!(f, "fetching needs a Tokio runtime: run it inside one (#[tokio::main] or Runtime::block_on)");
     /// A feed (RSS, Atom, JSON Feed) that cannot be read; the parser's error is the source.
     BadFeed {
         /// The feed's address.
         url: String,
         /// The parser's error.
         source: Cause,
-    },
+    } => BadFeed "bad-feed", cause source,
+        |f, url| write!(f, "{url}: not a feed that can be read");
     /// A sitemap that is not well-formed XML (or broken gzip); the reader's error is the source.
     BadSitemap {
         /// The XML or gzip reader's error.
         source: Cause,
-    },
+    } => BadSitemap "bad-sitemap", cause source,
+        |f| write!(f, "bad sitemap");
     /// The crawl state belongs to another crawl (other seeds or hosts).
     StateMismatch {
         /// The crawl the state file records.
         recorded: String,
         /// The crawl asked for.
         asked: String,
-    },
+    } => StateMismatch "state-mismatch",
+        |f, recorded, asked| write!(
+            f,
+            "the crawl state belongs to another crawl (it records {recorded}; this crawl is {asked}); \
+             use another state file, or continue anyway"
+        );
     /// The crawl state file failed; SQLite's error is the source.
     State {
         /// SQLite's error (or the task's, when a crawl worker died).
         source: Cause,
-    },
+    } => State "state", cause source,
+        |f| write!(f, "the crawl state failed");
     /// The crawl's output could not be written.
     Output {
         /// The I/O error.
-        source: std::io::Error,
-    },
+        source: Cause,
+    } => Output "output", cause source,
+        |f| write!(f, "writing the crawl's output failed");
     /// Extracting this page panicked: a bug in this crate, reported for the
     /// page instead of stopping the crawl.
     Internal {
@@ -170,139 +335,37 @@ pub enum ErrorKind {
         url: String,
         /// The panic's message.
         message: String,
-    },
+    } => Internal "internal",
+        |f, url, message| write!(f, "{url}: extraction failed (a bug, please report it): {message}");
     /// A rule's pattern does not compile.
     BadPattern {
         /// The rule's name.
         name: String,
         /// The pattern compiler's error.
-        source: regex::Error,
-    },
+        source: Cause,
+    } => BadPattern "bad-pattern", cause source,
+        |f, name| write!(f, "rule {name:?} does not compile");
     /// [`disable_rule`](crate::ExtractorBuilder::disable_rule) named no rule
     /// of the built-in set or of the user's.
     UnknownRule {
         /// The name given.
         name: String,
-    },
+    } => UnknownRule "unknown-rule",
+        |f, name| write!(f, "no rule is called {name:?}");
     /// A rule that extraction cannot do without was asked to be switched off.
     FixedRule {
         /// The rule's name.
         name: String,
-    },
+    } => FixedRule "fixed-rule",
+        |f, name| write!(f, "rule {name:?} cannot be switched off: it marks what lies outside the article");
     /// A value that does not parse: a rule action, a date, an error code.
     Invalid {
         /// What the value was meant to be.
         what: &'static str,
         /// The value.
         value: String,
-    },
-}
-
-/// The kind of an error as a short, stable name: for counting failures and
-/// storing them. HTTP statuses keep their number (`http-404`).
-///
-/// ```
-/// use report_scraper::ErrorCode;
-/// assert_eq!(ErrorCode::Http(404).to_string(), "http-404");
-/// assert_eq!("timeout".parse::<ErrorCode>()?, ErrorCode::Timeout);
-/// # Ok::<(), report_scraper::Error>(())
-/// ```
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
-#[non_exhaustive]
-pub enum ErrorCode {
-    /// [`ErrorKind::Empty`]
-    Empty,
-    /// [`ErrorKind::TooLarge`]
-    TooLarge,
-    /// [`ErrorKind::ExtractTimeout`]
-    ExtractTimeout,
-    /// [`ErrorKind::NotHtml`]
-    NotHtml,
-    /// [`ErrorKind::NoContent`]
-    NoContent,
-    /// [`ErrorKind::BadUrl`]
-    BadUrl,
-    /// [`ErrorKind::BlockedAddress`]
-    BlockedAddress,
-    /// [`ErrorKind::RobotsDisallowed`]
-    RobotsDisallowed,
-    /// [`ErrorKind::RobotsUnavailable`]
-    RobotsUnavailable,
-    /// [`ErrorKind::RedirectOutOfScope`]
-    RedirectOutOfScope,
-    /// [`ErrorKind::OutOfScope`]
-    OutOfScope,
-    /// [`ErrorKind::Interrupted`]
-    Interrupted,
-    /// [`ErrorKind::StateMismatch`]
-    StateMismatch,
-    /// [`ErrorKind::Timeout`]
-    Timeout,
-    /// [`ErrorKind::HttpStatus`], with the status.
-    Http(u16),
-    /// [`ErrorKind::Network`]
-    Network,
-    /// [`ErrorKind::Client`]
-    Client,
-    /// [`ErrorKind::NoRuntime`]
-    NoRuntime,
-    /// [`ErrorKind::BadSitemap`]
-    BadSitemap,
-    /// [`ErrorKind::BadFeed`]
-    BadFeed,
-    /// [`ErrorKind::State`]
-    State,
-    /// [`ErrorKind::Output`]
-    Output,
-    /// [`ErrorKind::Internal`]
-    Internal,
-    /// [`ErrorKind::BadPattern`]
-    BadPattern,
-    /// [`ErrorKind::UnknownRule`]
-    UnknownRule,
-    /// [`ErrorKind::FixedRule`]
-    FixedRule,
-    /// [`ErrorKind::Invalid`]
-    Invalid,
-}
-
-/// Every code without a number, with its name.
-const CODES: &[(ErrorCode, &str)] = &[
-    (ErrorCode::Empty, "empty"),
-    (ErrorCode::TooLarge, "too-large"),
-    (ErrorCode::ExtractTimeout, "extract-timeout"),
-    (ErrorCode::NotHtml, "not-html"),
-    (ErrorCode::NoContent, "no-content"),
-    (ErrorCode::BadUrl, "bad-url"),
-    (ErrorCode::BlockedAddress, "blocked-address"),
-    (ErrorCode::RobotsDisallowed, "robots-disallowed"),
-    (ErrorCode::RobotsUnavailable, "robots-unavailable"),
-    (ErrorCode::RedirectOutOfScope, "redirect-out-of-scope"),
-    (ErrorCode::OutOfScope, "out-of-scope"),
-    (ErrorCode::Interrupted, "interrupted"),
-    (ErrorCode::StateMismatch, "state-mismatch"),
-    (ErrorCode::Timeout, "timeout"),
-    (ErrorCode::Network, "network"),
-    (ErrorCode::Client, "client"),
-    (ErrorCode::BadFeed, "bad-feed"),
-    (ErrorCode::NoRuntime, "no-runtime"),
-    (ErrorCode::BadSitemap, "bad-sitemap"),
-    (ErrorCode::State, "state"),
-    (ErrorCode::Output, "output"),
-    (ErrorCode::Internal, "internal"),
-    (ErrorCode::BadPattern, "bad-pattern"),
-    (ErrorCode::UnknownRule, "unknown-rule"),
-    (ErrorCode::FixedRule, "fixed-rule"),
-    (ErrorCode::Invalid, "invalid"),
-];
-
-impl fmt::Display for ErrorCode {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            ErrorCode::Http(status) => write!(f, "http-{status}"),
-            code => f.write_str(CODES.iter().find(|(c, _)| c == code).map_or("unknown", |(_, name)| name)),
-        }
-    }
+    } => Invalid "invalid",
+        |f, what, value| write!(f, "not a valid {what}: {value:?}");
 }
 
 /// Written as its code (`"http-404"`), so it can key a JSON object.
@@ -316,21 +379,6 @@ impl<'de> serde::Deserialize<'de> for ErrorCode {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         let code = String::deserialize(d)?;
         code.parse().map_err(serde::de::Error::custom)
-    }
-}
-
-impl std::str::FromStr for ErrorCode {
-    type Err = Error;
-
-    fn from_str(s: &str) -> Result<ErrorCode, Error> {
-        if let Some(status) = s.strip_prefix("http-").and_then(|n| n.parse().ok()) {
-            return Ok(ErrorCode::Http(status));
-        }
-        CODES
-            .iter()
-            .find(|(_, name)| *name == s)
-            .map(|(code, _)| *code)
-            .ok_or_else(|| Error::new(ErrorKind::Invalid { what: "error code", value: s.to_string() }))
     }
 }
 
@@ -348,47 +396,6 @@ impl ErrorCode {
             ErrorCode::Http(status) => status == 429 || (500..600).contains(&status),
             ErrorCode::Timeout | ErrorCode::Network | ErrorCode::RobotsUnavailable | ErrorCode::ExtractTimeout => true,
             _ => false,
-        }
-    }
-}
-
-impl ErrorKind {
-    /// The kind's short, stable name.
-    ///
-    /// ```
-    /// let e = report_scraper::extract(b"", None).unwrap_err();
-    /// assert_eq!(e.kind().code(), report_scraper::ErrorCode::Empty);
-    /// assert_eq!(e.kind().code().to_string(), "empty");
-    /// ```
-    pub fn code(&self) -> ErrorCode {
-        match self {
-            ErrorKind::Empty => ErrorCode::Empty,
-            ErrorKind::TooLarge { .. } => ErrorCode::TooLarge,
-            ErrorKind::ExtractTimeout { .. } => ErrorCode::ExtractTimeout,
-            ErrorKind::NotHtml { .. } => ErrorCode::NotHtml,
-            ErrorKind::NoContent => ErrorCode::NoContent,
-            ErrorKind::BadUrl { .. } => ErrorCode::BadUrl,
-            ErrorKind::BlockedAddress { .. } => ErrorCode::BlockedAddress,
-            ErrorKind::RobotsDisallowed { .. } => ErrorCode::RobotsDisallowed,
-            ErrorKind::RobotsUnavailable { .. } => ErrorCode::RobotsUnavailable,
-            ErrorKind::RedirectOutOfScope { .. } => ErrorCode::RedirectOutOfScope,
-            ErrorKind::OutOfScope { .. } => ErrorCode::OutOfScope,
-            ErrorKind::Interrupted { .. } => ErrorCode::Interrupted,
-            ErrorKind::StateMismatch { .. } => ErrorCode::StateMismatch,
-            ErrorKind::Timeout { .. } => ErrorCode::Timeout,
-            ErrorKind::HttpStatus { status, .. } => ErrorCode::Http(*status),
-            ErrorKind::Network { .. } => ErrorCode::Network,
-            ErrorKind::Client { .. } => ErrorCode::Client,
-            ErrorKind::NoRuntime => ErrorCode::NoRuntime,
-            ErrorKind::BadFeed { .. } => ErrorCode::BadFeed,
-            ErrorKind::BadSitemap { .. } => ErrorCode::BadSitemap,
-            ErrorKind::State { .. } => ErrorCode::State,
-            ErrorKind::Output { .. } => ErrorCode::Output,
-            ErrorKind::Internal { .. } => ErrorCode::Internal,
-            ErrorKind::BadPattern { .. } => ErrorCode::BadPattern,
-            ErrorKind::UnknownRule { .. } => ErrorCode::UnknownRule,
-            ErrorKind::FixedRule { .. } => ErrorCode::FixedRule,
-            ErrorKind::Invalid { .. } => ErrorCode::Invalid,
         }
     }
 }
@@ -421,62 +428,7 @@ impl Error {
 
 impl fmt::Display for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match &*self.0 {
-            ErrorKind::Empty => write!(f, "the page is empty"),
-            ErrorKind::TooLarge { url, size, limit } => {
-                write!(f, "{}the page has {size} bytes, more than the limit of {limit}", at(url))
-            }
-            ErrorKind::ExtractTimeout { url, budget } => {
-                write!(f, "{}extraction took longer than its budget of {budget:?}", at(url))
-            }
-            ErrorKind::NotHtml { looks_like } => write!(f, "not a text page: it looks like {looks_like}"),
-            ErrorKind::NoContent => write!(f, "no article text found on the page"),
-            ErrorKind::BadUrl { url, message } => write!(f, "{url}: {message}"),
-            ErrorKind::BlockedAddress { url, address } => {
-                write!(f, "{url}: refused to connect to non-public address {address}")
-            }
-            ErrorKind::RobotsDisallowed { url } => write!(f, "{url}: disallowed by robots.txt"),
-            ErrorKind::RobotsUnavailable { url, .. } => {
-                write!(f, "{url}: robots.txt could not be read (asked again later)")
-            }
-            ErrorKind::Interrupted { url } => {
-                write!(
-                    f,
-                    "{url}: in flight each time the crawl was killed, as often as attempts are allowed (given up)"
-                )
-            }
-            ErrorKind::OutOfScope { url, found_in } => {
-                write!(f, "{url}: outside the crawl's scope, named by the {found_in} (not fetched)")
-            }
-            ErrorKind::RedirectOutOfScope { url, location } => {
-                write!(f, "{url}: redirects out of the crawl's scope, to {location} (not followed)")
-            }
-            ErrorKind::StateMismatch { recorded, asked } => write!(
-                f,
-                "the crawl state belongs to another crawl (it records {recorded}; this crawl is {asked}); \
-                 use another state file, or continue anyway"
-            ),
-            ErrorKind::Timeout { url } => write!(f, "{url}: timed out"),
-            ErrorKind::HttpStatus { url, status } => write!(f, "{url}: HTTP status {status}"),
-            ErrorKind::Network { url, .. } => write!(f, "{url}: the request failed"),
-            ErrorKind::Client { .. } => write!(f, "the HTTP client could not be set up"),
-            ErrorKind::NoRuntime => {
-                write!(f, "fetching needs a Tokio runtime: run it inside one (#[tokio::main] or Runtime::block_on)")
-            }
-            ErrorKind::BadSitemap { .. } => write!(f, "bad sitemap"),
-            ErrorKind::BadFeed { url, .. } => write!(f, "{url}: not a feed that can be read"),
-            ErrorKind::State { .. } => write!(f, "the crawl state failed"),
-            ErrorKind::Output { .. } => write!(f, "writing the crawl's output failed"),
-            ErrorKind::Internal { url, message } => {
-                write!(f, "{url}: extraction failed (a bug, please report it): {message}")
-            }
-            ErrorKind::BadPattern { name, .. } => write!(f, "rule {name:?} does not compile"),
-            ErrorKind::UnknownRule { name } => write!(f, "no rule is called {name:?}"),
-            ErrorKind::FixedRule { name } => {
-                write!(f, "rule {name:?} cannot be switched off: it marks what lies outside the article")
-            }
-            ErrorKind::Invalid { what, value } => write!(f, "not a valid {what}: {value:?}"),
-        }
+        self.0.describe(f)
     }
 }
 
@@ -487,17 +439,7 @@ fn at(url: &Option<String>) -> String {
 
 impl std::error::Error for Error {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
-        match &*self.0 {
-            ErrorKind::Network { source, .. }
-            | ErrorKind::RobotsUnavailable { source, .. }
-            | ErrorKind::Client { source }
-            | ErrorKind::BadSitemap { source }
-            | ErrorKind::BadFeed { source, .. }
-            | ErrorKind::State { source } => Some(source.as_ref()),
-            ErrorKind::Output { source } => Some(source),
-            ErrorKind::BadPattern { source, .. } => Some(source),
-            _ => None,
-        }
+        self.0.cause()
     }
 }
 
@@ -507,19 +449,35 @@ mod tests {
 
     #[test]
     fn every_code_reads_back_from_its_name() {
-        for (code, name) in CODES.iter().copied().chain([(ErrorCode::Http(503), "http-503")]) {
-            assert_eq!(code.to_string(), name);
-            assert_eq!(name.parse::<ErrorCode>().unwrap(), code);
+        for &(code, name) in CODES {
+            let shown = code.to_string();
+            assert!(shown == name || shown == format!("{name}-503"), "{code:?} is shown as {shown}");
+            assert_eq!(shown.parse::<ErrorCode>().unwrap(), code);
         }
-        assert!("http-x".parse::<ErrorCode>().is_err());
+        assert!("http-x".parse::<ErrorCode>().is_err() && "http".parse::<ErrorCode>().is_err());
+    }
+
+    #[test]
+    fn no_two_kinds_share_a_name() {
+        let names: std::collections::BTreeSet<&str> = CODES.iter().map(|(_, n)| *n).collect();
+        assert_eq!(names.len(), CODES.len());
     }
 
     #[test]
     fn the_cause_is_the_source() {
         use std::error::Error as _;
         let io = std::io::Error::new(std::io::ErrorKind::StorageFull, "disk full");
-        let e = Error::new(ErrorKind::Output { source: io });
+        let e = Error::new(ErrorKind::Output { source: Box::new(io) });
         assert_eq!(e.to_string(), "writing the crawl's output failed");
         assert_eq!(e.source().map(ToString::to_string).as_deref(), Some("disk full"));
+        let e = Error::new(ErrorKind::Timeout { url: "http://a.cn/".to_string() });
+        assert!(e.source().is_none());
+    }
+
+    #[test]
+    fn a_status_is_kept_in_the_code() {
+        let e = ErrorKind::HttpStatus { url: "http://a.cn/x".to_string(), status: 404 };
+        assert_eq!(e.code(), ErrorCode::Http(404));
+        assert_eq!(Error::new(e).to_string(), "http://a.cn/x: HTTP status 404");
     }
 }

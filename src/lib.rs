@@ -68,6 +68,22 @@
 //! walked without recursion, inputs are capped in size
 //! ([`DEFAULT_MAX_BYTES`]), and every pass is linear in the page's size.
 //!
+//! # Errors and public dependencies
+//!
+//! Every failure is an [`Error`]: its [`ErrorKind`] says what failed (with
+//! the address, when there is one), its [`ErrorCode`] names the kind for
+//! counting and storing (`timeout`, `http-404`), and the lower-level error,
+//! when there is one, is its `source` as a [`Cause`] to downcast
+//! (`reqwest::Error`, `rusqlite::Error`, `regex::Error`, `std::io::Error`,
+//! `quick_xml::Error`). The kinds, codes and messages come from one table in
+//! `src/error.rs`, so a kind cannot be half-added.
+//!
+//! Types of other crates appear in the public API, and their major versions
+//! are part of this crate's: [`url::Url`] (addresses of links, pages and
+//! images), [`jiff`]'s civil dates and offsets (inside [`PubDate`]), `ipnet`'s
+//! `IpNet` (the ranges a fetcher may be allowed to reach), and `serde`'s
+//! traits on every model type.
+//!
 //! The design — the wings, how a page travels through them, and why — is
 //! in `DESIGN.md`.
 #![forbid(unsafe_code)]

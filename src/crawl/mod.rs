@@ -587,5 +587,5 @@ fn emit<F>(sink: &mut F, event: CrawlEvent<'_>) -> Result<(), Error>
 where
     F: FnMut(CrawlEvent<'_>) -> std::io::Result<()>,
 {
-    sink(event).map_err(|source| Error::new(ErrorKind::Output { source }))
+    sink(event).map_err(|source| Error::new(ErrorKind::Output { source: Box::new(source) }))
 }

@@ -70,7 +70,7 @@ impl JsonlSink {
     /// [`ErrorKind::Output`] when the file cannot be read, cut or opened;
     /// [`ErrorKind::State`] when the state cannot record a page.
     pub fn open(path: &Path, state: &CrawlState) -> Result<JsonlSink, Error> {
-        let io = |source| Error::new(ErrorKind::Output { source });
+        let io = |source: std::io::Error| Error::new(ErrorKind::Output { source: Box::new(source) });
         let mut resumed = 0;
         let mut kept = Vec::new();
         // Only a regular file can be read back and cut: a pipe or a device

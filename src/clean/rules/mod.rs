@@ -139,7 +139,7 @@ impl Rule {
     /// [`ErrorKind::BadPattern`] when the pattern is not a valid regex.
     pub fn new(name: &str, action: Action, pattern: &str) -> Result<Rule, Error> {
         let regex = Regex::new(pattern)
-            .map_err(|source| Error::new(ErrorKind::BadPattern { name: name.to_string(), source }))?;
+            .map_err(|source| Error::new(ErrorKind::BadPattern { name: name.to_string(), source: Box::new(source) }))?;
         Ok(Rule { name: name.to_string(), action, gate: Gate::of(pattern), regex })
     }
 
