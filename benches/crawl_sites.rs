@@ -18,7 +18,10 @@ use std::sync::Arc;
 use std::sync::atomic::AtomicBool;
 use std::time::{Duration, Instant};
 
-use report_scraper::{CrawlEvent, CrawlState, Crawler, Fetcher};
+use report_scraper::{
+    crawl::{CrawlEvent, CrawlState, Crawler},
+    fetch::Fetcher,
+};
 use server::{Server, serve};
 
 struct Row {

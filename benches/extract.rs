@@ -25,7 +25,7 @@
 use std::path::{Path, PathBuf};
 
 use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
-use report_scraper::{Extractor, Input, PubDate, decode};
+use report_scraper::{Extractor, Input, encoding::decode, model::PubDate};
 
 struct Page {
     bytes: Vec<u8>,

@@ -14,7 +14,10 @@ use std::sync::atomic::AtomicBool;
 use std::time::{Duration, Instant};
 
 use axum::routing::get;
-use report_scraper::{CrawlState, Crawler, Fetcher};
+use report_scraper::{
+    crawl::{CrawlState, Crawler},
+    fetch::Fetcher,
+};
 
 #[tokio::main]
 async fn main() {

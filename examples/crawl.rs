@@ -22,7 +22,11 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
 use indicatif::{ProgressBar, ProgressStyle};
-use report_scraper::{CrawlEvent, CrawlState, Crawler, Fetcher, JsonlSink, MetaStyle, Summary};
+use report_scraper::{
+    crawl::{CrawlEvent, CrawlState, Crawler, JsonlSink, Summary},
+    fetch::Fetcher,
+    model::MetaStyle,
+};
 
 #[path = "cli/mod.rs"]
 mod cli;

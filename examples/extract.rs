@@ -14,7 +14,10 @@ use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::mpsc;
 
-use report_scraper::{Article, DateCandidate, Extractor, Input, MetaStyle, Page, Removal};
+use report_scraper::{
+    Article, Extractor, Input, Page,
+    model::{DateCandidate, MetaStyle, Removal},
+};
 
 #[path = "cli/mod.rs"]
 mod cli;
@@ -429,7 +432,7 @@ fn explain(page: &Page) {
 /// The polite fetcher, driven from the worker threads by one Tokio runtime.
 struct Fetch {
     runtime: tokio::runtime::Runtime,
-    fetcher: report_scraper::Fetcher,
+    fetcher: report_scraper::fetch::Fetcher,
 }
 
 impl Fetch {
@@ -439,7 +442,7 @@ impl Fetch {
             .enable_all()
             .build()
             .map_err(|e| e.to_string())?;
-        let mut builder = report_scraper::Fetcher::builder();
+        let mut builder = report_scraper::fetch::Fetcher::builder();
         for range in &args.allow {
             builder = builder.allow_range(range.parse().map_err(|e| format!("--allow {range}: {e}"))?);
         }

@@ -37,7 +37,7 @@ macro_rules! error_kinds {
         /// What went wrong.
         ///
         /// ```
-        /// use report_scraper::{extract, ErrorKind};
+        /// use report_scraper::{ErrorKind, extract};
         /// match extract(b"\x00\x01\x02binary", None).map_err(|e| e.into_kind()) {
         ///     Err(ErrorKind::NotHtml { .. }) => {}
         ///     other => panic!("unexpected {other:?}"),

@@ -4,7 +4,7 @@
 //! or text already pulled out of a page), finds the article, strips the
 //! portal noise around and inside it, and returns a [`Page`]: its
 //! [`Article`]s (title, publish date as precise as the page gives it,
-//! source, author, editors, and the body as [`Block`]s), every removal with
+//! source, author, editors, and the body as [`Block`](model::Block)s), every removal with
 //! the rule that made it, and its links when asked for.
 //!
 //! # Quick start
@@ -42,15 +42,29 @@
 //! # Ok::<(), report_scraper::Error>(())
 //! ```
 //!
+//! # Which entry point do I use
+//!
+//! | you have | you want | use |
+//! |---|---|---|
+//! | a page's bytes (any encoding) | its article | [`extract`] |
+//! | text already pulled out of a page | the article, noise removed | [`clean_text`] |
+//! | a page, with options (rules, links, details, time budget) | every article, removals, links | [`Extractor::page`] with an [`Input`] |
+//! | an address | the page fetched politely, then extracted | [`fetch::Fetcher`] (feature `fetch`) |
+//! | a site, or many | every article once, resumable | [`crawl::Crawler`] (feature `crawl`) |
+//! | bytes of unknown charset | text | [`encoding::decode`] |
+//!
+//! The types extraction returns are in [`model`], the noise rules in
+//! [`rules`]; the crate's design, and why, in [`design`].
+//!
 //! # Dates never get invented years
 //!
-//! [`PubDate`] keeps what the page said: a date-time with its offset
+//! [`PubDate`](model::PubDate) keeps what the page said: a date-time with its offset
 //! (+08:00 unless the page says otherwise), a date, or only a month and day.
 //!
 //! # Rules are data
 //!
-//! Every removal names its [`Rule`]. The built-in rules live in
-//! `rules/noise.rules`; [`Rule::names`] lists them with the few the
+//! Every removal names its [`Rule`](rules::Rule). The built-in rules live in
+//! `rules/noise.rules`; [`Rule::names`](rules::Rule::names) lists them with the few the
 //! pipeline applies by the page's structure; users add or switch off rules
 //! by name with [`Extractor::builder`].
 //!
@@ -80,44 +94,67 @@
 //!
 //! Types of other crates appear in the public API, and their major versions
 //! are part of this crate's: [`url::Url`] (addresses of links, pages and
-//! images), [`jiff`]'s civil dates and offsets (inside [`PubDate`]), `ipnet`'s
+//! images), [`jiff`]'s civil dates and offsets (inside [`PubDate`](model::PubDate)), `ipnet`'s
 //! `IpNet` (the ranges a fetcher may be allowed to reach), and `serde`'s
 //! traits on every model type.
 //!
 //! The design — the wings, how a page travels through them, and why — is
-//! in `DESIGN.md`.
+//! in [`design`] (`DESIGN.md`).
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
+#![cfg_attr(docsrs, feature(doc_cfg))]
 
 mod clean;
 #[cfg(feature = "crawl")]
-mod crawl;
+#[cfg_attr(docsrs, doc(cfg(feature = "crawl")))]
+pub mod crawl;
 mod error;
 mod extract;
 #[cfg(feature = "fetch")]
-mod fetch;
+#[cfg_attr(docsrs, doc(cfg(feature = "fetch")))]
+pub mod fetch;
 mod html;
-mod model;
+pub mod model;
 mod plain;
 mod text;
 mod tuning;
 
-pub use crate::clean::rules::{Action, Rule};
 pub use crate::error::{Cause, Error, ErrorCode, ErrorKind};
 pub use crate::extract::{DEFAULT_MAX_BYTES, Extractor, ExtractorBuilder, Input};
-pub use crate::html::decode::{CharsetSource, Decoded, decode};
-pub use crate::model::{
-    Article, Block, BlockKind, Credit, DateCandidate, DateLabel, DateOrigin, Image, Link, LinkKind, MetaStyle, Page,
-    Post, PubDate, Published, Removal, Truncation,
-};
+pub use crate::model::{Article, Page};
 
-#[cfg(feature = "crawl")]
-pub use crate::crawl::{
-    Counts, CrawlConfig, CrawlEvent, CrawlState, CrawledArticle, Crawler, CrawlerBuilder, JsonlSink, Outcome, Sitemap,
-    Summary, canonical_url, looks_like_article, parse_sitemap,
-};
-#[cfg(feature = "fetch")]
-pub use crate::fetch::{FetchConfig, FetchRequest, Fetched, Fetcher, FetcherBuilder, is_public_address};
+/// Noise rules: the built-in set and the user's, each named, with what it does.
+///
+/// ```
+/// use report_scraper::rules::{Action, Rule};
+/// let rule = Rule::new("site-ad", Action::DropLine, "^本站广告")?;
+/// assert_eq!(rule.name(), "site-ad");
+/// assert!(Rule::names().any(|n| n == "mobile-qr"));
+/// # Ok::<(), report_scraper::Error>(())
+/// ```
+pub mod rules {
+    pub use crate::clean::rules::{Action, Rule};
+}
+
+/// Bytes to text: the charset a page declares or its bytes show (UTF-8,
+/// GBK/GB18030, Big5…), decoded with the WHATWG decoders. Extraction does
+/// this itself; it is here for a program that wants the text alone.
+///
+/// ```
+/// use report_scraper::encoding::{CharsetSource, decode};
+/// let gbk = b"\xbc\xc6\xc9\xfa\xd0\xad"; // 计生协 in GBK
+/// let d = decode(gbk, Some("text/html; charset=gbk"))?;
+/// assert_eq!((d.text.as_str(), d.encoding), ("计生协", "GBK"));
+/// assert_eq!(d.found_by, CharsetSource::Http);
+/// # Ok::<(), report_scraper::Error>(())
+/// ```
+pub mod encoding {
+    pub use crate::html::decode::{CharsetSource, Decoded, decode};
+}
+
+/// How the crate is built, and why: `DESIGN.md`, for whoever changes it.
+#[doc = include_str!("../DESIGN.md")]
+pub mod design {}
 
 /// The code in README.md, compiled and run as doc tests so it cannot rot.
 #[cfg(all(doctest, feature = "crawl"))]

@@ -321,14 +321,14 @@ fn a_state_of_another_crawl_is_refused_before_anything_is_touched() {
         out.to_str().unwrap(),
     ];
     assert!(run("crawl", &args, None).status.success());
-    let before = report_scraper::CrawlState::open(&state).unwrap().counts().unwrap();
+    let before = report_scraper::crawl::CrawlState::open(&state).unwrap().counts().unwrap();
     assert!(before.articles >= 5 && before.queued == 0, "{before:?}");
     // The output is lost: reconciling it would queue every article again, but the state is refused first.
     std::fs::remove_file(&out).unwrap();
     let refused = run("crawl", &args, None);
     assert_eq!(refused.status.code(), Some(1), "{}", stderr(&refused));
     assert!(stderr(&refused).contains("another crawl"), "{}", stderr(&refused));
-    let after = report_scraper::CrawlState::open(&state).unwrap().counts().unwrap();
+    let after = report_scraper::crawl::CrawlState::open(&state).unwrap().counts().unwrap();
     assert_eq!(after, before, "the refused run changed the state");
     let _ = std::fs::remove_dir_all(&dir);
 }

@@ -30,7 +30,10 @@ use std::time::Duration;
 
 use common::cms_sites::*;
 use common::server::{Server, serve};
-use report_scraper::{CrawlEvent, CrawlState, CrawledArticle, Crawler, Fetcher, JsonlSink, Summary};
+use report_scraper::{
+    crawl::{CrawlEvent, CrawlState, CrawledArticle, Crawler, JsonlSink, Summary},
+    fetch::Fetcher,
+};
 
 /// Pause between two requests to one host.
 const DELAY: Duration = Duration::from_millis(5);

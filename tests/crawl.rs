@@ -22,7 +22,11 @@ use axum::Router;
 use axum::extract::{Request, State};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use report_scraper::{CrawlEvent, CrawlState, CrawledArticle, Crawler, ErrorCode, Fetcher, JsonlSink, Summary};
+use report_scraper::{
+    ErrorCode,
+    crawl::{CrawlEvent, CrawlState, CrawledArticle, Crawler, JsonlSink, Summary},
+    fetch::Fetcher,
+};
 use serde_json::Value;
 
 /// Pause between two requests to the host in these tests.

@@ -7,7 +7,7 @@
 use std::path::Path;
 
 use jiff::Timestamp;
-use report_scraper::{Extractor, Input, PubDate};
+use report_scraper::{Extractor, Input, model::PubDate};
 
 struct Case {
     line: usize,

@@ -13,7 +13,7 @@ use axum::body::Body;
 use axum::extract::{Request, State};
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use report_scraper::{ErrorKind, Fetcher};
+use report_scraper::{ErrorKind, fetch::Fetcher};
 
 #[derive(Clone, Default)]
 struct Site {
@@ -103,7 +103,7 @@ async fn serve() -> (Site, String) {
     (site, base)
 }
 
-fn local() -> report_scraper::FetcherBuilder {
+fn local() -> report_scraper::fetch::FetcherBuilder {
     Fetcher::builder()
         .allow_range("127.0.0.1/32".parse().unwrap())
         .politeness_delay(Duration::ZERO)

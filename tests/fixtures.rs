@@ -87,7 +87,7 @@ fn check_body(name: &str, page: &Page, want: &Value) {
     for rule in want["removed_rules"].as_array().into_iter().flatten().filter_map(Value::as_str) {
         assert!(page.removed.iter().any(|r| r.rule == rule), "{name}: no removal by {rule}: {:?}", page.removed);
     }
-    let names: Vec<&str> = report_scraper::Rule::names().collect();
+    let names: Vec<&str> = report_scraper::rules::Rule::names().collect();
     for r in &page.removed {
         assert!(names.contains(&r.rule.as_str()), "{name}: removal by {:?}, which is no rule", r.rule);
     }

@@ -6,7 +6,10 @@
 use std::process::{Command, Stdio};
 
 use pulldown_cmark::{Event, Options, Parser, Tag, TagEnd};
-use report_scraper::{Article, BlockKind, MetaStyle, Page};
+use report_scraper::{
+    Article, Page,
+    model::{BlockKind, MetaStyle},
+};
 
 #[path = "common/fixture.rs"]
 mod fixture;
@@ -167,7 +170,10 @@ mod any_text {
     //! Whatever the text of the blocks, a Markdown reader finds the same
     //! blocks with the same text: escaping is checked against a real parser.
     use proptest::prelude::*;
-    use report_scraper::{Article, Block, BlockKind, MetaStyle};
+    use report_scraper::{
+        Article,
+        model::{Block, BlockKind, MetaStyle},
+    };
 
     fn word() -> impl Strategy<Value = String> {
         let chars = prop::sample::select(vec![

@@ -372,7 +372,11 @@ fn element_dense_pages_stay_within_ten_times_their_size() {
 #[cfg(feature = "crawl")]
 #[test]
 fn a_20_mb_feed_is_read_in_bounded_memory() {
-    use report_scraper::{CrawlEvent, CrawlState, Crawler, ErrorCode, Fetcher};
+    use report_scraper::{
+        ErrorCode,
+        crawl::{CrawlEvent, CrawlState, Crawler},
+        fetch::Fetcher,
+    };
     use std::sync::atomic::AtomicBool;
     let _g = SERIAL.lock();
     let description = "计划生育协会开展宣传服务活动。".repeat(24);

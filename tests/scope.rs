@@ -12,9 +12,13 @@ use std::sync::{Arc, OnceLock};
 use std::time::Duration;
 
 use common::server::{Reply, serve};
-use report_scraper::{CrawlEvent, CrawlState, Crawler, ErrorCode, Fetcher};
+use report_scraper::{
+    ErrorCode,
+    crawl::{CrawlEvent, CrawlState, Crawler},
+    fetch::Fetcher,
+};
 
-fn fetcher() -> report_scraper::FetcherBuilder {
+fn fetcher() -> report_scraper::fetch::FetcherBuilder {
     Fetcher::builder()
         .allow_range("127.0.0.1/32".parse().unwrap())
         .politeness_delay(Duration::ZERO)

@@ -3,7 +3,7 @@
 
 mod common;
 
-use report_scraper::{Article, Credit, Extractor, Input, clean_text};
+use report_scraper::{Article, Extractor, Input, clean_text, model::Credit};
 use serde_json::Value;
 
 fn seeds() -> Vec<(Value, String)> {
@@ -78,7 +78,7 @@ fn a_page_with_two_articles_gives_two() {
 fn every_removal_names_a_rule_and_no_noise_line_survives() {
     let noise =
         ["点击上方蓝字", "扫一扫在手机打开当前页", "举报/删稿", "微信订阅", ".jpg", "nload=", "上一篇", "中国竞彩网"];
-    let names: Vec<&str> = report_scraper::Rule::names().collect();
+    let names: Vec<&str> = report_scraper::rules::Rule::names().collect();
     for (truth, text) in seeds() {
         let page = Extractor::new().page(Input::text(&text)).unwrap();
         let body = page.text();

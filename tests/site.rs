@@ -27,8 +27,9 @@ use axum::extract::{Request, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use report_scraper::{
-    CrawlEvent, CrawlState, CrawledArticle, Crawler, CrawlerBuilder, ErrorCode, ErrorKind, Extractor, Fetcher, Input,
-    JsonlSink, Summary,
+    ErrorCode, ErrorKind, Extractor, Input,
+    crawl::{CrawlEvent, CrawlState, CrawledArticle, Crawler, CrawlerBuilder, JsonlSink, Summary},
+    fetch::Fetcher,
 };
 
 /// An article the crawl must write once, with what extracting it directly gives.
@@ -114,7 +115,7 @@ fn build(site: &Site, base: &str, other: &str) {
         let url = format!("{base}{path}");
         let a = ex.page(Input::html(body).url(&url)).ok().and_then(|p| p.articles.into_iter().next());
         // A page the crawl would not take for an article (too short, no headline) is followed, not written.
-        let Some(a) = a.filter(report_scraper::looks_like_article) else { continue };
+        let Some(a) = a.filter(report_scraper::Article::looks_like_article) else { continue };
         let day = a.published.as_ref().map(|p| p.value.to_string()[..10].to_string());
         expected.push(Expected { path: path.clone(), title: a.title, day });
     }

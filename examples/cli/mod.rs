@@ -2,7 +2,7 @@
 //! network options. Included by each with `#[path = "cli/mod.rs"] mod cli;`
 //! (a folder without `main.rs` is not an example of its own).
 
-use report_scraper::{Article, FetcherBuilder, MetaStyle, Page};
+use report_scraper::{Article, Page, fetch::FetcherBuilder, model::MetaStyle};
 
 /// What an article is written as.
 #[derive(Clone, Copy, PartialEq, Eq)]

@@ -4,14 +4,14 @@ use std::time::Duration;
 
 use crate::extract::Extractor;
 
-/// What a [`Crawler`](crate::Crawler) crawls and how; fixed when it is built, read with
-/// [`Crawler::config`](crate::Crawler::config).
+/// What a [`Crawler`](crate::crawl::Crawler) crawls and how; fixed when it is built, read with
+/// [`Crawler::config`](crate::crawl::Crawler::config).
 ///
 /// ```
-/// let crawler = report_scraper::Crawler::builder()
+/// let crawler = report_scraper::crawl::Crawler::builder()
 ///     .seed("https://www.chinafpa.org.cn/")
 ///     .max_depth(2)
-///     .build(report_scraper::Fetcher::builder().build()?)?;
+///     .build(report_scraper::fetch::Fetcher::builder().build()?)?;
 /// assert_eq!(crawler.config().max_depth(), 2);
 /// assert_eq!(crawler.config().seeds(), ["https://www.chinafpa.org.cn/"]);
 /// # Ok::<(), report_scraper::Error>(())
@@ -72,7 +72,7 @@ impl CrawlConfig {
         self.max_depth
     }
 
-    /// Addresses fetched by one call of [`Crawler::run`](crate::Crawler::run) (default 10,000).
+    /// Addresses fetched by one call of [`Crawler::run`](crate::crawl::Crawler::run) (default 10,000).
     pub fn max_pages(&self) -> u64 {
         self.max_pages
     }
@@ -113,18 +113,18 @@ impl CrawlConfig {
     }
 }
 
-/// Configures a [`Crawler`](crate::Crawler); every setting can be read back from
-/// [`Crawler::config`](crate::Crawler::config).
+/// Configures a [`Crawler`](crate::crawl::Crawler); every setting can be read back from
+/// [`Crawler::config`](crate::crawl::Crawler::config).
 ///
 /// ```
-/// let crawler = report_scraper::Crawler::builder()
+/// let crawler = report_scraper::crawl::Crawler::builder()
 ///     .seed("https://www.chinafpa.org.cn/")
 ///     .sitemap("https://www.chinafpa.org.cn/sitemap.xml")
 ///     .allow_host("news.chinafpa.org.cn")
 ///     .max_depth(3)
 ///     .max_pages(5000)
 ///     .workers(4)
-///     .build(report_scraper::Fetcher::builder().build()?)?;
+///     .build(report_scraper::fetch::Fetcher::builder().build()?)?;
 /// assert!(crawler.in_scope(&"https://news.chinafpa.org.cn/a/1.html".parse().unwrap()));
 /// assert_eq!(crawler.config().workers(), 4);
 /// # Ok::<(), report_scraper::Error>(())
@@ -140,8 +140,8 @@ impl CrawlerBuilder {
     /// [`allow_host`](Self::allow_host) names the hosts.
     ///
     /// ```
-    /// let c = report_scraper::Crawler::builder().seed("http://www.example.cn/news/")
-    ///     .build(report_scraper::Fetcher::builder().build()?)?;
+    /// let c = report_scraper::crawl::Crawler::builder().seed("http://www.example.cn/news/")
+    ///     .build(report_scraper::fetch::Fetcher::builder().build()?)?;
     /// assert!(c.in_scope(&"http://www.example.cn/other/1.html".parse().unwrap()));
     /// assert!(!c.in_scope(&"http://elsewhere.cn/1.html".parse().unwrap()));
     /// # Ok::<(), report_scraper::Error>(())
@@ -154,8 +154,8 @@ impl CrawlerBuilder {
     /// A sitemap (or sitemap index, gzip or not) whose pages start the crawl.
     ///
     /// ```
-    /// let c = report_scraper::Crawler::builder().sitemap("http://www.example.cn/sitemap.xml")
-    ///     .build(report_scraper::Fetcher::builder().build()?)?;
+    /// let c = report_scraper::crawl::Crawler::builder().sitemap("http://www.example.cn/sitemap.xml")
+    ///     .build(report_scraper::fetch::Fetcher::builder().build()?)?;
     /// assert!(c.in_scope(&"http://www.example.cn/a/1.html".parse().unwrap()));
     /// # Ok::<(), report_scraper::Error>(())
     /// ```
@@ -170,8 +170,8 @@ impl CrawlerBuilder {
     /// on its default port: a site moved to https stays in scope).
     ///
     /// ```
-    /// let c = report_scraper::Crawler::builder().seed("http://www.example.cn/").allow_host("news.example.cn")
-    ///     .build(report_scraper::Fetcher::builder().build()?)?;
+    /// let c = report_scraper::crawl::Crawler::builder().seed("http://www.example.cn/").allow_host("news.example.cn")
+    ///     .build(report_scraper::fetch::Fetcher::builder().build()?)?;
     /// assert!(c.in_scope(&"http://news.example.cn/1.html".parse().unwrap()));
     /// assert!(!c.in_scope(&"http://www.example.cn/1.html".parse().unwrap()), "named hosts replace the seeds'");
     /// # Ok::<(), report_scraper::Error>(())
@@ -185,7 +185,7 @@ impl CrawlerBuilder {
     /// list do not count, so a long list is read to its end.
     ///
     /// ```
-    /// let c = report_scraper::Crawler::builder().max_depth(1).build(report_scraper::Fetcher::builder().build()?)?;
+    /// let c = report_scraper::crawl::Crawler::builder().max_depth(1).build(report_scraper::fetch::Fetcher::builder().build()?)?;
     /// assert_eq!(c.config().max_depth(), 1);
     /// # Ok::<(), report_scraper::Error>(())
     /// ```
@@ -194,16 +194,16 @@ impl CrawlerBuilder {
         self
     }
 
-    /// Addresses fetched by one call of [`Crawler::run`](crate::Crawler::run)
+    /// Addresses fetched by one call of [`Crawler::run`](crate::crawl::Crawler::run)
     /// (default 10,000): every request's address counts, failures too, and
     /// addresses skipped without a request (known variants) do not. It
     /// bounds the addresses queued as well. A run that reaches it with work
-    /// left says so ([`Summary::limit_reached`](crate::Summary::limit_reached),
-    /// with what is left queued or [cut](crate::Summary::cut)) and is not
+    /// left says so ([`Summary::limit_reached`](crate::crawl::Summary::limit_reached),
+    /// with what is left queued or [cut](crate::crawl::Summary::cut)) and is not
     /// finished: the next call goes on where it stopped.
     ///
     /// ```
-    /// let c = report_scraper::Crawler::builder().max_pages(100).build(report_scraper::Fetcher::builder().build()?)?;
+    /// let c = report_scraper::crawl::Crawler::builder().max_pages(100).build(report_scraper::fetch::Fetcher::builder().build()?)?;
     /// assert_eq!(c.config().max_pages(), 100);
     /// # Ok::<(), report_scraper::Error>(())
     /// ```
@@ -216,7 +216,7 @@ impl CrawlerBuilder {
     /// per-host politeness still applies, so more workers help across hosts.
     ///
     /// ```
-    /// let c = report_scraper::Crawler::builder().workers(0).build(report_scraper::Fetcher::builder().build()?)?;
+    /// let c = report_scraper::crawl::Crawler::builder().workers(0).build(report_scraper::fetch::Fetcher::builder().build()?)?;
     /// assert_eq!(c.config().workers(), 1);
     /// # Ok::<(), report_scraper::Error>(())
     /// ```
@@ -231,7 +231,7 @@ impl CrawlerBuilder {
     ///
     /// ```
     /// use std::time::Duration;
-    /// let c = report_scraper::Crawler::builder().extract_budget(Duration::from_secs(2)).build(report_scraper::Fetcher::builder().build()?)?;
+    /// let c = report_scraper::crawl::Crawler::builder().extract_budget(Duration::from_secs(2)).build(report_scraper::fetch::Fetcher::builder().build()?)?;
     /// assert_eq!(c.config().extract_budget(), Duration::from_secs(2));
     /// # Ok::<(), report_scraper::Error>(())
     /// ```
@@ -243,7 +243,7 @@ impl CrawlerBuilder {
     /// Read the sitemaps that the seeds' robots.txt names (`Sitemap:` lines; default true).
     ///
     /// ```
-    /// let c = report_scraper::Crawler::builder().robots_sitemaps(false).build(report_scraper::Fetcher::builder().build()?)?;
+    /// let c = report_scraper::crawl::Crawler::builder().robots_sitemaps(false).build(report_scraper::fetch::Fetcher::builder().build()?)?;
     /// assert!(!c.config().robots_sitemaps());
     /// # Ok::<(), report_scraper::Error>(())
     /// ```
@@ -260,7 +260,7 @@ impl CrawlerBuilder {
     ///
     /// ```
     /// use std::time::Duration;
-    /// let c = report_scraper::Crawler::builder().revisit_after(Duration::from_secs(6 * 3600)).build(report_scraper::Fetcher::builder().build()?)?;
+    /// let c = report_scraper::crawl::Crawler::builder().revisit_after(Duration::from_secs(6 * 3600)).build(report_scraper::fetch::Fetcher::builder().build()?)?;
     /// assert_eq!(c.config().revisit_after().as_secs(), 6 * 3600);
     /// # Ok::<(), report_scraper::Error>(())
     /// ```
@@ -273,7 +273,7 @@ impl CrawlerBuilder {
     /// that can heal (a timeout, a 5xx, robots.txt unavailable…) is tried (default 3).
     ///
     /// ```
-    /// let c = report_scraper::Crawler::builder().max_attempts(5).build(report_scraper::Fetcher::builder().build()?)?;
+    /// let c = report_scraper::crawl::Crawler::builder().max_attempts(5).build(report_scraper::fetch::Fetcher::builder().build()?)?;
     /// assert_eq!(c.config().max_attempts(), 5);
     /// # Ok::<(), report_scraper::Error>(())
     /// ```
@@ -286,7 +286,7 @@ impl CrawlerBuilder {
     /// sitemaps or hosts) instead of refusing it (default false).
     ///
     /// ```
-    /// let c = report_scraper::Crawler::builder().adopt_state(true).build(report_scraper::Fetcher::builder().build()?)?;
+    /// let c = report_scraper::crawl::Crawler::builder().adopt_state(true).build(report_scraper::fetch::Fetcher::builder().build()?)?;
     /// assert!(c.config().adopts_state());
     /// # Ok::<(), report_scraper::Error>(())
     /// ```
@@ -298,7 +298,7 @@ impl CrawlerBuilder {
     /// The extractor crawled pages go through: your rules, your size cap.
     ///
     /// ```
-    /// use report_scraper::{Crawler, Extractor, Fetcher};
+    /// use report_scraper::{Extractor, fetch::Fetcher, crawl::Crawler};
     /// let ex = Extractor::builder().disable_rule("mobile-qr").build()?;
     /// let c = Crawler::builder().extractor(ex).build(Fetcher::builder().build()?)?;
     /// assert!(!c.config().extractor().rule_names().any(|n| n == "mobile-qr"));

@@ -2,16 +2,25 @@
 //! fetch them politely, extract each page once for its articles and its
 //! links, record the articles and follow the links that stay in scope.
 //!
-//! - [`config`]: what to crawl and how;
-//! - [`scope`]: which origins the crawl may reach, and its identity;
-//! - [`state`]: the frontier and the seen set in SQLite, resumable after a kill;
-//! - [`frontier`]: work handed out by host, each when it is due;
-//! - [`seed_sitemaps`]: reading the sitemaps (given, and named in robots.txt);
-//! - [`visit`]: one address, fetched and read on a worker;
-//! - [`feed`]: RSS, Atom and JSON feeds, read as list pages;
-//! - [`record`]: what the crawl hands out (records, events, the summary);
-//! - [`sink`]: the JSON Lines output, reconciled with the state on open;
-//! - [`sitemap`] and [`urls`]: sitemap parsing, canonical addresses, file types.
+//! A [`Crawler`] ([`Crawler::builder`], its settings read back as a
+//! [`CrawlConfig`]) runs over a [`Fetcher`] and a
+//! [`CrawlState`] (SQLite: resumable after any kill), handing out
+//! [`CrawlEvent`]s and writing each article once through a [`JsonlSink`];
+//! a run ends with a [`Summary`]. [`canonical_url`] is the address form the
+//! crawl keys its seen set by, and [`parse_sitemap`] its sitemap reader,
+//! both stable for programs that feed a crawl addresses of their own.
+
+// Inside:
+// - `config`: what to crawl and how;
+// - `scope`: which origins the crawl may reach, and its identity;
+// - `state`: the frontier and the seen set in SQLite, resumable after a kill;
+// - `frontier`: work handed out by host, each when it is due;
+// - `seed_sitemaps`: reading the sitemaps (given, and named in robots.txt);
+// - `visit`: one address, fetched and read on a worker;
+// - `feed`: RSS, Atom and JSON feeds, read as list pages;
+// - `record`: what the crawl hands out (records, events, the summary);
+// - `sink`: the JSON Lines output, reconciled with the state on open;
+// - `sitemap` and `urls`: sitemap parsing, canonical addresses, file types.
 
 mod config;
 mod feed;
@@ -34,7 +43,7 @@ use tokio::task::JoinSet;
 use url::Url;
 
 pub use config::{CrawlConfig, CrawlerBuilder};
-pub use record::{CrawlEvent, CrawledArticle, Summary, looks_like_article};
+pub use record::{CrawlEvent, CrawledArticle, Summary};
 pub use sink::JsonlSink;
 pub use sitemap::{Sitemap, parse_sitemap};
 pub use state::{Counts, CrawlState, Outcome};
@@ -51,14 +60,14 @@ use crate::model::{Link, LinkKind};
 
 /// Crawls sites: takes addresses from a [`CrawlState`], fetches them with a
 /// [`Fetcher`] (robots.txt, politeness, retries), records the pages that
-/// [look like articles](looks_like_article) and follows links that stay in
+/// [look like articles](crate::Article::looks_like_article) and follows links that stay in
 /// scope. Everything it learns goes into the state at once, so a killed
 /// crawl resumes where it stopped; a crawl run again after one that
 /// finished reads the list pages again and fetches only what is new.
 ///
 /// ```no_run
 /// use std::sync::atomic::AtomicBool;
-/// use report_scraper::{CrawlState, Crawler, Fetcher, JsonlSink};
+/// use report_scraper::{fetch::Fetcher, crawl::{CrawlState, Crawler, JsonlSink}};
 /// # async fn demo() -> Result<(), report_scraper::Error> {
 /// let crawler = Crawler::builder()
 ///     .seed("https://www.chinafpa.org.cn/xwzx/")
@@ -84,7 +93,7 @@ impl CrawlerBuilder {
     /// Builds the crawler around `fetcher`.
     ///
     /// ```
-    /// let bad = report_scraper::Crawler::builder().seed("not a url").build(report_scraper::Fetcher::builder().build()?);
+    /// let bad = report_scraper::crawl::Crawler::builder().seed("not a url").build(report_scraper::fetch::Fetcher::builder().build()?);
     /// assert!(bad.is_err());
     /// # Ok::<(), report_scraper::Error>(())
     /// ```
@@ -114,7 +123,7 @@ impl Crawler {
     /// Starts a configuration.
     ///
     /// ```
-    /// let c = report_scraper::Crawler::builder().build(report_scraper::Fetcher::builder().build()?)?;
+    /// let c = report_scraper::crawl::Crawler::builder().build(report_scraper::fetch::Fetcher::builder().build()?)?;
     /// assert_eq!(c.config().max_depth(), 5);
     /// # Ok::<(), report_scraper::Error>(())
     /// ```
@@ -125,7 +134,7 @@ impl Crawler {
     /// The configuration it was built with.
     ///
     /// ```
-    /// let c = report_scraper::Crawler::builder().max_pages(50).build(report_scraper::Fetcher::builder().build()?)?;
+    /// let c = report_scraper::crawl::Crawler::builder().max_pages(50).build(report_scraper::fetch::Fetcher::builder().build()?)?;
     /// assert_eq!(c.config().max_pages(), 50);
     /// # Ok::<(), report_scraper::Error>(())
     /// ```
@@ -137,7 +146,7 @@ impl Crawler {
     /// in the crawl's scope, and it is not a file type that is never a page.
     ///
     /// ```
-    /// let c = report_scraper::Crawler::builder().seed("http://www.example.cn/").build(report_scraper::Fetcher::builder().build()?)?;
+    /// let c = report_scraper::crawl::Crawler::builder().seed("http://www.example.cn/").build(report_scraper::fetch::Fetcher::builder().build()?)?;
     /// assert!(c.in_scope(&"http://www.example.cn/a/1.html".parse().unwrap()));
     /// assert!(c.in_scope(&"https://www.example.cn/a/1.html".parse().unwrap()), "the same site over https");
     /// assert!(!c.in_scope(&"http://www.example.cn:8080/a/1.html".parse().unwrap()), "another port");
@@ -280,7 +289,7 @@ impl Crawler {
     /// it was.
     ///
     /// ```
-    /// use report_scraper::{CrawlState, Crawler, ErrorCode, Fetcher};
+    /// use report_scraper::{ErrorCode, fetch::Fetcher, crawl::{CrawlState, Crawler}};
     /// let state = CrawlState::in_memory()?;
     /// let ours = Crawler::builder().seed("http://a.cn/").build(Fetcher::builder().build()?)?;
     /// ours.check_state(&state)?;

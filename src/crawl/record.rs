@@ -10,8 +10,6 @@ use url::Url;
 
 use crate::error::{Error, ErrorCode};
 use crate::model::Article;
-use crate::text::measure;
-use crate::tuning::{ARTICLE_MIN_PUNCT, ARTICLE_MIN_UNITS};
 
 /// An article found by a crawl: one JSON object a line in the output,
 /// `url`, `final_url`, `fetched_at`, `depth`, `part` and `parts` (a page
@@ -22,7 +20,7 @@ use crate::tuning::{ARTICLE_MIN_PUNCT, ARTICLE_MIN_UNITS};
 /// ```
 /// let line = r#"{"url":"http://a.cn/1.html","final_url":"http://a.cn/1.html","fetched_at":"2025-02-20T13:14:00Z",
 ///   "depth":1,"part":0,"parts":1,"title":"会议召开","blocks":[{"kind":"paragraph","text":"正文。"}],"text":"正文。"}"#;
-/// let record: report_scraper::CrawledArticle = serde_json::from_str(line)?;
+/// let record: report_scraper::crawl::CrawledArticle = serde_json::from_str(line)?;
 /// assert_eq!(record.article.title.as_deref(), Some("会议召开"));
 /// assert_eq!(serde_json::to_value(&record)?["text"], "正文。");
 /// # Ok::<(), serde_json::Error>(())
@@ -129,12 +127,12 @@ pub enum CrawlEvent<'a> {
     },
 }
 
-/// What a [`Crawler::run`](crate::Crawler::run) did. It serializes with
+/// What a [`Crawler::run`](crate::crawl::Crawler::run) did. It serializes with
 /// its durations in seconds (`elapsed_secs`, `extracting_secs`) and its
 /// errors keyed by code, as the crawl example's `--stats` file holds it.
 ///
 /// ```
-/// let json = serde_json::to_value(report_scraper::Summary::default())?;
+/// let json = serde_json::to_value(report_scraper::crawl::Summary::default())?;
 /// assert_eq!(json["elapsed_secs"], 0.0);
 /// assert!(json["errors"].as_object().unwrap().is_empty());
 /// # Ok::<(), serde_json::Error>(())
@@ -188,24 +186,9 @@ impl Summary {
     /// Failures of every kind.
     ///
     /// ```
-    /// assert_eq!(report_scraper::Summary::default().failed(), 0);
+    /// assert_eq!(report_scraper::crawl::Summary::default().failed(), 0);
     /// ```
     pub fn failed(&self) -> u64 {
         self.errors.values().sum()
     }
-}
-
-/// Whether an extracted article is worth recording, not a list or index
-/// page read as one: a headline and a body of real length.
-///
-/// ```
-/// let a = report_scraper::clean_text("全省计生协工作会议召开\n会议在广州召开,总结2024年工作,部署2025年重点任务。会议要求,各级计生协要全面深化改革,健全工作服务体系,扎实落实各项重点任务。")?;
-/// assert!(report_scraper::looks_like_article(&a));
-/// let stub = report_scraper::clean_text("会议召开\n会议在广州召开。")?;
-/// assert!(!report_scraper::looks_like_article(&stub));
-/// # Ok::<(), report_scraper::Error>(())
-/// ```
-pub fn looks_like_article(a: &Article) -> bool {
-    let m = measure(&a.text());
-    a.title.is_some() && m.units >= ARTICLE_MIN_UNITS && m.punct >= ARTICLE_MIN_PUNCT
 }

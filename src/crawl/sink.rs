@@ -25,7 +25,7 @@ use crate::error::{Error, ErrorKind};
 /// ([`requeued`](Self::requeued)), so a lost or cut output is made whole.
 ///
 /// ```
-/// use report_scraper::{CrawlState, JsonlSink, Outcome};
+/// use report_scraper::crawl::{CrawlState, JsonlSink, Outcome};
 /// let dir = std::env::temp_dir().join(format!("jsonl-doc-{}", std::process::id()));
 /// std::fs::create_dir_all(&dir).unwrap();
 /// let path = dir.join("out.jsonl");
@@ -96,7 +96,7 @@ impl JsonlSink {
     /// cannot be checked, unlike with [`open`](Self::open).
     ///
     /// ```
-    /// let sink = report_scraper::JsonlSink::stream(std::io::stdout());
+    /// let sink = report_scraper::crawl::JsonlSink::stream(std::io::stdout());
     /// assert_eq!(sink.resumed(), 0);
     /// ```
     pub fn stream(out: impl Write + Send + 'static) -> JsonlSink {
@@ -128,7 +128,7 @@ impl JsonlSink {
     }
 
     /// Writes the articles of an event, ignores the others: the sink a
-    /// [`Crawler::run`](crate::Crawler::run) call can hand its events to.
+    /// [`Crawler::run`](crate::crawl::Crawler::run) call can hand its events to.
     ///
     /// # Errors
     /// As for [`write`](Self::write).

@@ -17,7 +17,7 @@ pub(crate) const MAX_SITEMAP_BYTES: u64 = 100 * 1024 * 1024;
 /// ```
 /// let xml = br#"<?xml version="1.0"?><urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">
 ///   <url><loc>http://a.cn/1.html</loc></url><url><loc> http://a.cn/2.html </loc></url></urlset>"#;
-/// let s = report_scraper::parse_sitemap(xml)?;
+/// let s = report_scraper::crawl::parse_sitemap(xml)?;
 /// assert_eq!(s.pages, ["http://a.cn/1.html", "http://a.cn/2.html"]);
 /// # Ok::<(), report_scraper::Error>(())
 /// ```

@@ -40,7 +40,7 @@ const INDEX_FILES: &[&str] = &["index.html", "index.htm", "index.shtml", "defaul
 /// `/xwzx/`); this form only tells two spellings of one page apart.
 ///
 /// ```
-/// use report_scraper::canonical_url;
+/// use report_scraper::crawl::canonical_url;
 /// let u = canonical_url("HTTP://WWW.Example.cn:80/news/index.html?utm_source=wx&b=2&a=1#top").unwrap();
 /// assert_eq!(u.as_str(), "http://www.example.cn/news/?a=1&b=2");
 /// ```

@@ -9,7 +9,6 @@ use tokio::sync::mpsc::UnboundedSender;
 use url::Url;
 
 use super::feed;
-use super::record::looks_like_article;
 use super::scope::Scope;
 use super::state::Taken;
 use crate::error::{Error, ErrorKind};
@@ -125,7 +124,7 @@ fn read(fetched: &Fetched, extractor: &Extractor, budget: Duration) -> Result<Re
         (Vec::new(), links)
     } else {
         let page = extractor.page(fetched.input().with_links().time_budget(budget))?;
-        (page.articles.into_iter().filter(looks_like_article).collect(), page.links)
+        (page.articles.into_iter().filter(Article::looks_like_article).collect(), page.links)
     };
     Ok(Read {
         final_url: fetched.final_url.clone(),

@@ -68,7 +68,7 @@ impl ExtractorBuilder {
     /// Adds a rule; user rules are tried before the built-in ones.
     ///
     /// ```
-    /// use report_scraper::{Action, Extractor, Input, Rule};
+    /// use report_scraper::{Extractor, Input, rules::{Action, Rule}};
     /// let ex = Extractor::builder().rule(Rule::new("house-ad", Action::DropLine, "^本站热线")?).build()?;
     /// let page = ex.page(Input::text("第一段正文,讲述会议召开的情况。\n本站热线:12345\n第二段正文,讲述会议部署的任务。"))?;
     /// assert_eq!(page.text(), "第一段正文,讲述会议召开的情况。\n第二段正文,讲述会议部署的任务。");
@@ -276,7 +276,7 @@ impl Extractor {
     /// let a = report_scraper::Extractor::new().clean_text("热点新闻\n会议召开\n2025-02-20 21:14 浏览:374\n点击上方蓝字\n会议在广州召开,部署任务。\n编辑 | 康晓杰")?;
     /// assert_eq!(a.title.as_deref(), Some("会议召开"));
     /// assert_eq!(a.text(), "会议在广州召开,部署任务。");
-    /// assert_eq!(a.editors, [report_scraper::Credit::new(Some("编辑"), "康晓杰")]);
+    /// assert_eq!(a.editors, [report_scraper::model::Credit::new(Some("编辑"), "康晓杰")]);
     /// # Ok::<(), report_scraper::Error>(())
     /// ```
     ///

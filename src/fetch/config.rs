@@ -6,12 +6,12 @@ use ipnet::IpNet;
 
 use super::guard::Allowed;
 
-/// How a [`Fetcher`](crate::Fetcher) behaves; fixed when it is built, read with
-/// [`Fetcher::config`](crate::Fetcher::config).
+/// How a [`Fetcher`](crate::fetch::Fetcher) behaves; fixed when it is built, read with
+/// [`Fetcher::config`](crate::fetch::Fetcher::config).
 ///
 /// ```
 /// use std::time::Duration;
-/// let fetcher = report_scraper::Fetcher::builder().timeout(Duration::from_secs(20)).build()?;
+/// let fetcher = report_scraper::fetch::Fetcher::builder().timeout(Duration::from_secs(20)).build()?;
 /// assert_eq!(fetcher.config().timeout(), Duration::from_secs(20));
 /// assert_eq!(fetcher.config().retries(), 3); // the default
 /// # Ok::<(), report_scraper::Error>(())
@@ -107,7 +107,7 @@ impl FetchConfig {
     /// The `User-Agent` sent, also the name matched in robots.txt.
     ///
     /// ```
-    /// let f = report_scraper::Fetcher::builder().user_agent("jishengxie-bot/0.1").build()?;
+    /// let f = report_scraper::fetch::Fetcher::builder().user_agent("jishengxie-bot/0.1").build()?;
     /// assert_eq!(f.config().user_agent(), "jishengxie-bot/0.1");
     /// # Ok::<(), report_scraper::Error>(())
     /// ```
@@ -118,7 +118,7 @@ impl FetchConfig {
     /// Whether every loopback, private and other special-purpose address may be fetched (default false).
     ///
     /// ```
-    /// let f = report_scraper::Fetcher::builder().build()?;
+    /// let f = report_scraper::fetch::Fetcher::builder().build()?;
     /// assert!(!f.config().private_addresses_allowed());
     /// # Ok::<(), report_scraper::Error>(())
     /// ```
@@ -136,7 +136,7 @@ impl FetchConfig {
     ///
     /// ```
     /// use std::time::Duration;
-    /// let f = report_scraper::Fetcher::builder().timeout(Duration::from_secs(10)).build()?;
+    /// let f = report_scraper::fetch::Fetcher::builder().timeout(Duration::from_secs(10)).build()?;
     /// assert_eq!(f.config().address_budget(), Duration::from_secs(20));
     /// # Ok::<(), report_scraper::Error>(())
     /// ```
@@ -147,7 +147,7 @@ impl FetchConfig {
     /// The proxy every request goes through, if one was set.
     ///
     /// ```
-    /// let f = report_scraper::Fetcher::builder().proxy("http://127.0.0.1:3128").build()?;
+    /// let f = report_scraper::fetch::Fetcher::builder().proxy("http://127.0.0.1:3128").build()?;
     /// assert_eq!(f.config().proxy(), Some("http://127.0.0.1:3128"));
     /// # Ok::<(), report_scraper::Error>(())
     /// ```
@@ -163,12 +163,12 @@ impl FetchConfig {
     }
 }
 
-/// Configures a [`Fetcher`](crate::Fetcher); every setting can be read back from
-/// [`Fetcher::config`](crate::Fetcher::config).
+/// Configures a [`Fetcher`](crate::fetch::Fetcher); every setting can be read back from
+/// [`Fetcher::config`](crate::fetch::Fetcher::config).
 ///
 /// ```
 /// use std::time::Duration;
-/// let fetcher = report_scraper::Fetcher::builder()
+/// let fetcher = report_scraper::fetch::Fetcher::builder()
 ///     .timeout(Duration::from_secs(20))
 ///     .politeness_delay(Duration::from_secs(2))
 ///     .build()?;
@@ -199,7 +199,7 @@ setters! {
     /// Time allowed to connect (default 10 s).
     ///
     /// ```
-    /// let f = report_scraper::Fetcher::builder().connect_timeout(std::time::Duration::from_secs(3)).build()?;
+    /// let f = report_scraper::fetch::Fetcher::builder().connect_timeout(std::time::Duration::from_secs(3)).build()?;
     /// assert_eq!(f.config().connect_timeout().as_secs(), 3);
     /// # Ok::<(), report_scraper::Error>(())
     /// ```
@@ -208,7 +208,7 @@ setters! {
     /// slower response is a [`Timeout`](crate::ErrorKind::Timeout).
     ///
     /// ```
-    /// let f = report_scraper::Fetcher::builder().timeout(std::time::Duration::from_secs(60)).build()?;
+    /// let f = report_scraper::fetch::Fetcher::builder().timeout(std::time::Duration::from_secs(60)).build()?;
     /// assert_eq!(f.config().timeout().as_secs(), 60);
     /// # Ok::<(), report_scraper::Error>(())
     /// ```
@@ -217,7 +217,7 @@ setters! {
     /// [`TooLarge`](crate::ErrorKind::TooLarge) (default 20 MB).
     ///
     /// ```
-    /// let f = report_scraper::Fetcher::builder().max_bytes(5 * 1024 * 1024).build()?;
+    /// let f = report_scraper::fetch::Fetcher::builder().max_bytes(5 * 1024 * 1024).build()?;
     /// assert_eq!(f.config().max_bytes(), 5 * 1024 * 1024);
     /// # Ok::<(), report_scraper::Error>(())
     /// ```
@@ -226,7 +226,7 @@ setters! {
     /// by the address guard and, for a crawl, against its scope.
     ///
     /// ```
-    /// let f = report_scraper::Fetcher::builder().max_redirects(2).build()?;
+    /// let f = report_scraper::fetch::Fetcher::builder().max_redirects(2).build()?;
     /// assert_eq!(f.config().max_redirects(), 2);
     /// # Ok::<(), report_scraper::Error>(())
     /// ```
@@ -234,7 +234,7 @@ setters! {
     /// Retries after a timeout, a connection error, 429 or 5xx (default 3).
     ///
     /// ```
-    /// let f = report_scraper::Fetcher::builder().retries(0).build()?;
+    /// let f = report_scraper::fetch::Fetcher::builder().retries(0).build()?;
     /// assert_eq!(f.config().retries(), 0);
     /// # Ok::<(), report_scraper::Error>(())
     /// ```
@@ -243,7 +243,7 @@ setters! {
     /// A `Retry-After` header overrides it.
     ///
     /// ```
-    /// let f = report_scraper::Fetcher::builder().backoff(std::time::Duration::from_millis(100)).build()?;
+    /// let f = report_scraper::fetch::Fetcher::builder().backoff(std::time::Duration::from_millis(100)).build()?;
     /// assert_eq!(f.config().backoff().as_millis(), 100);
     /// # Ok::<(), report_scraper::Error>(())
     /// ```
@@ -251,7 +251,7 @@ setters! {
     /// The longest wait between retries, `Retry-After` included (default 30 s).
     ///
     /// ```
-    /// let f = report_scraper::Fetcher::builder().max_backoff(std::time::Duration::from_secs(5)).build()?;
+    /// let f = report_scraper::fetch::Fetcher::builder().max_backoff(std::time::Duration::from_secs(5)).build()?;
     /// assert_eq!(f.config().max_backoff().as_secs(), 5);
     /// # Ok::<(), report_scraper::Error>(())
     /// ```
@@ -260,7 +260,7 @@ setters! {
     /// robots.txt `Crawl-delay` wins. Requests to one host never overlap.
     ///
     /// ```
-    /// let f = report_scraper::Fetcher::builder().politeness_delay(std::time::Duration::ZERO).build()?;
+    /// let f = report_scraper::fetch::Fetcher::builder().politeness_delay(std::time::Duration::ZERO).build()?;
     /// assert!(f.config().politeness_delay().is_zero());
     /// # Ok::<(), report_scraper::Error>(())
     /// ```
@@ -268,7 +268,7 @@ setters! {
     /// Requests in flight at once across all hosts (default 8).
     ///
     /// ```
-    /// let f = report_scraper::Fetcher::builder().max_concurrency(2).build()?;
+    /// let f = report_scraper::fetch::Fetcher::builder().max_concurrency(2).build()?;
     /// assert_eq!(f.config().max_concurrency(), 2);
     /// # Ok::<(), report_scraper::Error>(())
     /// ```
@@ -276,7 +276,7 @@ setters! {
     /// Obey robots.txt (default true). Off, robots.txt is not even fetched.
     ///
     /// ```
-    /// let f = report_scraper::Fetcher::builder().obey_robots(false).build()?;
+    /// let f = report_scraper::fetch::Fetcher::builder().obey_robots(false).build()?;
     /// assert!(!f.config().obey_robots());
     /// # Ok::<(), report_scraper::Error>(())
     /// ```
@@ -287,7 +287,7 @@ impl FetcherBuilder {
     /// The `User-Agent` sent, also the name matched in robots.txt.
     ///
     /// ```
-    /// let f = report_scraper::Fetcher::builder().user_agent("jishengxie-bot/0.1").build()?;
+    /// let f = report_scraper::fetch::Fetcher::builder().user_agent("jishengxie-bot/0.1").build()?;
     /// assert_eq!(f.config().user_agent(), "jishengxie-bot/0.1");
     /// # Ok::<(), report_scraper::Error>(())
     /// ```
@@ -302,7 +302,7 @@ impl FetcherBuilder {
     /// allows only what a local site needs.
     ///
     /// ```
-    /// let f = report_scraper::Fetcher::builder().allow_private_addresses(true).build()?;
+    /// let f = report_scraper::fetch::Fetcher::builder().allow_private_addresses(true).build()?;
     /// assert!(f.config().private_addresses_allowed());
     /// # Ok::<(), report_scraper::Error>(())
     /// ```
@@ -316,7 +316,7 @@ impl FetcherBuilder {
     /// `127.0.0.1/32`, and nothing else private.
     ///
     /// ```
-    /// let f = report_scraper::Fetcher::builder().allow_range("127.0.0.1/32".parse().unwrap()).build()?;
+    /// let f = report_scraper::fetch::Fetcher::builder().allow_range("127.0.0.1/32".parse().unwrap()).build()?;
     /// assert_eq!(f.config().allowed_ranges()[0].to_string(), "127.0.0.1/32");
     /// assert!(!f.config().private_addresses_allowed());
     /// # Ok::<(), report_scraper::Error>(())
@@ -331,7 +331,7 @@ impl FetcherBuilder {
     /// `(retries + 1) × timeout`.
     ///
     /// ```
-    /// let f = report_scraper::Fetcher::builder().address_budget(std::time::Duration::from_secs(15)).build()?;
+    /// let f = report_scraper::fetch::Fetcher::builder().address_budget(std::time::Duration::from_secs(15)).build()?;
     /// assert_eq!(f.config().address_budget().as_secs(), 15);
     /// # Ok::<(), report_scraper::Error>(())
     /// ```
@@ -351,7 +351,7 @@ impl FetcherBuilder {
     /// [`Invalid`](crate::ErrorKind::Invalid) error from `build`.
     ///
     /// ```
-    /// let err = report_scraper::Fetcher::builder().proxy("not a proxy").build().unwrap_err();
+    /// let err = report_scraper::fetch::Fetcher::builder().proxy("not a proxy").build().unwrap_err();
     /// assert!(err.to_string().contains("proxy"));
     /// ```
     pub fn proxy(mut self, url: &str) -> Self {
@@ -364,7 +364,7 @@ impl FetcherBuilder {
     /// (default false: a crawler does not pick up a proxy by surprise).
     ///
     /// ```
-    /// let f = report_scraper::Fetcher::builder().proxy_from_env(true).build()?;
+    /// let f = report_scraper::fetch::Fetcher::builder().proxy_from_env(true).build()?;
     /// assert!(f.config().proxy_from_env());
     /// # Ok::<(), report_scraper::Error>(())
     /// ```
@@ -380,7 +380,7 @@ impl FetcherBuilder {
     /// [`Invalid`](crate::ErrorKind::Invalid) error from `build`.
     ///
     /// ```
-    /// let f = report_scraper::Fetcher::builder().header("Accept-Language", "zh-CN,zh;q=0.9").build()?;
+    /// let f = report_scraper::fetch::Fetcher::builder().header("Accept-Language", "zh-CN,zh;q=0.9").build()?;
     /// assert_eq!(f.config().headers()[0], ("Accept-Language".to_string(), "zh-CN,zh;q=0.9".to_string()));
     /// # Ok::<(), report_scraper::Error>(())
     /// ```
@@ -394,7 +394,7 @@ impl FetcherBuilder {
     /// first page and refuse later pages without it (default false).
     ///
     /// ```
-    /// let f = report_scraper::Fetcher::builder().cookies(true).build()?;
+    /// let f = report_scraper::fetch::Fetcher::builder().cookies(true).build()?;
     /// assert!(f.config().cookies());
     /// # Ok::<(), report_scraper::Error>(())
     /// ```

@@ -69,7 +69,7 @@ static V6_NETS: LazyLock<Vec<Ipv6Net>> =
 ///
 /// ```
 /// use std::net::IpAddr;
-/// use report_scraper::is_public_address;
+/// use report_scraper::fetch::is_public_address;
 /// let public = |s: &str| is_public_address(s.parse::<IpAddr>().unwrap());
 /// assert!(public("202.108.22.5") && public("2400:da00::6666"));
 /// assert!(!public("127.0.0.1") && !public("192.168.1.1") && !public("::ffff:10.0.0.1"));

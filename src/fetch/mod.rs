@@ -3,11 +3,18 @@
 //! followed one hop at a time (each checked by the address guard and, for
 //! a crawl, against its scope), and conditional requests.
 //!
-//! - [`config`]: the settings, readable after build;
-//! - [`guard`]: which addresses may be reached;
-//! - [`request`]: one address, hop by hop and attempt by attempt;
-//! - [`robots`]: robots.txt per host, asked again when it could not be read;
-//! - [`response`]: the fetched page.
+//! Build one [`Fetcher`] ([`Fetcher::builder`], its settings read back as a
+//! [`FetchConfig`]) and share it: every request through it keeps the same
+//! per-host politeness. [`Fetcher::get`] asks for one address and gives a
+//! [`Fetched`] page; [`is_public_address`] is the address guard's test,
+//! stable for programs that check an address before they hand it on.
+
+// Inside:
+// - `config`: the settings, readable after build;
+// - `guard`: which addresses may be reached;
+// - `request`: one address, hop by hop and attempt by attempt;
+// - `robots`: robots.txt per host, asked again when it could not be read;
+// - `response`: the fetched page.
 
 mod config;
 mod guard;
@@ -38,7 +45,7 @@ use crate::model::Article;
 ///
 /// ```no_run
 /// # async fn demo() -> Result<(), report_scraper::Error> {
-/// let fetcher = report_scraper::Fetcher::builder().user_agent("my-bot/1.0 (+https://example.org/bot)").build()?;
+/// let fetcher = report_scraper::fetch::Fetcher::builder().user_agent("my-bot/1.0 (+https://example.org/bot)").build()?;
 /// let article = fetcher.fetch_article("https://www.chinafpa.org.cn/").await?;
 /// println!("{:?}", article.title);
 /// # Ok(()) }
@@ -66,7 +73,7 @@ impl FetcherBuilder {
     /// Builds the fetcher.
     ///
     /// ```
-    /// let f = report_scraper::Fetcher::builder().build()?;
+    /// let f = report_scraper::fetch::Fetcher::builder().build()?;
     /// assert_eq!(f.config().max_redirects(), 5);
     /// # Ok::<(), report_scraper::Error>(())
     /// ```
@@ -82,7 +89,7 @@ impl Fetcher {
     /// Starts a configuration.
     ///
     /// ```
-    /// let f = report_scraper::Fetcher::builder().retries(1).build()?;
+    /// let f = report_scraper::fetch::Fetcher::builder().retries(1).build()?;
     /// assert_eq!(f.config().retries(), 1);
     /// # Ok::<(), report_scraper::Error>(())
     /// ```
@@ -121,7 +128,7 @@ impl Fetcher {
     /// The configuration it was built with.
     ///
     /// ```
-    /// let f = report_scraper::Fetcher::builder().max_bytes(1 << 20).build()?;
+    /// let f = report_scraper::fetch::Fetcher::builder().max_bytes(1 << 20).build()?;
     /// assert_eq!(f.config().max_bytes(), 1 << 20);
     /// # Ok::<(), report_scraper::Error>(())
     /// ```
@@ -148,7 +155,7 @@ impl Fetcher {
     ///
     /// ```no_run
     /// # async fn demo() -> Result<(), report_scraper::Error> {
-    /// let fetcher = report_scraper::Fetcher::builder().build()?;
+    /// let fetcher = report_scraper::fetch::Fetcher::builder().build()?;
     /// let page = fetcher.get("https://www.example.cn/news/").if_none_match("\"v1\"").send().await?;
     /// if page.not_modified() {
     ///     println!("unchanged since the last visit");

@@ -8,7 +8,7 @@ use crate::extract::Input;
 /// A fetched page.
 ///
 /// ```no_run
-/// use report_scraper::{Extractor, Fetcher};
+/// use report_scraper::{Extractor, fetch::Fetcher};
 /// # async fn demo() -> Result<(), report_scraper::Error> {
 /// let fetcher = Fetcher::builder().build()?;
 /// let page = fetcher.fetch("https://www.chinafpa.org.cn/").await?;

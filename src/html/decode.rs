@@ -13,10 +13,10 @@ use crate::error::{Error, ErrorKind};
 /// How the page's character encoding was decided.
 ///
 /// ```
-/// let page = report_scraper::decode(b"<meta charset=gbk><p>\xd6\xd0\xce\xc4</p>", None).unwrap();
+/// let page = report_scraper::encoding::decode(b"<meta charset=gbk><p>\xd6\xd0\xce\xc4</p>", None).unwrap();
 /// assert_eq!(page.text, "<meta charset=gbk><p>中文</p>");
 /// assert_eq!(page.encoding, "GBK");
-/// assert_eq!(page.found_by, report_scraper::CharsetSource::Meta);
+/// assert_eq!(page.found_by, report_scraper::encoding::CharsetSource::Meta);
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
@@ -37,7 +37,7 @@ pub enum CharsetSource {
 /// A page turned into text.
 ///
 /// ```
-/// let page = report_scraper::decode("<p>你好</p>".as_bytes(), Some("text/html; charset=utf-8")).unwrap();
+/// let page = report_scraper::encoding::decode("<p>你好</p>".as_bytes(), Some("text/html; charset=utf-8")).unwrap();
 /// assert_eq!(page.text, "<p>你好</p>");
 /// ```
 #[derive(Debug, Clone)]
@@ -77,7 +77,7 @@ const NOT_PAGES: &[(&[u8], &str)] = &[
 /// ```
 /// // GBK bytes with no label anywhere are sniffed.
 /// let (gbk, _, _) = encoding_rs::GBK.encode("<p>计划生育协会召开工作会议,部署全年任务。</p>");
-/// let page = report_scraper::decode(&gbk, None).unwrap();
+/// let page = report_scraper::encoding::decode(&gbk, None).unwrap();
 /// assert!(page.text.contains("计划生育协会"));
 /// ```
 ///

@@ -7,6 +7,8 @@ use url::Url;
 use super::credits::Credit;
 use super::date::Published;
 use super::link::Link;
+use crate::text::measure;
+use crate::tuning::{ARTICLE_MIN_PUNCT, ARTICLE_MIN_UNITS};
 
 /// A clean, dated article: what a careful editor keeps of a page.
 ///
@@ -52,12 +54,28 @@ pub struct Article {
 }
 
 impl Article {
+    /// Whether the article is worth recording, not a list or index page
+    /// read as one: a headline and a body of real length. A crawl records
+    /// only such articles.
+    ///
+    /// ```
+    /// let a = report_scraper::clean_text("全省计生协工作会议召开\n会议在广州召开,总结2024年工作,部署2025年重点任务。会议要求,各级计生协要全面深化改革,健全工作服务体系,扎实落实各项重点任务。")?;
+    /// assert!(a.looks_like_article());
+    /// let stub = report_scraper::clean_text("会议召开\n会议在广州召开。")?;
+    /// assert!(!stub.looks_like_article());
+    /// # Ok::<(), report_scraper::Error>(())
+    /// ```
+    pub fn looks_like_article(&self) -> bool {
+        let m = measure(&self.text());
+        self.title.is_some() && m.units >= ARTICLE_MIN_UNITS && m.punct >= ARTICLE_MIN_PUNCT
+    }
+
     /// The article's running text: one block a line, image captions left
     /// out (they are blocks of the article, in [`blocks`](Self::blocks), but
     /// not part of what it says in sequence).
     ///
     /// ```
-    /// use report_scraper::{BlockKind, Extractor, Input};
+    /// use report_scraper::{Extractor, Input, model::BlockKind};
     /// let a = report_scraper::clean_text("第一段,这是内容。\n第二段,也是内容。")?;
     /// assert_eq!(a.text(), "第一段,这是内容。\n第二段,也是内容。");
     ///
@@ -117,7 +135,7 @@ pub struct Image {
 /// One unit of the body.
 ///
 /// ```
-/// use report_scraper::{Block, BlockKind};
+/// use report_scraper::model::{Block, BlockKind};
 /// let b = Block::new(BlockKind::Heading, "一、坚持系统思维");
 /// assert_eq!(b.kind, BlockKind::Heading);
 /// ```
@@ -134,7 +152,7 @@ impl Block {
     /// Makes a block.
     ///
     /// ```
-    /// let b = report_scraper::Block::new(report_scraper::BlockKind::Paragraph, "正文。");
+    /// let b = report_scraper::model::Block::new(report_scraper::model::BlockKind::Paragraph, "正文。");
     /// assert_eq!(b.text, "正文。");
     /// ```
     pub fn new(kind: BlockKind, text: impl Into<String>) -> Self {
@@ -145,7 +163,7 @@ impl Block {
 /// The kinds of body block.
 ///
 /// ```
-/// assert_eq!(serde_json::to_string(&report_scraper::BlockKind::ListItem).unwrap(), "\"list_item\"");
+/// assert_eq!(serde_json::to_string(&report_scraper::model::BlockKind::ListItem).unwrap(), "\"list_item\"");
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -198,7 +216,7 @@ pub struct Truncation {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct Removal {
-    /// The rule's name (see [`crate::Rule::names`]).
+    /// The rule's name (see [`crate::rules::Rule::names`]).
     pub rule: String,
     /// The text it removed.
     pub text: String,

@@ -9,7 +9,7 @@ use serde::{Deserialize, Serialize};
 /// One credit of the people who made an article: a role as printed and a name.
 ///
 /// ```
-/// use report_scraper::Credit;
+/// use report_scraper::model::Credit;
 /// let credits = Credit::parse("责任编辑：张三 审核：李四、王五");
 /// let pairs: Vec<(Option<&str>, &str)> = credits.iter().map(|c| (c.role.as_deref(), c.name.as_str())).collect();
 /// assert_eq!(pairs, [(Some("责任编辑"), "张三"), (Some("审核"), "李四"), (Some("审核"), "王五")]);
@@ -31,7 +31,7 @@ impl Credit {
     /// Makes a credit.
     ///
     /// ```
-    /// let c = report_scraper::Credit::new(Some("编辑"), "康晓杰");
+    /// let c = report_scraper::model::Credit::new(Some("编辑"), "康晓杰");
     /// assert_eq!(c.name, "康晓杰");
     /// ```
     pub fn new(role: Option<&str>, name: impl Into<String>) -> Self {

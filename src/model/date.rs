@@ -11,7 +11,7 @@ use crate::error::{Error, ErrorKind};
 /// A publish date as precise as the page gave it.
 ///
 /// ```
-/// use report_scraper::PubDate;
+/// use report_scraper::model::PubDate;
 /// let d = PubDate::parse("发布日期: 2023- 03- 07 16: 31").unwrap();
 /// assert_eq!(d.to_string(), "2023-03-07T16:31:00+08:00");
 /// let md = PubDate::parse("2月17日,会议在广州召开").unwrap();
@@ -44,7 +44,7 @@ pub enum PubDate {
 /// Where a publish date was found.
 ///
 /// ```
-/// assert_eq!(serde_json::to_string(&report_scraper::DateOrigin::Url).unwrap(), "\"url\"");
+/// assert_eq!(serde_json::to_string(&report_scraper::model::DateOrigin::Url).unwrap(), "\"url\"");
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -73,7 +73,7 @@ pub enum DateOrigin {
 /// What the words printed with a date say it is.
 ///
 /// ```
-/// assert_eq!(serde_json::to_string(&report_scraper::DateLabel::Updated).unwrap(), "\"updated\"");
+/// assert_eq!(serde_json::to_string(&report_scraper::model::DateLabel::Updated).unwrap(), "\"updated\"");
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -94,7 +94,7 @@ pub enum DateLabel {
 /// `--explain` can say why the winner won.
 ///
 /// ```
-/// use report_scraper::{DateOrigin, Extractor, Input};
+/// use report_scraper::{Extractor, Input, model::DateOrigin};
 /// let html = r#"<html><head><meta name="PubDate" content="2023-03-07 16:31"></head><body>
 ///   <h1>关于开展活动的通知</h1><p>发布时间：2023-03-07 16:31</p>
 ///   <p>各有关单位：现将有关事项通知如下，请认真组织实施。</p></body></html>"#;
@@ -130,7 +130,7 @@ pub struct DateCandidate {
 /// let a = report_scraper::clean_text("标题\n发布时间:2025-02-20 21:14\n正文,内容。")?;
 /// let p = a.published.unwrap();
 /// assert_eq!(p.raw, "2025-02-20 21:14");
-/// assert_eq!(p.found_in, report_scraper::DateOrigin::Byline);
+/// assert_eq!(p.found_in, report_scraper::model::DateOrigin::Byline);
 /// # Ok::<(), report_scraper::Error>(())
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -167,7 +167,7 @@ impl PubDate {
     /// The calendar day, when the year is known.
     ///
     /// ```
-    /// let d = report_scraper::PubDate::parse("2025年2月20日").unwrap();
+    /// let d = report_scraper::model::PubDate::parse("2025年2月20日").unwrap();
     /// assert_eq!(d.date().unwrap().to_string(), "2025-02-20");
     /// ```
     pub fn date(&self) -> Option<Date> {
@@ -201,7 +201,7 @@ impl PubDate {
 /// before the date-times, which follow each other by the instant they name.
 ///
 /// ```
-/// use report_scraper::PubDate;
+/// use report_scraper::model::PubDate;
 /// let mut dates: Vec<PubDate> = ["2023-03-08", "--03-07", "2023-03-07T16:31:00+08:00", "2023-03-07"]
 ///     .iter().map(|s| s.parse().unwrap()).collect();
 /// dates.sort();
@@ -253,7 +253,7 @@ impl From<PubDate> for String {
 /// `2023-03-07` or `--03-07`. Dates as pages print them go through [`PubDate::parse`].
 ///
 /// ```
-/// use report_scraper::PubDate;
+/// use report_scraper::model::PubDate;
 /// let d: PubDate = "2023-03-07T16:31:00+08:00".parse()?;
 /// assert_eq!(d.to_string(), "2023-03-07T16:31:00+08:00");
 /// assert!("2023年3月7日".parse::<PubDate>().is_err());

@@ -37,7 +37,7 @@ pub struct Link {
 /// `goPage(n)` form, a Hanweb JCMS column's data request.
 ///
 /// ```
-/// use report_scraper::{Extractor, Input, LinkKind};
+/// use report_scraper::{Extractor, Input, model::LinkKind};
 /// let html = r#"<form method="post" action="./list.aspx"><input type="hidden" name="__VIEWSTATE" value="dDwx">
 ///   <a href="javascript:__doPostBack('Pager1','2')">2</a></form>"#;
 /// let page = Extractor::new().page(Input::html(html.as_bytes()).url("http://a.cn/col/list.aspx").with_links())?;
@@ -63,7 +63,7 @@ pub struct Post {
 /// How a page gives a link.
 ///
 /// ```
-/// use report_scraper::{Extractor, Input, LinkKind};
+/// use report_scraper::{Extractor, Input, model::LinkKind};
 /// let html = r#"<meta http-equiv="refresh" content="0; url=/xwzx/index.html"><iframe src="/col/list.html"></iframe>
 ///   <script>var countPage = 3; createPageHTML(countPage, 0, "index", "html");</script>"#;
 /// let page = Extractor::new().page(Input::html(html.as_bytes()).url("http://a.cn/xwzx/index.html").with_links())?;

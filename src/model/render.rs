@@ -9,7 +9,7 @@ use super::page::Page;
 /// Where [`Article::to_markdown`] puts the title and the metadata.
 ///
 /// ```
-/// use report_scraper::MetaStyle;
+/// use report_scraper::model::MetaStyle;
 /// let a = report_scraper::clean_text("会议召开\n发布时间:2025-02-20 来源:省计生协\n会议在广州召开,部署任务。")?;
 /// assert!(a.to_markdown(MetaStyle::FrontMatter).starts_with("---\ntitle: \"会议召开\"\n"));
 /// assert!(a.to_markdown(MetaStyle::HeaderLine).starts_with("# 会议召开\n\n*2025-02-20 · 省计生协*\n"));
@@ -37,7 +37,7 @@ impl Article {
     /// quotes as `>`; Markdown's own characters in the text escaped.
     ///
     /// ```
-    /// use report_scraper::{Extractor, Input, MetaStyle};
+    /// use report_scraper::{Extractor, Input, model::MetaStyle};
     /// let html = "<h1>2024年各县区会员发展情况</h1><p>截至2024年底,全市会员总数稳步增长,各县区情况如下表所示。</p>\
     ///   <table><tr><th>县区</th><th>会员数</th></tr><tr><td>东湖区</td><td>12000</td></tr>\
     ///   <tr><td>西湖区</td><td>9800</td></tr></table><p>下一步,各县区要继续加强基层组织建设,扩大覆盖面。</p>";
@@ -160,7 +160,7 @@ impl Page {
     /// after a rule, with its title as a heading and its metadata line.
     ///
     /// ```
-    /// use report_scraper::{Extractor, Input, MetaStyle};
+    /// use report_scraper::{Extractor, Input, model::MetaStyle};
     /// let page = Extractor::new().page(Input::text("会议召开\n会议在广州召开,部署任务。").url("https://example.cn/a.html"))?;
     /// assert!(page.to_markdown(MetaStyle::FrontMatter).contains("url: \"https://example.cn/a.html\"\n"));
     /// # Ok::<(), report_scraper::Error>(())

@@ -4,7 +4,7 @@
 //! this crate (`report_scraper`), scraper's parse alone (`parse`, the floor
 //! no extractor built on scraper can beat) and the Rust peers
 //! (`dom_smoothie`, `rs_trafilatura`, `trafilatura_rs`). Every page is
-//! decoded once, by `report_scraper::decode`, before any clock starts, so
+//! decoded once, by `report_scraper::encoding::decode`, before any clock starts, so
 //! each engine is timed on the same strings. Writes OUT_DIR/ENGINE.jsonl
 //! (the lines `../shared/eval/score.py` reads) and prints a line per engine:
 //! `ENGINE pages/s MB/s`, from the median of N rounds (default 3) that
@@ -81,7 +81,7 @@ fn load(dir: &Path) -> Result<Vec<Page>, String> {
         let id = t["id"].as_str().ok_or("truth line without id")?.to_string();
         let path = dir.join("html").join(format!("{id}.html"));
         let raw = std::fs::read(&path).map_err(|e| format!("{}: {e} (only html sets can be compared)", path.display()))?;
-        let html = report_scraper::decode(&raw, None).map(|d| d.text).unwrap_or_default();
+        let html = report_scraper::encoding::decode(&raw, None).map(|d| d.text).unwrap_or_default();
         pages.push(Page { id, url: t["url"].as_str().map(str::to_string), html });
     }
     Ok(pages)

@@ -74,7 +74,7 @@ impl PubDate {
     /// keeps no year.
     ///
     /// ```
-    /// use report_scraper::PubDate;
+    /// use report_scraper::model::PubDate;
     /// assert_eq!(PubDate::parse("二〇二三年三月七日").unwrap().to_string(), "2023-03-07");
     /// assert_eq!(PubDate::parse("2025.02.20").unwrap().to_string(), "2025-02-20");
     /// assert_eq!(PubDate::parse("March 8, 2016").unwrap().to_string(), "2016-03-08");
@@ -88,7 +88,7 @@ impl PubDate {
     /// Finds a date written in a web address.
     ///
     /// ```
-    /// use report_scraper::PubDate;
+    /// use report_scraper::model::PubDate;
     /// let d = PubDate::from_url("http://www.gov.cn/xinwen/2023-03/07/content_1.htm").unwrap();
     /// assert_eq!(d.to_string(), "2023-03-07");
     /// assert_eq!(PubDate::from_url("https://a.cn/art/t20230307_123.html").unwrap().to_string(), "2023-03-07");

@@ -49,7 +49,7 @@ pub(crate) const PIPELINE_RULES: &[(&str, &str)] = &[
 /// written here once; the rules file's header says the same.
 ///
 /// ```
-/// use report_scraper::Action;
+/// use report_scraper::rules::Action;
 /// assert_eq!("tail".parse::<Action>()?, Action::DropRest);
 /// assert!("shout".parse::<Action>().is_err());
 /// # Ok::<(), report_scraper::Error>(())
@@ -112,7 +112,7 @@ impl std::str::FromStr for Action {
 /// A named pattern with an action: the unit of cleaning.
 ///
 /// ```
-/// use report_scraper::{Action, Rule};
+/// use report_scraper::rules::{Action, Rule};
 /// let rule = Rule::new("my-ad", Action::DropLine, r"^本站广告")?;
 /// assert_eq!(rule.name(), "my-ad");
 /// assert!(Rule::new("broken", Action::DropLine, "(").is_err());
@@ -130,8 +130,8 @@ impl Rule {
     /// Compiles a rule.
     ///
     /// ```
-    /// let r = report_scraper::Rule::new("promo", report_scraper::Action::Strip, "【广告】")?;
-    /// assert_eq!(r.action(), report_scraper::Action::Strip);
+    /// let r = report_scraper::rules::Rule::new("promo", report_scraper::rules::Action::Strip, "【广告】")?;
+    /// assert_eq!(r.action(), report_scraper::rules::Action::Strip);
     /// # Ok::<(), report_scraper::Error>(())
     /// ```
     ///
@@ -143,10 +143,10 @@ impl Rule {
         Ok(Rule { name: name.to_string(), action, gate: Gate::of(pattern), regex })
     }
 
-    /// The rule's name, as reported in [`Removal::rule`](crate::Removal::rule).
+    /// The rule's name, as reported in [`Removal::rule`](crate::model::Removal::rule).
     ///
     /// ```
-    /// assert!(report_scraper::Rule::builtin().iter().any(|r| r.name() == "wechat-follow"));
+    /// assert!(report_scraper::rules::Rule::builtin().iter().any(|r| r.name() == "wechat-follow"));
     /// ```
     pub fn name(&self) -> &str {
         &self.name
@@ -155,8 +155,8 @@ impl Rule {
     /// What the rule does.
     ///
     /// ```
-    /// let r = report_scraper::Rule::builtin().into_iter().find(|r| r.name() == "prev-next").unwrap();
-    /// assert_eq!(r.action(), report_scraper::Action::DropRest);
+    /// let r = report_scraper::rules::Rule::builtin().into_iter().find(|r| r.name() == "prev-next").unwrap();
+    /// assert_eq!(r.action(), report_scraper::rules::Action::DropRest);
     /// ```
     pub fn action(&self) -> Action {
         self.action
@@ -165,7 +165,7 @@ impl Rule {
     /// The pattern's source text.
     ///
     /// ```
-    /// let r = report_scraper::Rule::new("x", report_scraper::Action::DropLine, "^a$")?;
+    /// let r = report_scraper::rules::Rule::new("x", report_scraper::rules::Action::DropLine, "^a$")?;
     /// assert_eq!(r.pattern(), "^a$");
     /// # Ok::<(), report_scraper::Error>(())
     /// ```
@@ -176,7 +176,7 @@ impl Rule {
     /// The built-in pattern rules, in the order they are applied.
     ///
     /// ```
-    /// assert!(report_scraper::Rule::builtin().len() > 30);
+    /// assert!(report_scraper::rules::Rule::builtin().len() > 30);
     /// ```
     pub fn builtin() -> Vec<Rule> {
         BUILTIN_RULES.clone()
@@ -188,7 +188,7 @@ impl Rule {
     /// `byline`).
     ///
     /// ```
-    /// let names: Vec<&str> = report_scraper::Rule::names().collect();
+    /// let names: Vec<&str> = report_scraper::rules::Rule::names().collect();
     /// assert!(names.contains(&"wechat-follow") && names.contains(&"paywall-omitted"));
     /// assert!(names.contains(&"outside-article") && names.contains(&"duplicate-line"));
     /// ```
@@ -200,7 +200,7 @@ impl Rule {
     /// `#` comments), so users can keep their own rules in a file.
     ///
     /// ```
-    /// let rules = report_scraper::Rule::parse_list("# mine\nmy-ad  drop  ^广告$\n")?;
+    /// let rules = report_scraper::rules::Rule::parse_list("# mine\nmy-ad  drop  ^广告$\n")?;
     /// assert_eq!(rules[0].name(), "my-ad");
     /// # Ok::<(), report_scraper::Error>(())
     /// ```

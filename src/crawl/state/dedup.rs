@@ -75,7 +75,7 @@ impl CrawlState {
     /// their variants are not fetched.
     ///
     /// ```
-    /// let s = report_scraper::CrawlState::in_memory()?;
+    /// let s = report_scraper::crawl::CrawlState::in_memory()?;
     /// assert!(s.irrelevant_params()?.is_empty());
     /// # Ok::<(), report_scraper::Error>(())
     /// ```

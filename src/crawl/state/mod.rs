@@ -35,7 +35,7 @@ use crate::error::{Error, ErrorCode, ErrorKind};
 /// What became of a fetched address.
 ///
 /// ```
-/// use report_scraper::{ErrorCode, Outcome};
+/// use report_scraper::{ErrorCode, crawl::Outcome};
 /// assert_eq!(Outcome::Article.to_string(), "article");
 /// assert_eq!(Outcome::Failed(ErrorCode::Http(404)).to_string(), "failed (http-404)");
 /// let of = "https://www.example.cn/a.html".parse().unwrap();
@@ -112,7 +112,7 @@ impl std::fmt::Display for Outcome {
 /// Counts of addresses by state.
 ///
 /// ```
-/// let s = report_scraper::CrawlState::in_memory()?;
+/// let s = report_scraper::crawl::CrawlState::in_memory()?;
 /// assert_eq!(s.counts()?.queued, 0);
 /// # Ok::<(), report_scraper::Error>(())
 /// ```
@@ -137,7 +137,7 @@ impl Counts {
     /// Addresses finished one way or another: everything not queued.
     ///
     /// ```
-    /// assert_eq!(report_scraper::Counts::default().done(), 0);
+    /// assert_eq!(report_scraper::crawl::Counts::default().done(), 0);
     /// ```
     pub fn done(&self) -> u64 {
         self.articles + self.lists + self.robots + self.duplicates + self.failed
@@ -147,13 +147,13 @@ impl Counts {
 /// The frontier and the seen set of a crawl, in one SQLite file. Every
 /// change is committed at once (WAL journal), so killing the process loses
 /// nothing that was recorded; addresses taken but not finished go back to
-/// the queue when the file is opened again. The [`Crawler`](crate::Crawler)
+/// the queue when the file is opened again. The [`Crawler`](crate::crawl::Crawler)
 /// runs the queue; a user reads the counts and outcomes, and marks what an
 /// output already holds ([`mark_written`](Self::mark_written)). It can be
 /// shared between tasks (`Send + Sync`).
 ///
 /// ```
-/// use report_scraper::{CrawlState, Outcome};
+/// use report_scraper::crawl::{CrawlState, Outcome};
 /// let state = CrawlState::in_memory()?;
 /// let url = "https://www.example.cn/a.html".parse().unwrap();
 /// state.mark_written(&url)?;
@@ -248,7 +248,7 @@ impl CrawlState {
     /// A state that lives in memory only (for tests and one-off crawls).
     ///
     /// ```
-    /// let s = report_scraper::CrawlState::in_memory()?;
+    /// let s = report_scraper::crawl::CrawlState::in_memory()?;
     /// assert_eq!(s.counts()?.done(), 0);
     /// # Ok::<(), report_scraper::Error>(())
     /// ```
@@ -282,7 +282,7 @@ impl CrawlState {
     /// The recorded outcome of an address, if it was finished.
     ///
     /// ```
-    /// let s = report_scraper::CrawlState::in_memory()?;
+    /// let s = report_scraper::crawl::CrawlState::in_memory()?;
     /// assert_eq!(s.outcome(&"https://a.cn/x.html".parse().unwrap())?, None);
     /// # Ok::<(), report_scraper::Error>(())
     /// ```

@@ -281,7 +281,7 @@ impl CrawlState {
     /// Records an address as written to the output, whether the state
     /// knew it or not: it is neither fetched nor written again. An output
     /// sink calls it for what the output already holds
-    /// ([`JsonlSink::open`](crate::JsonlSink::open) does).
+    /// ([`JsonlSink::open`](crate::crawl::JsonlSink::open) does).
     ///
     /// # Errors
     /// [`ErrorKind::State`](crate::ErrorKind::State) on a database failure.
@@ -297,10 +297,10 @@ impl CrawlState {
     /// behind the state's back) is queued again, to be fetched and written
     /// again. Returns how many were queued again. An output of your own
     /// (files, a database) calls it when opened, as
-    /// [`JsonlSink::open`](crate::JsonlSink::open) does for its file.
+    /// [`JsonlSink::open`](crate::crawl::JsonlSink::open) does for its file.
     ///
     /// ```
-    /// use report_scraper::{CrawlState, Outcome};
+    /// use report_scraper::crawl::{CrawlState, Outcome};
     /// let state = CrawlState::in_memory()?;
     /// let (a, b) = ("http://a.cn/1.html".parse().unwrap(), "http://a.cn/2.html".parse().unwrap());
     /// state.mark_written(&a)?;
