@@ -19,7 +19,9 @@ use std::sync::atomic::AtomicBool;
 use std::time::{Duration, Instant};
 
 use report_scraper::{
+    crawl::CrawlConfig,
     crawl::{CrawlEvent, CrawlState, Crawler},
+    fetch::FetchConfig,
     fetch::Fetcher,
 };
 use server::{Server, serve};
@@ -35,17 +37,17 @@ struct Row {
 }
 
 async fn measure(name: &str, servers: &[Server], expected: &[String], delay: Duration, workers: usize) -> Row {
-    let mut builder = Crawler::builder().workers(workers).max_pages(100_000);
-    for s in servers {
-        builder = builder.seed(&format!("{}/", s.base));
-    }
-    let fetcher = Fetcher::builder()
-        .allow_range("127.0.0.1/32".parse().unwrap())
-        .politeness_delay(delay)
-        .timeout(Duration::from_secs(10))
-        .build()
-        .unwrap();
-    let crawler = builder.build(fetcher).unwrap();
+    let seeds = servers.iter().map(|s| format!("{}/", s.base));
+    let config = CrawlConfig::builder().workers(workers).max_pages(100_000).seeds(seeds).build();
+    let fetcher = Fetcher::new(
+        FetchConfig::builder()
+            .allow_range("127.0.0.1/32".parse().unwrap())
+            .politeness_delay(delay)
+            .timeout(Duration::from_secs(10))
+            .build(),
+    )
+    .unwrap();
+    let crawler = Crawler::new(config, fetcher).unwrap();
     let state = CrawlState::in_memory().unwrap();
     let mut written: BTreeMap<String, usize> = BTreeMap::new();
     let started = Instant::now();

@@ -14,7 +14,7 @@
 //!   text: `Extractor::page` on `Input::html_str`) beside `parse_only`
 //!   (scraper's parse of the same text: the floor);
 //! - `extractor`: the small pages with one extractor reused and with
-//!   `Extractor::new()` per page (the rules are shared: both cost alike);
+//!   `Extractor::default()` per page (the rules are shared: both cost alike);
 //! - `decode`: bytes to text alone; `date`: date parsing alone;
 //! - `clean_text`: text mode on the seed documents;
 //! - `pathological`: 100,000 paragraphs, 10,000- and 100,000-deep nesting,
@@ -84,7 +84,7 @@ fn input<'a>(text: &'a str, url: Option<&'a str>) -> Input<'a> {
 
 fn pages(c: &mut Criterion) {
     let all = load_pages();
-    let ex = Extractor::new();
+    let ex = Extractor::default();
     let groups: [(&str, &Pick); 4] = [
         ("small", &|p| p.bytes.len() < 30 * 1024),
         ("medium", &|p| (30 * 1024..=300 * 1024).contains(&p.bytes.len())),
@@ -113,7 +113,7 @@ fn pages(c: &mut Criterion) {
     g.finish();
 }
 
-/// An extractor made per page (`Extractor::new()`, as a program that
+/// An extractor made per page (`Extractor::default()`, as a program that
 /// extracts one input per call does) against one reused: the rules are
 /// shared, so the two should cost the same.
 fn extractor_per_page(c: &mut Criterion) {
@@ -121,12 +121,12 @@ fn extractor_per_page(c: &mut Criterion) {
     let set: Vec<&Page> = all.iter().filter(|p| p.bytes.len() < 30 * 1024).collect();
     let mut g = c.benchmark_group("extractor");
     g.throughput(Throughput::Bytes(set.iter().map(|p| p.text.len() as u64).sum()));
-    let ex = Extractor::new();
+    let ex = Extractor::default();
     g.bench_function(BenchmarkId::new("reused", set.len()), |b| {
         b.iter(|| set.iter().filter(|p| ex.page(input(&p.text, p.url.as_deref())).is_ok()).count())
     });
     g.bench_function(BenchmarkId::new("new_per_page", set.len()), |b| {
-        b.iter(|| set.iter().filter(|p| Extractor::new().page(input(&p.text, p.url.as_deref())).is_ok()).count())
+        b.iter(|| set.iter().filter(|p| Extractor::default().page(input(&p.text, p.url.as_deref())).is_ok()).count())
     });
     g.finish();
 }
@@ -166,7 +166,7 @@ fn seeds(c: &mut Criterion) {
             .filter_map(|c| std::fs::read_to_string(fixtures.join(c).join("page.txt")).ok())
             .collect();
     }
-    let ex = Extractor::new();
+    let ex = Extractor::default();
     let mut g = c.benchmark_group("clean_text");
     g.throughput(Throughput::Bytes(texts.iter().map(|t| t.len() as u64).sum()));
     g.bench_function("seeds", |b| {
@@ -197,7 +197,7 @@ fn pathological(c: &mut Criterion) {
             format!("<div>{links}</div><div class=content>{}</div>", para(1))
         }),
     ];
-    let ex = Extractor::new();
+    let ex = Extractor::default();
     let mut g = c.benchmark_group("pathological");
     g.sample_size(10);
     for (name, page) in &cases {
@@ -229,7 +229,7 @@ fn dense(c: &mut Criterion) {
             fill("<div class=content>", &|i| format!("<p>第{i}段,全省计生协深入推进改革,宣传服务群众。</p>")),
         ),
     ];
-    let ex = Extractor::new();
+    let ex = Extractor::default();
     let mut g = c.benchmark_group("dense_20mb");
     g.sample_size(10);
     for (name, page) in &cases {

@@ -15,7 +15,9 @@ use std::time::{Duration, Instant};
 
 use axum::routing::get;
 use report_scraper::{
+    crawl::CrawlConfig,
     crawl::{CrawlState, Crawler},
+    fetch::FetchConfig,
     fetch::Fetcher,
 };
 
@@ -46,15 +48,22 @@ async fn main() {
     std::fs::create_dir_all(&dir).unwrap();
     let db = dir.join("crawl.db");
     let fetcher = || {
-        Fetcher::builder()
-            .allow_range("127.0.0.1/32".parse().unwrap())
-            .politeness_delay(Duration::ZERO)
-            .max_bytes(100 * 1024 * 1024)
-            .build()
-            .unwrap()
+        Fetcher::new(
+            FetchConfig::builder()
+                .allow_range("127.0.0.1/32".parse().unwrap())
+                .politeness_delay(Duration::ZERO)
+                .max_bytes(100 * 1024 * 1024)
+                .build(),
+        )
+        .unwrap()
     };
-    let crawler =
-        || Crawler::builder().sitemap(&format!("{base}/sitemap.xml.gz")).max_pages(u64::MAX).build(fetcher()).unwrap();
+    let crawler = || {
+        Crawler::new(
+            CrawlConfig::builder().sitemap(format!("{base}/sitemap.xml.gz")).max_pages(u64::MAX).build(),
+            fetcher(),
+        )
+        .unwrap()
+    };
     let size = || {
         ["crawl.db", "crawl.db-wal", "crawl.db-shm"]
             .iter()

@@ -40,7 +40,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     }
     let dir = dir.ok_or("usage: eval DATASET_DIR [--repeat N] > pred.jsonl")?;
     let pages = load(&dir)?;
-    let ex = Extractor::new();
+    let ex = Extractor::default();
     let mut elapsed = Duration::ZERO;
     let mut out = std::io::BufWriter::new(std::io::stdout().lock());
     for round in 0..repeat.max(1) {

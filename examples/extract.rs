@@ -11,160 +11,80 @@
 //! input gave an output, 1 when every input failed, 2 for a usage error.
 use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::mpsc;
 
+use clap::{CommandFactory, Parser};
+use rayon::prelude::*;
 use report_scraper::{
     Article, Extractor, Input, Page,
-    model::{DateCandidate, MetaStyle, Removal},
+    fetch::{FetchConfig, Fetcher},
+    model::{DateCandidate, Removal},
 };
+use serde::Serialize;
 
 #[path = "cli/mod.rs"]
 mod cli;
-use cli::{Format, Net, chain, header, init_logs};
-use serde::Serialize;
+use cli::output::Meta;
+use cli::{Format, NetArgs, Verbosity, chain};
 
-const HELP: &str = "\
-extract: clean, dated articles from pages
-
-usage: extract [OPTIONS] INPUT...
-
-INPUT is a file, a folder (its .html, .htm, .shtml and .txt files, read
-recursively), an http(s) address (fetched politely: robots.txt, retries,
-size cap), or - for standard input.
-
-options:
-  -f, --format FORMAT  json (default; pretty), jsonl (one line an input),
-                       markdown, or text
-      --meta STYLE     Markdown's metadata: front-matter (default), header, none
-      --all            every article of a page, not only the first
-      --text           the inputs are text already pulled out of a page
-      --details        each article's links and images, and its language
-                       detected when the page declares none
-      --url URL        the address of the page read from a file or stdin
-                       (resolves links, dates from the address, time zone)
-      --explain        the full list of removals (rule and text) and every
-                       date the page carries with its score; without it the
-                       JSON gives only the number of removals
-  -o, --out FILE       write here instead of standard output (- is stdout)
-      --out-dir DIR    one output per input, named after it (.json, .md, .txt)
-  -j, --jobs N         inputs extracted at once (default: every core)
-      --allow RANGE    let addresses reach a non-public range, e.g.
-                       127.0.0.1/32 (for local test servers)
-      --user-agent UA  the User-Agent sent and matched in robots.txt
-      --proxy URL      fetch through this proxy (http://, https://)
-      --proxy-from-env use HTTP_PROXY, HTTPS_PROXY, ALL_PROXY and NO_PROXY
-      --header 'N: V'  send this header with every request (repeatable)
-  -v, --verbose        log what happens (more with -vv); RUST_LOG overrides
-  -q, --quiet          print no warnings, only errors
-  -h, --help           this help
-
-exit codes: 0 when at least one input gave an output, 1 when every input
-failed, 2 for a usage error.
-";
-
+/// extract: clean, dated articles from pages
+#[derive(Parser, Debug)]
+#[command(
+    name = "extract",
+    after_help = "Exit codes: 0 when at least one input gave an output, 1 when every input failed, 2 for a usage error."
+)]
 struct Args {
+    /// A file, a folder (its .html, .htm, .shtml and .txt files, read recursively), an http(s) address
+    /// (fetched politely: robots.txt, retries, size cap), or - for standard input
+    #[arg(value_name = "INPUT", required = true)]
     inputs: Vec<String>,
+    /// Output format: json is pretty, jsonl one line an input
+    #[arg(short, long, value_enum, default_value_t = Format::Json)]
     format: Format,
-    meta: MetaStyle,
+    /// Markdown's metadata
+    #[arg(long, value_enum, default_value_t = Meta::FrontMatter)]
+    meta: Meta,
+    /// Every article of a page, not only the first
+    #[arg(long)]
     all: bool,
+    /// The inputs are text already pulled out of a page
+    #[arg(long)]
     text: bool,
+    /// Each article's links and images, and its language detected when the page declares none
+    #[arg(long)]
     details: bool,
+    /// The address of the page read from a file or stdin (resolves links, dates from the address, time zone)
+    #[arg(long, value_name = "URL")]
     url: Option<String>,
+    /// The full list of removals (rule and text) and every date the page carries with its score; without
+    /// it the JSON gives only the number of removals
+    #[arg(long)]
     explain: bool,
+    /// Write here instead of standard output (- is stdout)
+    #[arg(short, long, value_name = "FILE", conflicts_with = "out_dir")]
     out: Option<PathBuf>,
+    /// One output per input, named after it (.json, .md, .txt)
+    #[arg(long, value_name = "DIR")]
     out_dir: Option<PathBuf>,
-    jobs: usize,
-    allow: Vec<String>,
-    user_agent: Option<String>,
-    verbosity: i8,
-    net: Net,
-}
-
-fn parse_args() -> Result<Args, lexopt::Error> {
-    use lexopt::prelude::*;
-    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
-    let mut a = Args {
-        inputs: Vec::new(),
-        format: Format::Json,
-        meta: MetaStyle::FrontMatter,
-        all: false,
-        text: false,
-        details: false,
-        url: None,
-        explain: false,
-        out: None,
-        out_dir: None,
-        jobs: cores,
-        allow: Vec::new(),
-        user_agent: None,
-        verbosity: 0,
-        net: Net::default(),
-    };
-    let mut p = lexopt::Parser::from_env();
-    while let Some(arg) = p.next()? {
-        match arg {
-            Short('f') | Long("format") => a.format = Format::parse(&p.value()?.string()?)?,
-            Long("meta") => {
-                a.meta = match p.value()?.string()?.as_str() {
-                    "front-matter" => MetaStyle::FrontMatter,
-                    "header" => MetaStyle::HeaderLine,
-                    "none" => MetaStyle::None,
-                    other => return Err(format!("--meta: unknown style {other:?} (front-matter, header, none)").into()),
-                }
-            }
-            Long("all") => a.all = true,
-            Long("text") => a.text = true,
-            Long("details") => a.details = true,
-            Long("url") => a.url = Some(p.value()?.string()?),
-            Long("explain") => a.explain = true,
-            Short('o') | Long("out") => a.out = Some(p.value()?.into()),
-            Long("out-dir") => a.out_dir = Some(p.value()?.into()),
-            Short('j') | Long("jobs") => a.jobs = p.value()?.parse::<usize>()?.max(1),
-            Long("allow") => a.allow.push(p.value()?.string()?),
-            Long("user-agent") => a.user_agent = Some(p.value()?.string()?),
-            Long("proxy") => a.net.proxy = Some(p.value()?.string()?),
-            Long("proxy-from-env") => a.net.proxy_from_env = true,
-            Long("header") => a.net.headers.push(header(&p.value()?.string()?)?),
-            Short('v') | Long("verbose") => a.verbosity += 1,
-            Short('q') | Long("quiet") => a.verbosity = -1,
-            Short('h') | Long("help") => {
-                print!("{HELP}");
-                std::process::exit(0);
-            }
-            Value(v) => a.inputs.push(v.string()?),
-            _ => return Err(arg.unexpected()),
-        }
-    }
-    if a.inputs.is_empty() {
-        return Err("no input given (a file, a folder, an address, or - for standard input)".into());
-    }
-    if a.out.is_some() && a.out_dir.is_some() {
-        return Err("--out and --out-dir exclude each other".into());
-    }
-    if a.url.is_some() && a.inputs.len() > 1 {
-        return Err("--url names the address of one input, not of several".into());
-    }
-    Ok(a)
+    /// Inputs extracted at once (default: every core)
+    #[arg(short, long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..))]
+    jobs: Option<u16>,
+    #[command(flatten)]
+    net: NetArgs,
+    #[command(flatten)]
+    verbosity: Verbosity,
 }
 
 fn main() {
-    let args = match parse_args() {
-        Ok(a) => a,
-        Err(e) => {
-            eprintln!("extract: {e}\n\nusage: extract [OPTIONS] INPUT...   (extract --help for every option)");
-            std::process::exit(2);
-        }
-    };
-    init_logs(args.verbosity);
-    let jobs = match list_inputs(&args) {
-        Ok(jobs) => jobs,
-        Err(e) => {
-            eprintln!("extract: {e}");
-            std::process::exit(1);
-        }
-    };
-    let produced = run(&args, &jobs);
+    let args = Args::parse();
+    if args.url.is_some() && args.inputs.len() > 1 {
+        let message = "--url names the address of one input, not of several";
+        Args::command().error(clap::error::ErrorKind::ArgumentConflict, message).exit();
+    }
+    args.verbosity.init_logs();
+    let produced = list_inputs(&args).and_then(|jobs| run(&args, &jobs)).unwrap_or_else(|e| {
+        eprintln!("extract: {e}");
+        0
+    });
     std::process::exit(if produced > 0 { 0 } else { 1 });
 }
 
@@ -243,78 +163,64 @@ fn walk(dir: &Path, out: &mut Vec<PathBuf>) -> std::io::Result<()> {
     Ok(())
 }
 
-/// Extracts every job on `args.jobs` threads and writes the outputs in input
-/// order (to stdout, `--out`, or one file each in `--out-dir`). Returns how
-/// many inputs gave an output.
-fn run(args: &Args, jobs: &[(Job, Option<PathBuf>)]) -> usize {
-    let fetcher = jobs.iter().any(|(j, _)| matches!(j, Job::Url(_))).then(|| Fetch::new(args));
-    let fetcher = match fetcher.transpose() {
-        Ok(f) => f,
-        Err(e) => {
-            eprintln!("extract: {e}");
-            return 0;
-        }
-    };
-    if let Some(dir) = &args.out_dir
-        && let Err(e) = std::fs::create_dir_all(dir)
-    {
-        eprintln!("extract: {}: {e}", dir.display());
-        return 0;
+/// Extracts every job on `--jobs` threads and writes the outputs in input
+/// order (to stdout, `--out`, or one file each in `--out-dir`), a window of
+/// inputs at a time so that memory stays bounded however many there are.
+/// Returns how many inputs gave an output.
+fn run(args: &Args, jobs: &[(Job, Option<PathBuf>)]) -> Result<usize, String> {
+    let needs_fetcher = jobs.iter().any(|(j, _)| matches!(j, Job::Url(_)));
+    let fetcher = needs_fetcher.then(|| Fetch::new(&args.net)).transpose()?;
+    if let Some(dir) = &args.out_dir {
+        std::fs::create_dir_all(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
     }
     let mut sink: Box<dyn Write> = match args.out.as_deref() {
-        Some(p) if p != Path::new("-") => match std::fs::File::create(p) {
-            Ok(f) => Box::new(std::io::BufWriter::new(f)),
-            Err(e) => {
-                eprintln!("extract: {}: {e}", p.display());
-                return 0;
-            }
-        },
+        Some(p) if p != Path::new("-") => {
+            Box::new(std::io::BufWriter::new(std::fs::File::create(p).map_err(|e| format!("{}: {e}", p.display()))?))
+        }
         _ => Box::new(std::io::stdout().lock()),
     };
-    let next = AtomicUsize::new(0);
-    let (tx, rx) = mpsc::channel::<(usize, Result<String, String>)>();
-    let mut produced = 0;
-    std::thread::scope(|s| {
-        for _ in 0..args.jobs.min(jobs.len()) {
-            let (tx, next, fetcher) = (tx.clone(), &next, fetcher.as_ref());
-            s.spawn(move || {
-                loop {
-                    let i = next.fetch_add(1, Ordering::Relaxed);
-                    let Some((job, _)) = jobs.get(i) else { break };
-                    let out = extract_one(args, job, fetcher).map_err(|e| e.to_string());
-                    if tx.send((i, out)).is_err() {
-                        break;
-                    }
+    let threads = args.jobs.map_or(0, usize::from); // 0: rayon's default, every core
+    let pool = rayon::ThreadPoolBuilder::new().num_threads(threads).build().map_err(|e| e.to_string())?;
+    let progress = cli::progress::bar(jobs.len(), args.verbosity.quiet());
+    let (mut produced, mut failed) = (0, 0);
+    'windows: for window in jobs.chunks(pool.current_num_threads() * WINDOW_PER_THREAD) {
+        let outputs: Vec<_> =
+            pool.install(|| window.par_iter().map(|(job, _)| extract_one(args, job, fetcher.as_ref())).collect());
+        for ((job, root), output) in window.iter().zip(outputs) {
+            match output.map(|text| deliver(args, job, root.as_deref(), &mut sink, &text)) {
+                Ok(Ok(())) => produced += 1,
+                // `extract … | head` closes the pipe early: stop, quietly.
+                Ok(Err(e)) if e.kind() == std::io::ErrorKind::BrokenPipe => break 'windows,
+                Ok(Err(e)) => {
+                    failed += 1;
+                    eprintln!("extract: {}: {e}", job.name());
                 }
-            });
-        }
-        drop(tx);
-        // Outputs are written in input order: results that arrive early wait.
-        let mut pending = std::collections::BTreeMap::new();
-        let mut due = 0;
-        for (i, result) in rx {
-            pending.insert(i, result);
-            while let Some(result) = pending.remove(&due) {
-                let (job, root) = &jobs[due];
-                let written = result.map(|text| deliver(args, job, root.as_deref(), &mut sink, &text));
-                match written {
-                    Ok(Ok(())) => produced += 1,
-                    // `extract … | head` closes the pipe early: stop, quietly.
-                    Ok(Err(e)) if e.kind() == std::io::ErrorKind::BrokenPipe => return,
-                    Ok(Err(e)) => eprintln!("extract: {}: {e}", job.name()),
-                    Err(e) => eprintln!("extract: {}: {e}", job.name()),
+                Err(e) => {
+                    failed += 1;
+                    eprintln!("extract: {}: {e}", job.name());
                 }
-                due += 1;
             }
         }
-    });
-    if let Err(e) = sink.flush()
-        && e.kind() != std::io::ErrorKind::BrokenPipe
-    {
-        eprintln!("extract: {e}");
+        if let Some(bar) = &progress {
+            bar.inc(window.len() as u64);
+        }
     }
-    produced
+    if let Some(bar) = progress {
+        bar.finish_and_clear();
+    }
+    match sink.flush() {
+        Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => eprintln!("extract: {e}"),
+        _ => {}
+    }
+    if jobs.len() > 1 && !args.verbosity.quiet() {
+        eprintln!("extract: {} inputs, {produced} written, {failed} failed", jobs.len());
+    }
+    Ok(produced)
 }
+
+/// Inputs a thread is given per window: enough that threads seldom wait on
+/// the window's slowest input, few enough that the outputs held are small.
+const WINDOW_PER_THREAD: usize = 8;
 
 /// Writes one input's output where it goes.
 fn deliver(args: &Args, job: &Job, root: Option<&Path>, sink: &mut dyn Write, text: &str) -> std::io::Result<()> {
@@ -358,7 +264,7 @@ fn extract_one(
                 None => input,
             };
             let input = if args.details { input.with_details() } else { input };
-            Extractor::new().page(input).map_err(|e| chain(&e))?
+            Extractor::default().page(input).map_err(|e| chain(&e))?
         }
     };
     tracing::debug!(input = %job.name(), articles = page.articles.len(), elapsed = ?started.elapsed(), "extracted");
@@ -404,8 +310,10 @@ fn render(args: &Args, page: &Page) -> Result<String, Box<dyn std::error::Error 
     Ok(match args.format {
         Format::Json => serde_json::to_string_pretty(&record)? + "\n",
         Format::Jsonl => serde_json::to_string(&record)? + "\n",
-        Format::Markdown if args.all => page.to_markdown(args.meta),
-        Format::Markdown => first.map_or_else(String::new, |a| cli::markdown(a, page.url.as_deref(), args.meta)),
+        Format::Markdown if args.all => page.to_markdown(args.meta.into()),
+        Format::Markdown => {
+            first.map_or_else(String::new, |a| cli::output::markdown(a, page.url.as_deref(), args.meta.into()))
+        }
         Format::Text => {
             let shown = if args.all { page.articles.len() } else { 1 };
             page.articles.iter().take(shown).map(Article::to_plain_text).collect::<Vec<_>>().join("\n")
@@ -432,30 +340,23 @@ fn explain(page: &Page) {
 /// The polite fetcher, driven from the worker threads by one Tokio runtime.
 struct Fetch {
     runtime: tokio::runtime::Runtime,
-    fetcher: report_scraper::fetch::Fetcher,
+    fetcher: Fetcher,
 }
 
 impl Fetch {
-    fn new(args: &Args) -> Result<Fetch, String> {
+    fn new(net: &NetArgs) -> Result<Fetch, String> {
         let runtime = tokio::runtime::Builder::new_multi_thread()
             .worker_threads(1)
             .enable_all()
             .build()
             .map_err(|e| e.to_string())?;
-        let mut builder = report_scraper::fetch::Fetcher::builder();
-        for range in &args.allow {
-            builder = builder.allow_range(range.parse().map_err(|e| format!("--allow {range}: {e}"))?);
-        }
-        if let Some(ua) = &args.user_agent {
-            builder = builder.user_agent(ua);
-        }
-        let fetcher = args.net.apply(builder).build().map_err(|e| chain(&e))?;
+        let fetcher = Fetcher::new(net.apply(FetchConfig::builder()).build()).map_err(|e| chain(&e))?;
         Ok(Fetch { runtime, fetcher })
     }
 
     fn page(&self, url: &str, details: bool) -> Result<Page, report_scraper::Error> {
         let fetched = self.runtime.block_on(self.fetcher.fetch(url))?;
         let input = fetched.input();
-        Extractor::new().page(if details { input.with_details() } else { input })
+        Extractor::default().page(if details { input.with_details() } else { input })
     }
 }

@@ -345,7 +345,7 @@ error_kinds! {
         source: Cause,
     } => BadPattern "bad-pattern", cause source,
         |f, name| write!(f, "rule {name:?} does not compile");
-    /// [`disable_rule`](crate::ExtractorBuilder::disable_rule) named no rule
+    /// [`disable_rule`](crate::ExtractConfigBuilder::disable_rule) named no rule
     /// of the built-in set or of the user's.
     UnknownRule {
         /// The name given.

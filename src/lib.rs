@@ -36,7 +36,7 @@
 //!
 //! ```
 //! use report_scraper::{Extractor, Input};
-//! let page = Extractor::new().page(Input::text("会议指出,各级计生协工作迈上新台阶。\n扫一扫在手机打开当前页"))?;
+//! let page = Extractor::default().page(Input::text("会议指出,各级计生协工作迈上新台阶。\n扫一扫在手机打开当前页"))?;
 //! assert_eq!(page.text(), "会议指出,各级计生协工作迈上新台阶。");
 //! assert_eq!(page.removed[0].rule, "mobile-qr");
 //! # Ok::<(), report_scraper::Error>(())
@@ -66,7 +66,24 @@
 //! Every removal names its [`Rule`](rules::Rule). The built-in rules live in
 //! `rules/noise.rules`; [`Rule::names`](rules::Rule::names) lists them with the few the
 //! pipeline applies by the page's structure; users add or switch off rules
-//! by name with [`Extractor::builder`].
+//! by name in an [`ExtractConfig`].
+//!
+//! # Configuration
+//!
+//! The extractor, the fetcher and the crawler are configured one way: an
+//! immutable `…Config` made by its builder, passed to `new`, read back
+//! through the worker's `config()`. Each setting is documented on its
+//! builder's setter; flags take a `bool`, names `impl Into<String>`, and
+//! the plural setters (`seeds`, `disable_rules`, `allow_ranges`…) take
+//! iterators.
+//!
+//! ```
+//! use report_scraper::{ExtractConfig, Extractor};
+//! let config = ExtractConfig::builder().disable_rules(["share-bar", "mobile-qr"]).max_bytes(4 << 20).build();
+//! let ex = Extractor::new(config)?; // compiled once: reuse it, clone it, share it across threads
+//! assert_eq!(ex.config().max_bytes(), 4 << 20);
+//! # Ok::<(), report_scraper::Error>(())
+//! ```
 //!
 //! # Fetching and crawling
 //!
@@ -120,7 +137,7 @@ mod text;
 mod tuning;
 
 pub use crate::error::{Cause, Error, ErrorCode, ErrorKind};
-pub use crate::extract::{DEFAULT_MAX_BYTES, Extractor, ExtractorBuilder, Input};
+pub use crate::extract::{DEFAULT_MAX_BYTES, ExtractConfig, ExtractConfigBuilder, Extractor, Input};
 pub use crate::model::{Article, Page};
 
 /// Noise rules: the built-in set and the user's, each named, with what it does.

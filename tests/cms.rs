@@ -31,7 +31,9 @@ use std::time::Duration;
 use common::cms_sites::*;
 use common::server::{Server, serve};
 use report_scraper::{
+    crawl::CrawlConfig,
     crawl::{CrawlEvent, CrawlState, CrawledArticle, Crawler, JsonlSink, Summary},
+    fetch::FetchConfig,
     fetch::Fetcher,
 };
 
@@ -62,14 +64,16 @@ async fn crawl(crawler: &Crawler, state: &CrawlState) -> Crawled {
 }
 
 fn fetcher() -> Fetcher {
-    Fetcher::builder()
-        .allow_range("127.0.0.1/32".parse().unwrap())
-        .politeness_delay(DELAY)
-        .backoff(Duration::from_millis(20))
-        .timeout(Duration::from_secs(5))
-        .retries(1)
-        .build()
-        .unwrap()
+    Fetcher::new(
+        FetchConfig::builder()
+            .allow_range("127.0.0.1/32".parse().unwrap())
+            .politeness_delay(DELAY)
+            .backoff(Duration::from_millis(20))
+            .timeout(Duration::from_secs(5))
+            .retries(1)
+            .build(),
+    )
+    .unwrap()
 }
 
 /// Titles written, each with how many times.
@@ -96,7 +100,8 @@ fn assert_once(rows: &[CrawledArticle], expected: &[String]) {
 async fn a_jcms_column_is_read_through_its_data_endpoint() {
     let site = serve(jcms).await;
     let state = CrawlState::in_memory().unwrap();
-    let crawler = Crawler::builder().seed(&format!("{}/", site.base)).workers(4).build(fetcher()).unwrap();
+    let crawler =
+        Crawler::new(CrawlConfig::builder().seed(format!("{}/", site.base)).workers(4).build(), fetcher()).unwrap();
     let c = crawl(&crawler, &state).await;
     assert_once(&c.rows, &jcms_expected());
     let hits = site.pages();
@@ -129,7 +134,8 @@ fn forbidden(site: &Server) -> Vec<String> {
 async fn postback_pagers_are_replayed_and_no_other_form_is_sent() {
     let site = serve(aspnet).await;
     let state = CrawlState::in_memory().unwrap();
-    let crawler = Crawler::builder().seed(&format!("{}/", site.base)).workers(4).build(fetcher()).unwrap();
+    let crawler =
+        Crawler::new(CrawlConfig::builder().seed(format!("{}/", site.base)).workers(4).build(), fetcher()).unwrap();
     let c = crawl(&crawler, &state).await;
     assert_once(&c.rows, &aspnet_expected());
     assert!(forbidden(&site).is_empty(), "{:#?}", forbidden(&site));
@@ -147,7 +153,8 @@ async fn a_re_crawl_reads_postback_pages_only_while_they_hold_something_new() {
     let e = extra.clone();
     let site = serve(move |req| aspnet_with(req, e.load(std::sync::atomic::Ordering::Relaxed))).await;
     let state = CrawlState::in_memory().unwrap();
-    let crawler = Crawler::builder().seed(&format!("{}/", site.base)).workers(4).build(fetcher()).unwrap();
+    let crawler =
+        Crawler::new(CrawlConfig::builder().seed(format!("{}/", site.base)).workers(4).build(), fetcher()).unwrap();
     assert_eq!(crawl(&crawler, &state).await.rows.len(), aspnet_expected().len());
     // Two new articles on top: the second run reads page 1 again, then page 2 (its
     // postback read again with the new view state), which holds nothing new: it stops
@@ -175,7 +182,9 @@ async fn a_crawl_killed_in_the_middle_of_postback_paging_resumes() {
     std::fs::create_dir_all(&dir).unwrap();
     let (db, out) = (dir.join("crawl.db"), dir.join("out.jsonl"));
     let _ = (std::fs::remove_file(&db), std::fs::remove_file(&out));
-    let crawler = Arc::new(Crawler::builder().seed(&format!("{}/", site.base)).workers(4).build(fetcher()).unwrap());
+    let crawler = Arc::new(
+        Crawler::new(CrawlConfig::builder().seed(format!("{}/", site.base)).workers(4).build(), fetcher()).unwrap(),
+    );
     // Killed (the run dropped where it stands) once the third postback page is in.
     {
         let state = CrawlState::open(&db).unwrap();
@@ -222,7 +231,8 @@ async fn handler_links_tracking_and_print_variants_and_redirects_give_each_artic
     let site = serve(move |req| trs(b.get().map(String::as_str).unwrap_or_default(), req)).await;
     base.set(site.base.clone()).unwrap();
     let state = CrawlState::in_memory().unwrap();
-    let crawler = Crawler::builder().seed(&format!("{}/", site.base)).workers(4).build(fetcher()).unwrap();
+    let crawler =
+        Crawler::new(CrawlConfig::builder().seed(format!("{}/", site.base)).workers(4).build(), fetcher()).unwrap();
     let c = crawl(&crawler, &state).await;
     let mut expected: Vec<String> = (1..=TRS_ARTICLES).map(|n| title_of("新闻中心", n)).collect();
     expected.push(title_of("专题", 1));
@@ -263,12 +273,12 @@ async fn hosts_are_served_side_by_side_each_at_its_own_pace() {
         serve(plain("乙站", 12, None)).await,
         serve(plain("丙站", 12, None)).await,
     ];
-    let mut builder = Crawler::builder().workers(8);
-    for s in &sites {
-        builder = builder.seed(&format!("{}/", s.base));
-    }
-    let f = Fetcher::builder().allow_range("127.0.0.1/32".parse().unwrap()).politeness_delay(delay).build().unwrap();
-    let crawler = builder.build(f).unwrap();
+    let config = CrawlConfig::builder().workers(8).seeds(sites.iter().map(|s| format!("{}/", s.base))).build();
+    let f = Fetcher::new(
+        FetchConfig::builder().allow_range("127.0.0.1/32".parse().unwrap()).politeness_delay(delay).build(),
+    )
+    .unwrap();
+    let crawler = Crawler::new(config, f).unwrap();
     let c = crawl(&crawler, &CrawlState::in_memory().unwrap()).await;
     assert_eq!(c.rows.len(), 36, "{:?}", c.summary);
     for s in &sites {
@@ -301,7 +311,9 @@ async fn hosts_are_served_side_by_side_each_at_its_own_pace() {
 async fn a_run_at_the_page_limit_says_so_and_the_next_one_goes_on() {
     let site = serve(plain("丁站", 20, None)).await;
     let state = CrawlState::in_memory().unwrap();
-    let crawler = Crawler::builder().seed(&format!("{}/", site.base)).max_pages(8).workers(2).build(fetcher()).unwrap();
+    let crawler =
+        Crawler::new(CrawlConfig::builder().seed(format!("{}/", site.base)).max_pages(8).workers(2).build(), fetcher())
+            .unwrap();
     let first = crawl(&crawler, &state).await;
     assert!(first.summary.limit_reached, "{:?}", first.summary);
     assert_eq!(first.summary.fetched, 8);

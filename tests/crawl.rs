@@ -24,7 +24,9 @@ use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use report_scraper::{
     ErrorCode,
+    crawl::CrawlConfig,
     crawl::{CrawlEvent, CrawlState, CrawledArticle, Crawler, JsonlSink, Summary},
+    fetch::FetchConfig,
     fetch::Fetcher,
 };
 use serde_json::Value;
@@ -216,16 +218,16 @@ async fn serve() -> (Site, String) {
 
 /// A fetcher for the test site: loopback allowed (only 127.0.0.1, nothing else private) when `local`.
 fn fetcher(local: bool) -> Fetcher {
-    let builder = Fetcher::builder();
-    let builder = if local { builder.allow_range("127.0.0.1/32".parse().unwrap()) } else { builder };
-    builder
+    let loopback = local.then(|| "127.0.0.1/32".parse().unwrap());
+    let config = FetchConfig::builder()
+        .allow_ranges(loopback)
         .politeness_delay(DELAY)
         .backoff(Duration::from_millis(50))
         .timeout(Duration::from_secs(1))
         .retries(1)
         .max_bytes(1024 * 1024)
-        .build()
-        .unwrap()
+        .build();
+    Fetcher::new(config).unwrap()
 }
 
 /// What a crawl of the site gave: the summary, the articles' JSON lines,
@@ -270,12 +272,11 @@ fn same_date(expected: &str, got: &str) -> bool {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn every_article_is_emitted_once_with_its_title_and_date() {
     let (site, base) = serve().await;
-    let crawler = Crawler::builder()
-        .seed(&format!("{base}/"))
-        .sitemap(&format!("{base}/sitemap.xml"))
-        .workers(4)
-        .build(fetcher(true))
-        .unwrap();
+    let crawler = Crawler::new(
+        CrawlConfig::builder().seed(format!("{base}/")).sitemap(format!("{base}/sitemap.xml")).workers(4).build(),
+        fetcher(true),
+    )
+    .unwrap();
     let state = CrawlState::in_memory().unwrap();
     let Crawled { summary, rows, failed } = crawl(&crawler, &state).await;
 
@@ -322,7 +323,9 @@ async fn every_article_is_emitted_once_with_its_title_and_date() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn requests_to_the_host_keep_the_politeness_delay() {
     let (site, base) = serve().await;
-    let crawler = Crawler::builder().seed(&format!("{base}/")).workers(8).max_pages(12).build(fetcher(true)).unwrap();
+    let crawler =
+        Crawler::new(CrawlConfig::builder().seed(format!("{base}/")).workers(8).max_pages(12).build(), fetcher(true))
+            .unwrap();
     crawl(&crawler, &CrawlState::in_memory().unwrap()).await;
     let log = site.log.lock().unwrap().clone();
     let mut times: Vec<Instant> = log.iter().filter(|(p, _)| p != "/robots.txt").map(|(_, t)| *t).collect();
@@ -336,7 +339,7 @@ async fn requests_to_the_host_keep_the_politeness_delay() {
 #[tokio::test]
 async fn a_private_address_is_refused_unless_allowed() {
     let (site, base) = serve().await;
-    let crawler = Crawler::builder().seed(&format!("{base}/")).build(fetcher(false)).unwrap();
+    let crawler = Crawler::new(CrawlConfig::builder().seed(format!("{base}/")).build(), fetcher(false)).unwrap();
     let Crawled { summary, rows, .. } = crawl(&crawler, &CrawlState::in_memory().unwrap()).await;
     assert!(rows.is_empty());
     assert_eq!(summary.errors.get(&ErrorCode::BlockedAddress), Some(&1));
@@ -347,21 +350,24 @@ async fn a_private_address_is_refused_unless_allowed() {
 async fn depth_and_page_limits_hold_and_a_second_run_continues() {
     let (_site, base) = serve().await;
     let state = CrawlState::in_memory().unwrap();
-    let shallow = Crawler::builder().seed(&format!("{base}/")).max_depth(1).build(fetcher(true)).unwrap();
+    let shallow =
+        Crawler::new(CrawlConfig::builder().seed(format!("{base}/")).max_depth(1).build(), fetcher(true)).unwrap();
     let Crawled { summary, rows, .. } = crawl(&shallow, &state).await;
     // Depth 0 is the home page, depth 1 the list and its next page: no article.
     assert_eq!((summary.fetched, summary.lists, rows.len()), (3, 3, 0));
 
     // The limit bounds what is queued, not only what is fetched.
     let state = CrawlState::in_memory().unwrap();
-    let limited = Crawler::builder().seed(&format!("{base}/")).max_pages(5).build(fetcher(true)).unwrap();
+    let limited =
+        Crawler::new(CrawlConfig::builder().seed(format!("{base}/")).max_pages(5).build(), fetcher(true)).unwrap();
     let first = crawl(&limited, &state).await;
     let counts = state.counts().unwrap();
     assert_eq!((counts.done(), counts.queued, first.summary.fetched), (5, 0, 5), "{counts:?}");
     assert!(first.summary.limit_reached, "{:?}", first.summary);
     // Cut short by the limit, the run is resumed: the list pages whose links did not
     // fit are read again, and it goes on to new pages, within the new call's limit.
-    let more = Crawler::builder().seed(&format!("{base}/")).max_pages(4).build(fetcher(true)).unwrap();
+    let more =
+        Crawler::new(CrawlConfig::builder().seed(format!("{base}/")).max_pages(4).build(), fetcher(true)).unwrap();
     let second = crawl(&more, &state).await;
     let done = state.counts().unwrap().done();
     assert!(done > 5 && done <= 5 + 4, "{done} addresses done");
@@ -385,7 +391,8 @@ async fn a_lost_state_with_its_output_kept_writes_nothing_twice() {
     std::fs::create_dir_all(&dir).unwrap();
     let out = dir.join("articles.jsonl");
     let _ = std::fs::remove_file(&out);
-    let crawler = Crawler::builder().seed(&format!("{base}/")).workers(4).build(fetcher(true)).unwrap();
+    let crawler =
+        Crawler::new(CrawlConfig::builder().seed(format!("{base}/")).workers(4).build(), fetcher(true)).unwrap();
     let (resumed, first) = crawl_into(&crawler, &out, CrawlState::in_memory().unwrap()).await;
     assert_eq!(resumed, 0);
     assert!(first.articles > 10, "{first:?}");
@@ -532,7 +539,9 @@ async fn a_crawl_killed_mid_way_resumes_to_the_same_articles() {
 async fn a_crawl_runs_inside_tokio_spawn() {
     let (_site, base) = serve().await;
     let state = Arc::new(CrawlState::in_memory().unwrap());
-    let crawler = Arc::new(Crawler::builder().seed(&format!("{base}/")).max_pages(6).build(fetcher(true)).unwrap());
+    let crawler = Arc::new(
+        Crawler::new(CrawlConfig::builder().seed(format!("{base}/")).max_pages(6).build(), fetcher(true)).unwrap(),
+    );
     let stop = Arc::new(AtomicBool::new(false));
     let task = {
         let (state, crawler, stop) = (state.clone(), crawler.clone(), stop.clone());

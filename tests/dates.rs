@@ -103,7 +103,7 @@ fn published(case: &Case) -> Option<String> {
     if let Some(now) = case.now {
         input = input.reference_time(now);
     }
-    let page = Extractor::new().page(input).unwrap_or_else(|e| panic!("line {}: {e}", case.line));
+    let page = Extractor::default().page(input).unwrap_or_else(|e| panic!("line {}: {e}", case.line));
     page.article()?.published.as_ref().map(|p| p.value.to_string())
 }
 

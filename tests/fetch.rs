@@ -13,7 +13,7 @@ use axum::body::Body;
 use axum::extract::{Request, State};
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use report_scraper::{ErrorKind, fetch::Fetcher};
+use report_scraper::{ErrorKind, fetch::FetchConfig, fetch::FetchConfigBuilder, fetch::Fetcher};
 
 #[derive(Clone, Default)]
 struct Site {
@@ -103,8 +103,8 @@ async fn serve() -> (Site, String) {
     (site, base)
 }
 
-fn local() -> report_scraper::fetch::FetcherBuilder {
-    Fetcher::builder()
+fn local() -> FetchConfigBuilder {
+    FetchConfig::builder()
         .allow_range("127.0.0.1/32".parse().unwrap())
         .politeness_delay(Duration::ZERO)
         .backoff(Duration::from_millis(50))
@@ -114,7 +114,7 @@ fn local() -> report_scraper::fetch::FetcherBuilder {
 #[tokio::test]
 async fn fetches_and_extracts_an_article() {
     let (_site, base) = serve().await;
-    let f = local().build().unwrap();
+    let f = Fetcher::new(local().build()).unwrap();
     let a = f.fetch_article(&format!("{base}/article")).await.unwrap();
     assert_eq!(a.title.as_deref(), Some("市计生协召开工作会议"));
     assert_eq!(a.published.unwrap().value.to_string(), "2024-03-05T09:30:00+08:00");
@@ -123,24 +123,24 @@ async fn fetches_and_extracts_an_article() {
 #[tokio::test]
 async fn gbk_without_a_charset_is_decoded() {
     let (_site, base) = serve().await;
-    let a = local().build().unwrap().fetch_article(&format!("{base}/gbk")).await.unwrap();
+    let a = Fetcher::new(local().build()).unwrap().fetch_article(&format!("{base}/gbk")).await.unwrap();
     assert!(a.text().contains("市计生协召开全市工作会议"), "{}", a.text());
 }
 
 #[tokio::test]
 async fn redirects_are_followed_and_the_final_url_reported() {
     let (_site, base) = serve().await;
-    let page = local().build().unwrap().fetch(&format!("{base}/hop1")).await.unwrap();
+    let page = Fetcher::new(local().build()).unwrap().fetch(&format!("{base}/hop1")).await.unwrap();
     assert_eq!(page.final_url.as_str(), format!("{base}/article"));
     assert_eq!(page.status, 200);
-    let short = local().max_redirects(1).build().unwrap();
+    let short = Fetcher::new(local().max_redirects(1).build()).unwrap();
     assert!(short.fetch(&format!("{base}/hop1")).await.is_err());
 }
 
 #[tokio::test]
 async fn a_404_is_an_error_naming_the_url() {
     let (_site, base) = serve().await;
-    let e = local().build().unwrap().fetch(&format!("{base}/missing")).await.unwrap_err();
+    let e = Fetcher::new(local().build()).unwrap().fetch(&format!("{base}/missing")).await.unwrap_err();
     assert!(matches!(e.kind(), ErrorKind::HttpStatus { status: 404, .. }));
     assert!(e.to_string().contains("/missing"));
 }
@@ -148,7 +148,7 @@ async fn a_404_is_an_error_naming_the_url() {
 #[tokio::test]
 async fn a_500_is_retried_until_it_succeeds() {
     let (site, base) = serve().await;
-    let page = local().build().unwrap().fetch(&format!("{base}/flaky")).await.unwrap();
+    let page = Fetcher::new(local().build()).unwrap().fetch(&format!("{base}/flaky")).await.unwrap();
     assert_eq!(page.status, 200);
     assert_eq!(site.times("/flaky").len(), 2);
 }
@@ -156,7 +156,7 @@ async fn a_500_is_retried_until_it_succeeds() {
 #[tokio::test]
 async fn retry_after_is_honoured() {
     let (site, base) = serve().await;
-    let page = local().build().unwrap().fetch(&format!("{base}/busy")).await.unwrap();
+    let page = Fetcher::new(local().build()).unwrap().fetch(&format!("{base}/busy")).await.unwrap();
     assert_eq!(page.status, 200);
     let t = site.times("/busy");
     assert_eq!(t.len(), 2);
@@ -166,21 +166,22 @@ async fn retry_after_is_honoured() {
 #[tokio::test]
 async fn a_slow_page_times_out() {
     let (_site, base) = serve().await;
-    let e = local().retries(0).build().unwrap().fetch(&format!("{base}/slow")).await.unwrap_err();
+    let e = Fetcher::new(local().retries(0).build()).unwrap().fetch(&format!("{base}/slow")).await.unwrap_err();
     assert!(matches!(e.kind(), ErrorKind::Timeout { .. }), "{e}");
 }
 
 #[tokio::test]
 async fn a_body_over_the_cap_is_refused() {
     let (_site, base) = serve().await;
-    let e = local().max_bytes(1024 * 1024).build().unwrap().fetch(&format!("{base}/big")).await.unwrap_err();
+    let e =
+        Fetcher::new(local().max_bytes(1024 * 1024).build()).unwrap().fetch(&format!("{base}/big")).await.unwrap_err();
     assert!(matches!(e.kind(), ErrorKind::TooLarge { limit: 1_048_576, .. }), "{e}");
 }
 
 #[tokio::test]
 async fn robots_txt_is_obeyed_and_the_page_never_requested() {
     let (site, base) = serve().await;
-    let f = local().build().unwrap();
+    let f = Fetcher::new(local().build()).unwrap();
     let e = f.fetch(&format!("{base}/private/secret.html")).await.unwrap_err();
     assert!(matches!(e.kind(), ErrorKind::RobotsDisallowed { .. }));
     f.fetch(&format!("{base}/article")).await.unwrap();
@@ -192,7 +193,7 @@ async fn robots_txt_is_obeyed_and_the_page_never_requested() {
 #[tokio::test]
 async fn requests_to_one_host_keep_the_politeness_delay() {
     let (site, base) = serve().await;
-    let f = Arc::new(local().politeness_delay(Duration::from_millis(300)).build().unwrap());
+    let f = Arc::new(Fetcher::new(local().politeness_delay(Duration::from_millis(300)).build()).unwrap());
     let urls = ["/article", "/gbk", "/article"];
     let tasks: Vec<_> = urls
         .iter()
@@ -215,7 +216,7 @@ async fn requests_to_one_host_keep_the_politeness_delay() {
 #[tokio::test]
 async fn loopback_is_refused_by_default_and_nothing_is_sent() {
     let (site, base) = serve().await;
-    let guarded = Fetcher::builder().build().unwrap();
+    let guarded = Fetcher::new(FetchConfig::default()).unwrap();
     let e = guarded.fetch(&format!("{base}/article")).await.unwrap_err();
     assert!(matches!(e.kind(), ErrorKind::BlockedAddress { .. }), "{e}");
     let port = base.rsplit(':').next().unwrap();
@@ -226,7 +227,7 @@ async fn loopback_is_refused_by_default_and_nothing_is_sent() {
 
 #[tokio::test]
 async fn only_http_and_https_are_fetched() {
-    let f = Fetcher::builder().build().unwrap();
+    let f = Fetcher::new(FetchConfig::default()).unwrap();
     for url in ["file:///etc/passwd", "ftp://example.cn/a", "not a url"] {
         let e = f.fetch(url).await.unwrap_err();
         assert!(matches!(e.kind(), ErrorKind::BadUrl { .. }), "{url}: {e}");
@@ -236,7 +237,7 @@ async fn only_http_and_https_are_fetched() {
 #[tokio::test]
 async fn retry_after_as_an_http_date_is_honoured() {
     let (site, base) = serve().await;
-    let f = local().address_budget(Duration::from_secs(10)).build().unwrap();
+    let f = Fetcher::new(local().address_budget(Duration::from_secs(10)).build()).unwrap();
     let page = f.fetch(&format!("{base}/busy-until")).await.unwrap();
     assert_eq!(page.status, 200);
     let t = site.times("/busy-until");
@@ -249,8 +250,8 @@ async fn retry_after_as_an_http_date_is_honoured() {
 async fn one_address_costs_its_budget_not_retries_times_the_timeout() {
     let (site, base) = serve().await;
     // Without a budget: (5 + 1) × 1 s. With 1.5 s: the first attempt and one more at most.
-    let f = local().retries(5).backoff(Duration::from_millis(10)).address_budget(Duration::from_millis(1500));
-    let e = f.build().unwrap().fetch(&format!("{base}/slow")).await.unwrap_err();
+    let config = local().retries(5).backoff(Duration::from_millis(10)).address_budget(Duration::from_millis(1500));
+    let e = Fetcher::new(config.build()).unwrap().fetch(&format!("{base}/slow")).await.unwrap_err();
     assert!(matches!(e.kind(), ErrorKind::Timeout { .. }), "{e}");
     let tries = site.times("/slow").len();
     assert!((1..=2).contains(&tries), "{tries} requests within a budget of 1.5 s");
@@ -260,7 +261,7 @@ async fn one_address_costs_its_budget_not_retries_times_the_timeout() {
 async fn a_host_that_refuses_connections_is_a_network_error_not_a_robots_refusal() {
     // A port nothing listens on: bound, then closed.
     let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
-    let f = local().retries(0).build().unwrap();
+    let f = Fetcher::new(local().retries(0).build()).unwrap();
     let e = f.fetch(&format!("http://127.0.0.1:{port}/page.html")).await.unwrap_err();
     assert!(matches!(e.kind(), ErrorKind::Network { .. }), "{e}");
     assert!(std::error::Error::source(&e).is_some(), "the cause is kept");
@@ -277,7 +278,7 @@ async fn a_robots_txt_over_the_body_cap_is_read_from_its_start() {
     let base = format!("http://{}", listener.local_addr().unwrap());
     tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
     // The fetcher's own cap (1 MB) is under robots.txt's 3 MB: the first 512 KiB are read, not refused.
-    let f = local().max_bytes(1024 * 1024).build().unwrap();
+    let f = Fetcher::new(local().max_bytes(1024 * 1024).build()).unwrap();
     assert!(f.fetch(&format!("{base}/open")).await.is_ok());
     let e = f.fetch(&format!("{base}/private/x")).await.unwrap_err();
     assert!(matches!(e.kind(), ErrorKind::RobotsDisallowed { .. }), "{e}");
@@ -288,7 +289,7 @@ async fn a_redirect_out_of_scope_is_reported_not_followed() {
     let (site, base) = serve().await;
     let (other_site, other) = serve().await;
     *site.other.lock().unwrap() = other.clone();
-    let f = local().build().unwrap();
+    let f = Fetcher::new(local().build()).unwrap();
     let in_scope = |u: &url::Url| u.as_str().starts_with(&base);
     let url = format!("{base}/to-other-port");
     let e = f.get(&url).within(&in_scope).send().await.unwrap_err();
@@ -303,12 +304,14 @@ async fn a_redirect_out_of_scope_is_reported_not_followed() {
 #[tokio::test]
 async fn a_redirect_to_an_address_outside_the_allowed_range_is_refused() {
     let (_site, base) = serve().await;
-    let f = Fetcher::builder()
-        .allow_range("127.0.0.1/32".parse().unwrap())
-        .politeness_delay(Duration::ZERO)
-        .timeout(Duration::from_secs(1))
-        .build()
-        .unwrap();
+    let f = Fetcher::new(
+        FetchConfig::builder()
+            .allow_range("127.0.0.1/32".parse().unwrap())
+            .politeness_delay(Duration::ZERO)
+            .timeout(Duration::from_secs(1))
+            .build(),
+    )
+    .unwrap();
     let e = f.fetch(&format!("{base}/to-refused-address")).await.unwrap_err();
     assert!(matches!(e.kind(), ErrorKind::BlockedAddress { .. }), "{e}");
     assert!(f.fetch(&format!("{base}/article")).await.is_ok(), "the allowed address itself is fetched");
@@ -336,7 +339,7 @@ async fn a_robots_txt_that_fails_once_is_asked_again_not_taken_for_a_refusal() {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let base = format!("http://{}", listener.local_addr().unwrap());
     tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
-    let f = local().build().unwrap();
+    let f = Fetcher::new(local().build()).unwrap();
     assert!(f.fetch(&format!("{base}/open")).await.is_ok(), "the 503 was retried");
     assert_eq!(calls.load(Ordering::SeqCst), 2);
     let e = f.fetch(&format!("{base}/private/x")).await.unwrap_err();
@@ -347,11 +350,11 @@ async fn a_robots_txt_that_fails_once_is_asked_again_not_taken_for_a_refusal() {
 async fn extra_headers_are_sent_with_every_request() {
     let (_site, base) = serve().await;
     let url = format!("{base}/needs-key");
-    let without = local().build().unwrap().fetch(&url).await.unwrap_err();
+    let without = Fetcher::new(local().build()).unwrap().fetch(&url).await.unwrap_err();
     assert!(matches!(without.kind(), ErrorKind::HttpStatus { status: 403, .. }), "{without}");
-    let with = local().header("X-Api-Key", "k-123").build().unwrap().fetch(&url).await.unwrap();
+    let with = Fetcher::new(local().header("X-Api-Key", "k-123").build()).unwrap().fetch(&url).await.unwrap();
     assert_eq!(with.status, 200);
-    let bad = local().header("bad header\n", "x").build().unwrap_err();
+    let bad = Fetcher::new(local().header("bad header\n", "x").build()).unwrap_err();
     assert!(matches!(bad.kind(), ErrorKind::Invalid { what: "header name", .. }), "{bad}");
 }
 
@@ -360,15 +363,15 @@ async fn cookies_set_by_the_site_are_sent_back_when_kept() {
     let (_site, base) = serve().await;
     let (login, members) = (format!("{base}/login"), format!("{base}/members"));
     // Without a jar the session cookie is dropped and the members' page refuses.
-    let plain = local().build().unwrap();
+    let plain = Fetcher::new(local().build()).unwrap();
     plain.fetch(&login).await.unwrap();
     assert!(plain.fetch(&members).await.is_err());
-    let keeping = local().cookies(true).build().unwrap();
+    let keeping = Fetcher::new(local().cookies(true).build()).unwrap();
     keeping.fetch(&login).await.unwrap();
     let page = keeping.fetch(&members).await.unwrap();
     assert_eq!(page.status, 200);
     // The jar belongs to the fetcher: another one starts empty.
-    assert!(local().cookies(true).build().unwrap().fetch(&members).await.is_err());
+    assert!(Fetcher::new(local().cookies(true).build()).unwrap().fetch(&members).await.is_err());
 }
 
 /// A forward proxy on loopback: it records the absolute addresses it is
@@ -394,14 +397,14 @@ async fn requests_go_through_the_proxy_when_one_is_set() {
     let (log, proxy) = serve_proxy().await;
     // Nothing listens on port 1: the page can only come through the proxy.
     let target = "http://127.0.0.1:1/news/a.html";
-    let direct = local().retries(0).build().unwrap().fetch(target).await;
+    let direct = Fetcher::new(local().retries(0).build()).unwrap().fetch(target).await;
     assert!(direct.is_err(), "port 1 answered directly");
-    let f = local().proxy(&proxy).build().unwrap();
+    let f = Fetcher::new(local().proxy(Some(proxy.as_str())).build()).unwrap();
     let a = f.fetch_article(target).await.unwrap();
     assert_eq!(a.title.as_deref(), Some("市计生协召开工作会议"));
     let asked = log.lock().unwrap().clone();
     assert_eq!(asked, ["http://127.0.0.1:1/robots.txt", "http://127.0.0.1:1/news/a.html"]);
-    let bad = local().proxy("::not a url::").build().unwrap_err();
+    let bad = Fetcher::new(local().proxy(Some("::not a url::")).build()).unwrap_err();
     assert!(matches!(bad.kind(), ErrorKind::Invalid { what: "proxy", .. }), "{bad}");
 }
 
@@ -410,7 +413,7 @@ async fn requests_go_through_the_proxy_when_one_is_set() {
 fn fetching_outside_a_tokio_runtime_is_an_error_not_a_panic() {
     use std::future::Future;
     use std::task::{Context, Poll, Waker};
-    let f = Fetcher::builder().build().unwrap();
+    let f = Fetcher::new(FetchConfig::default()).unwrap();
     let mut fetch = std::pin::pin!(f.fetch("http://127.0.0.1:1/"));
     let mut cx = Context::from_waker(Waker::noop());
     match fetch.as_mut().poll(&mut cx) {
@@ -449,7 +452,7 @@ async fn fetching_is_logged_through_tracing() {
         .finish();
     let _guard = tracing::subscriber::set_default(subscriber);
     let (_site, base) = serve().await;
-    local().build().unwrap().fetch_article(&format!("{base}/flaky")).await.unwrap();
+    Fetcher::new(local().build()).unwrap().fetch_article(&format!("{base}/flaky")).await.unwrap();
     let log = String::from_utf8(buffer.0.lock().unwrap().clone()).unwrap();
     for what in ["robots.txt read", "fetching", "retrying", "fetched", "extracted"] {
         assert!(log.contains(what), "no {what:?} in the log:\n{log}");

@@ -64,7 +64,7 @@ struct Score {
 }
 
 fn score(dir: &Path) -> Score {
-    let ex = Extractor::new();
+    let ex = Extractor::default();
     let truth = common::truth(dir);
     let (mut s, mut dated, mut titled) = (Score::default(), 0.0f64, 0.0f64);
     for t in &truth {

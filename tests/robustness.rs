@@ -9,7 +9,9 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 mod common;
 
 use proptest::prelude::*;
-use report_scraper::{ErrorKind, Extractor, Input, clean_text, extract};
+use report_scraper::{
+    ErrorKind, ExtractConfig, Extractor, Input, clean_text, crawl::CrawlConfig, extract, fetch::FetchConfig,
+};
 
 /// Counts live heap bytes and the peak since the last reset, so tests can
 /// bound memory by measurement rather than by hope.
@@ -223,7 +225,7 @@ fn a_5_mb_text_node_and_100k_links_finish() {
 #[test]
 fn pages_over_the_cap_are_refused_not_read() {
     let _g = SERIAL.lock();
-    let ex = Extractor::builder().max_bytes(1024).build().unwrap();
+    let ex = Extractor::new(ExtractConfig::builder().max_bytes(1024).build()).unwrap();
     let err = ex.extract(&vec![b'x'; 2048], None).unwrap_err();
     assert_eq!(err.to_string(), "the page has 2048 bytes, more than the limit of 1024");
     // Text mode honours the same cap.
@@ -258,12 +260,12 @@ proptest! {
     fn any_bytes_give_ok_or_err(bytes in proptest::collection::vec(any::<u8>(), 0..4096)) {
         let _ = extract(&bytes, None);
         let input = Input::html(&bytes).url("http://a.cn/2023/0307/x.html").content_type("text/html; charset=gbk");
-        let _ = Extractor::new().page(input.with_links());
+        let _ = Extractor::default().page(input.with_links());
     }
 
     #[test]
     fn any_text_cleans_without_panic(text in "\\PC{0,2000}") {
-        if let Ok(page) = Extractor::new().page(Input::text(&text)) {
+        if let Ok(page) = Extractor::default().page(Input::text(&text)) {
             let _ = page.text();
         }
     }
@@ -309,10 +311,10 @@ fn the_time_budget_stops_text_mode_and_the_pipeline() {
     let _g = SERIAL.lock();
     let text: String = (0..20_000).map(|i| format!("第{i}段正文,全省计生协推进改革,内容。\n")).collect();
     let input = Input::text(&text).time_budget(std::time::Duration::ZERO);
-    let err = Extractor::new().page(input).unwrap_err();
+    let err = Extractor::default().page(input).unwrap_err();
     assert!(matches!(err.kind(), ErrorKind::ExtractTimeout { .. }), "{err}");
     // With time enough, the same text is read whole.
-    let page = Extractor::new().page(Input::text(&text).time_budget(std::time::Duration::from_secs(60))).unwrap();
+    let page = Extractor::default().page(Input::text(&text).time_budget(std::time::Duration::from_secs(60))).unwrap();
     assert_eq!(page.articles.iter().map(|a| a.blocks.len()).sum::<usize>(), 20_000);
 }
 
@@ -396,14 +398,19 @@ fn a_20_mb_feed_is_read_in_bounded_memory() {
             _ => common::server::Reply::status(404),
         })
         .await;
-        let fetcher = Fetcher::builder()
-            .allow_range("127.0.0.1/32".parse().unwrap())
-            .max_bytes(64 * 1024 * 1024)
-            .politeness_delay(std::time::Duration::ZERO)
-            .build()
-            .unwrap();
-        let crawler =
-            Crawler::builder().seed(&format!("{}/feed.xml", server.base)).max_pages(1).build(fetcher).unwrap();
+        let fetcher = Fetcher::new(
+            FetchConfig::builder()
+                .allow_range("127.0.0.1/32".parse().unwrap())
+                .max_bytes(64 * 1024 * 1024)
+                .politeness_delay(std::time::Duration::ZERO)
+                .build(),
+        )
+        .unwrap();
+        let crawler = Crawler::new(
+            CrawlConfig::builder().seed(format!("{}/feed.xml", server.base)).max_pages(1).build(),
+            fetcher,
+        )
+        .unwrap();
         let dir = std::env::temp_dir().join(format!("rs-feed-{}", std::process::id()));
         let _ = std::fs::remove_file(&dir);
         let state = CrawlState::open(&dir).unwrap();

@@ -14,12 +14,15 @@ use std::time::Duration;
 use common::server::{Reply, serve};
 use report_scraper::{
     ErrorCode,
+    crawl::CrawlConfig,
     crawl::{CrawlEvent, CrawlState, Crawler},
+    fetch::FetchConfig,
+    fetch::FetchConfigBuilder,
     fetch::Fetcher,
 };
 
-fn fetcher() -> report_scraper::fetch::FetcherBuilder {
-    Fetcher::builder()
+fn fetcher() -> FetchConfigBuilder {
+    FetchConfig::builder()
         .allow_range("127.0.0.1/32".parse().unwrap())
         .politeness_delay(Duration::ZERO)
         .timeout(Duration::from_secs(2))
@@ -38,7 +41,7 @@ async fn user_headers_go_only_to_the_origin_asked_for() {
         _ => Reply::html(PAGE),
     })
     .await;
-    let f = fetcher().build().unwrap();
+    let f = Fetcher::new(fetcher().build()).unwrap();
     let page = f.fetch(&format!("{}/go", site.base)).await.unwrap();
     assert!(page.final_url.as_str().starts_with(&canary.base));
     let asked = site.hits().into_iter().find(|h| h.target == "/go").unwrap();
@@ -72,7 +75,11 @@ async fn a_crawl_reads_no_sitemap_of_another_origin() {
     })
     .await;
     base.set(site.base.clone()).unwrap();
-    let crawler = Crawler::builder().seed(&format!("{}/", site.base)).build(fetcher().build().unwrap()).unwrap();
+    let crawler = Crawler::new(
+        CrawlConfig::builder().seed(format!("{}/", site.base)).build(),
+        Fetcher::new(fetcher().build()).unwrap(),
+    )
+    .unwrap();
     let mut failed = Vec::new();
     let summary = crawler
         .run(&CrawlState::in_memory().unwrap(), &AtomicBool::new(false), |e| {
@@ -118,8 +125,11 @@ async fn a_sitemap_index_of_many_children_is_read_within_bounds() {
     })
     .await;
     base.set(site.base.clone()).unwrap();
-    let crawler =
-        Crawler::builder().seed(&format!("{}/", site.base)).max_depth(0).build(fetcher().build().unwrap()).unwrap();
+    let crawler = Crawler::new(
+        CrawlConfig::builder().seed(format!("{}/", site.base)).max_depth(0).build(),
+        Fetcher::new(fetcher().build()).unwrap(),
+    )
+    .unwrap();
     let summary = crawler.run(&CrawlState::in_memory().unwrap(), &AtomicBool::new(false), |_| Ok(())).await.unwrap();
     let children = site.hits().iter().filter(|h| h.target.starts_with("/s/")).count();
     assert!(children <= 1000, "{children} children fetched");
@@ -160,8 +170,11 @@ async fn nested_indexes_and_gzip_bombs_stop_at_the_run_bounds() {
     })
     .await;
     base.set(site.base.clone()).unwrap();
-    let crawler =
-        Crawler::builder().seed(&format!("{}/", site.base)).max_depth(0).build(fetcher().build().unwrap()).unwrap();
+    let crawler = Crawler::new(
+        CrawlConfig::builder().seed(format!("{}/", site.base)).max_depth(0).build(),
+        Fetcher::new(fetcher().build()).unwrap(),
+    )
+    .unwrap();
     let summary = crawler.run(&CrawlState::in_memory().unwrap(), &AtomicBool::new(false), |_| Ok(())).await.unwrap();
     let fetched = |prefix: &str| site.hits().iter().filter(|h| h.target.starts_with(prefix)).count();
     // i0 (named by robots.txt), i1 and i2 are read; i2's children are two levels deep: not read.

@@ -25,7 +25,7 @@ fn lines(s: &str) -> Vec<String> {
 #[test]
 fn seed_bodies_equal_their_truth_line_for_line() {
     for (truth, text) in seeds() {
-        let page = Extractor::new().page(Input::text(&text)).unwrap();
+        let page = Extractor::default().page(Input::text(&text)).unwrap();
         assert_eq!(lines(&page.text()), lines(truth["text"].as_str().unwrap()), "{}", truth["id"]);
     }
 }
@@ -61,7 +61,7 @@ fn seed_metadata_equals_truth() {
 fn a_page_with_two_articles_gives_two() {
     for (truth, text) in seeds() {
         let Some(parts) = truth["articles"].as_array() else { continue };
-        let all = Extractor::new().page(Input::text(&text)).unwrap().articles;
+        let all = Extractor::default().page(Input::text(&text)).unwrap().articles;
         assert_eq!(all.len(), parts.len(), "{}", truth["id"]);
         for (got, want) in all.iter().zip(parts) {
             assert_eq!(got.title.as_deref(), want["title"].as_str());
@@ -80,7 +80,7 @@ fn every_removal_names_a_rule_and_no_noise_line_survives() {
         ["点击上方蓝字", "扫一扫在手机打开当前页", "举报/删稿", "微信订阅", ".jpg", "nload=", "上一篇", "中国竞彩网"];
     let names: Vec<&str> = report_scraper::rules::Rule::names().collect();
     for (truth, text) in seeds() {
-        let page = Extractor::new().page(Input::text(&text)).unwrap();
+        let page = Extractor::default().page(Input::text(&text)).unwrap();
         let body = page.text();
         for n in noise {
             assert!(!body.contains(n), "{}: {n:?} left in the body", truth["id"]);

@@ -28,7 +28,10 @@ use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use report_scraper::{
     ErrorCode, ErrorKind, Extractor, Input,
-    crawl::{CrawlEvent, CrawlState, CrawledArticle, Crawler, CrawlerBuilder, JsonlSink, Summary},
+    crawl::CrawlConfig,
+    crawl::CrawlConfigBuilder,
+    crawl::{CrawlEvent, CrawlState, CrawledArticle, Crawler, JsonlSink, Summary},
+    fetch::FetchConfig,
     fetch::Fetcher,
 };
 
@@ -108,7 +111,7 @@ fn build(site: &Site, base: &str, other: &str) {
             articles.push((format!("/xwzx/art/{id}.html"), body, "text/html"));
         }
     }
-    let ex = Extractor::new();
+    let ex = Extractor::default();
     let mut expected = Vec::new();
     for (path, body, ct) in &articles {
         site.page(path, body.clone(), ct);
@@ -289,19 +292,21 @@ async fn serve() -> (Site, String, Site) {
 }
 
 fn fetcher() -> Fetcher {
-    Fetcher::builder()
-        .allow_range("127.0.0.1/32".parse().unwrap())
-        .politeness_delay(Duration::from_millis(5))
-        .backoff(Duration::from_millis(50))
-        .timeout(Duration::from_secs(1))
-        .retries(1)
-        .max_bytes(4 * 1024 * 1024)
-        .build()
-        .unwrap()
+    Fetcher::new(
+        FetchConfig::builder()
+            .allow_range("127.0.0.1/32".parse().unwrap())
+            .politeness_delay(Duration::from_millis(5))
+            .backoff(Duration::from_millis(50))
+            .timeout(Duration::from_secs(1))
+            .retries(1)
+            .max_bytes(4 * 1024 * 1024)
+            .build(),
+    )
+    .unwrap()
 }
 
-fn crawler(base: &str) -> CrawlerBuilder {
-    Crawler::builder().seed(&format!("{base}/")).workers(4)
+fn crawler(base: &str) -> CrawlConfigBuilder {
+    CrawlConfig::builder().seed(format!("{base}/")).workers(4)
 }
 
 struct Crawled {
@@ -350,7 +355,8 @@ fn same_page(a: &str, b: &str) -> bool {
 async fn every_article_of_an_association_site_is_found_once() {
     let (site, base, elsewhere) = serve().await;
     let state = CrawlState::in_memory().unwrap();
-    let Crawled { summary, rows, failed } = crawl(&crawler(&base).build(fetcher()).unwrap(), &state).await;
+    let Crawled { summary, rows, failed } =
+        crawl(&Crawler::new(crawler(&base).build(), fetcher()).unwrap(), &state).await;
 
     let expected = site.expected.lock().unwrap().clone();
     for e in &expected {
@@ -395,7 +401,7 @@ async fn every_article_of_an_association_site_is_found_once() {
 async fn a_second_run_costs_a_handful_of_304s_and_finds_what_is_new() {
     let (site, base, _) = serve().await;
     let state = CrawlState::in_memory().unwrap();
-    let crawler = crawler(&base).build(fetcher()).unwrap();
+    let crawler = Crawler::new(crawler(&base).build(), fetcher()).unwrap();
     let first = crawl(&crawler, &state).await;
     assert!(first.rows.len() > 5);
 
@@ -434,13 +440,17 @@ async fn a_second_run_costs_a_handful_of_304s_and_finds_what_is_new() {
 async fn a_state_from_another_crawl_is_refused_unless_adopted() {
     let (_site, base, _) = serve().await;
     let state = CrawlState::in_memory().unwrap();
-    let first = crawler(&base).max_pages(3).build(fetcher()).unwrap();
+    let first = Crawler::new(crawler(&base).max_pages(3).build(), fetcher()).unwrap();
     crawl(&first, &state).await;
-    let other = Crawler::builder().seed(&format!("{base}/tzgg/index.html")).build(fetcher()).unwrap();
+    let other =
+        Crawler::new(CrawlConfig::builder().seed(format!("{base}/tzgg/index.html")).build(), fetcher()).unwrap();
     let err = other.run(&state, &AtomicBool::new(false), |_| Ok(())).await.unwrap_err();
     assert!(matches!(err.kind(), ErrorKind::StateMismatch { .. }), "{err}");
-    let adopted =
-        Crawler::builder().seed(&format!("{base}/tzgg/index.html")).adopt_state(true).build(fetcher()).unwrap();
+    let adopted = Crawler::new(
+        CrawlConfig::builder().seed(format!("{base}/tzgg/index.html")).adopt_state(true).build(),
+        fetcher(),
+    )
+    .unwrap();
     assert!(adopted.run(&state, &AtomicBool::new(false), |_| Ok(())).await.is_ok());
 }
 
@@ -455,7 +465,7 @@ async fn an_output_cut_behind_the_state_s_back_is_made_whole() {
     let (site, base, _) = serve().await;
     let dir = temp("cut");
     let (db, out) = (dir.join("crawl.db"), dir.join("articles.jsonl"));
-    let crawler = crawler(&base).build(fetcher()).unwrap();
+    let crawler = Crawler::new(crawler(&base).build(), fetcher()).unwrap();
     {
         let state = CrawlState::open(&db).unwrap();
         let mut sink = JsonlSink::open(&out, &state).unwrap();
@@ -492,7 +502,7 @@ async fn failures_that_can_heal_are_tried_again_by_later_runs() {
     // robots.txt is down for the whole first run (each request retried once).
     *site.robots_down.lock().unwrap() = 1000;
     let state = CrawlState::in_memory().unwrap();
-    let crawler = crawler(&base).build(fetcher()).unwrap();
+    let crawler = Crawler::new(crawler(&base).build(), fetcher()).unwrap();
     let first = crawl(&crawler, &state).await;
     assert!(first.rows.is_empty());
     assert_eq!(first.failed.get("/"), Some(&ErrorCode::RobotsUnavailable), "{:?}", first.failed);
@@ -511,13 +521,13 @@ async fn failures_that_can_heal_are_tried_again_by_later_runs() {
 }
 
 fn crawler_with_new_fetcher(base: &str) -> Crawler {
-    crawler(base).build(fetcher()).unwrap()
+    Crawler::new(crawler(base).build(), fetcher()).unwrap()
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn extraction_past_its_budget_is_recorded_not_waited_for() {
     let (_site, base, _) = serve().await;
-    let crawler = crawler(&base).extract_budget(Duration::ZERO).build(fetcher()).unwrap();
+    let crawler = Crawler::new(crawler(&base).extract_budget(Duration::ZERO).build(), fetcher()).unwrap();
     let Crawled { summary, rows, .. } = crawl(&crawler, &CrawlState::in_memory().unwrap()).await;
     assert!(rows.is_empty());
     assert!(summary.errors.get(&ErrorCode::ExtractTimeout).is_some_and(|n| *n >= 1), "{:?}", summary.errors);
@@ -527,7 +537,7 @@ async fn extraction_past_its_budget_is_recorded_not_waited_for() {
 async fn a_resumed_run_does_not_read_its_sitemaps_again() {
     let (site, base, _) = serve().await;
     let state = CrawlState::in_memory().unwrap();
-    let crawler = crawler(&base).build(fetcher()).unwrap();
+    let crawler = Crawler::new(crawler(&base).build(), fetcher()).unwrap();
     // Stopped before any page: the sitemaps were read, the run is not finished.
     let stopped = crawler.run(&state, &AtomicBool::new(true), |_| Ok(())).await.unwrap();
     assert!(stopped.stopped && stopped.queued > 0);
@@ -541,8 +551,8 @@ async fn a_feed_is_a_seed_like_any_list() {
     let (_site, base, _) = serve().await;
     let state = CrawlState::in_memory().unwrap();
     // The sitemap robots.txt names is left out: only what the feed leads to is crawled.
-    let crawler = Crawler::builder().seed(&format!("{base}/rss.xml")).max_depth(1).robots_sitemaps(false);
-    let crawler = crawler.build(fetcher()).unwrap();
+    let config = CrawlConfig::builder().seed(format!("{base}/rss.xml")).max_depth(1).robots_sitemaps(false).build();
+    let crawler = Crawler::new(config, fetcher()).unwrap();
     let c = crawl(&crawler, &state).await;
     let written: Vec<String> = c.rows.iter().map(path_of).collect();
     assert_eq!(written, ["/xwzx/202403/t20240311_2100.html"], "{:?}", c.failed);

@@ -1,17 +1,19 @@
-//! The crawler's configuration: set on a builder, readable after build.
+//! The crawler's configuration: built once, passed to
+//! [`Crawler::new`](super::Crawler::new), read back with
+//! [`Crawler::config`](super::Crawler::config).
 
 use std::time::Duration;
 
 use crate::extract::Extractor;
 
-/// What a [`Crawler`](crate::crawl::Crawler) crawls and how; fixed when it is built, read with
-/// [`Crawler::config`](crate::crawl::Crawler::config).
+/// What a [`Crawler`](super::Crawler) crawls and how. Made with
+/// [`CrawlConfig::builder`], whose setters document each setting; the
+/// getters here read it back.
 ///
 /// ```
-/// let crawler = report_scraper::crawl::Crawler::builder()
-///     .seed("https://www.chinafpa.org.cn/")
-///     .max_depth(2)
-///     .build(report_scraper::fetch::Fetcher::builder().build()?)?;
+/// use report_scraper::{crawl::{CrawlConfig, Crawler}, fetch::{FetchConfig, Fetcher}};
+/// let config = CrawlConfig::builder().seed("https://www.chinafpa.org.cn/").max_depth(2).build();
+/// let crawler = Crawler::new(config, Fetcher::new(FetchConfig::default())?)?;
 /// assert_eq!(crawler.config().max_depth(), 2);
 /// assert_eq!(crawler.config().seeds(), ["https://www.chinafpa.org.cn/"]);
 /// # Ok::<(), report_scraper::Error>(())
@@ -52,115 +54,145 @@ impl Default for CrawlConfig {
 }
 
 impl CrawlConfig {
-    /// The addresses the crawl starts from.
+    /// Starts a configuration from the defaults.
+    pub fn builder() -> CrawlConfigBuilder {
+        CrawlConfigBuilder::default()
+    }
+
+    /// See [`CrawlConfigBuilder::seed`].
     pub fn seeds(&self) -> &[String] {
         &self.seeds
     }
 
-    /// The sitemaps whose pages start the crawl.
+    /// See [`CrawlConfigBuilder::sitemap`].
     pub fn sitemaps(&self) -> &[String] {
         &self.sitemaps
     }
 
-    /// The hosts named with [`CrawlerBuilder::allow_host`] (empty: the seeds' and sitemaps' hosts).
+    /// See [`CrawlConfigBuilder::allow_host`] (empty: the seeds' and sitemaps' hosts).
     pub fn hosts(&self) -> &[String] {
         &self.hosts
     }
 
-    /// Links followed away from a seed (default 5).
+    /// See [`CrawlConfigBuilder::max_depth`].
     pub fn max_depth(&self) -> u32 {
         self.max_depth
     }
 
-    /// Addresses fetched by one call of [`Crawler::run`](crate::crawl::Crawler::run) (default 10,000).
+    /// See [`CrawlConfigBuilder::max_pages`].
     pub fn max_pages(&self) -> u64 {
         self.max_pages
     }
 
-    /// Pages in flight at once (default 8).
+    /// See [`CrawlConfigBuilder::workers`].
     pub fn workers(&self) -> usize {
         self.workers
     }
 
-    /// The extractor crawled pages go through (default: the built-in rules).
+    /// See [`CrawlConfigBuilder::extractor`].
     pub fn extractor(&self) -> &Extractor {
         &self.extractor
     }
 
-    /// The time one page's extraction may take (default 10 s).
+    /// See [`CrawlConfigBuilder::extract_budget`].
     pub fn extract_budget(&self) -> Duration {
         self.extract_budget
     }
 
-    /// Whether the sitemaps named in the seeds' robots.txt are read (default true).
+    /// See [`CrawlConfigBuilder::robots_sitemaps`].
     pub fn robots_sitemaps(&self) -> bool {
         self.robots_sitemaps
     }
 
-    /// How old a list page read by an earlier run must be to be read again (default 0: every one).
+    /// See [`CrawlConfigBuilder::revisit_after`].
     pub fn revisit_after(&self) -> Duration {
         self.revisit_after
     }
 
-    /// Attempts at an address that fails with an error that can heal, across runs (default 3).
+    /// See [`CrawlConfigBuilder::max_attempts`].
     pub fn max_attempts(&self) -> u32 {
         self.max_attempts
     }
 
-    /// Whether a state file of another crawl is taken over (default false: refused).
+    /// See [`CrawlConfigBuilder::adopt_state`].
     pub fn adopts_state(&self) -> bool {
         self.adopt_state
     }
 }
 
-/// Configures a [`Crawler`](crate::crawl::Crawler); every setting can be read back from
-/// [`Crawler::config`](crate::crawl::Crawler::config).
+/// Makes a [`CrawlConfig`]. Every setting is documented here, with its effect.
 ///
 /// ```
-/// let crawler = report_scraper::crawl::Crawler::builder()
+/// use report_scraper::{crawl::{CrawlConfig, Crawler}, fetch::{FetchConfig, Fetcher}};
+/// let config = CrawlConfig::builder()
 ///     .seed("https://www.chinafpa.org.cn/")
 ///     .sitemap("https://www.chinafpa.org.cn/sitemap.xml")
 ///     .allow_host("news.chinafpa.org.cn")
 ///     .max_depth(3)
 ///     .max_pages(5000)
 ///     .workers(4)
-///     .build(report_scraper::fetch::Fetcher::builder().build()?)?;
+///     .build();
+/// let crawler = Crawler::new(config, Fetcher::new(FetchConfig::default())?)?;
 /// assert!(crawler.in_scope(&"https://news.chinafpa.org.cn/a/1.html".parse().unwrap()));
 /// assert_eq!(crawler.config().workers(), 4);
 /// # Ok::<(), report_scraper::Error>(())
 /// ```
 #[derive(Debug, Clone, Default)]
 #[must_use]
-pub struct CrawlerBuilder {
-    pub(crate) config: CrawlConfig,
+pub struct CrawlConfigBuilder {
+    config: CrawlConfig,
 }
 
-impl CrawlerBuilder {
+impl CrawlConfigBuilder {
     /// An address to start from (depth 0). Its host is allowed unless
     /// [`allow_host`](Self::allow_host) names the hosts.
     ///
     /// ```
-    /// let c = report_scraper::crawl::Crawler::builder().seed("http://www.example.cn/news/")
-    ///     .build(report_scraper::fetch::Fetcher::builder().build()?)?;
+    /// use report_scraper::{crawl::{CrawlConfig, Crawler}, fetch::{FetchConfig, Fetcher}};
+    /// let c = Crawler::new(CrawlConfig::builder().seed("http://www.example.cn/news/")
+    ///     .build(), Fetcher::new(FetchConfig::default())?)?;
     /// assert!(c.in_scope(&"http://www.example.cn/other/1.html".parse().unwrap()));
     /// assert!(!c.in_scope(&"http://elsewhere.cn/1.html".parse().unwrap()));
     /// # Ok::<(), report_scraper::Error>(())
     /// ```
-    pub fn seed(mut self, url: &str) -> Self {
-        self.config.seeds.push(url.to_string());
+    pub fn seed(mut self, url: impl Into<String>) -> Self {
+        self.config.seeds.push(url.into());
+        self
+    }
+
+    /// Addresses to start from, as [`seed`](Self::seed) gives one.
+    ///
+    /// ```
+    /// let config = report_scraper::crawl::CrawlConfig::builder().seeds(["http://a.cn/", "http://b.cn/"]).build();
+    /// assert_eq!(config.seeds(), ["http://a.cn/", "http://b.cn/"]);
+    /// ```
+    pub fn seeds(mut self, urls: impl IntoIterator<Item = impl Into<String>>) -> Self {
+        self.config.seeds.extend(urls.into_iter().map(Into::into));
         self
     }
 
     /// A sitemap (or sitemap index, gzip or not) whose pages start the crawl.
     ///
     /// ```
-    /// let c = report_scraper::crawl::Crawler::builder().sitemap("http://www.example.cn/sitemap.xml")
-    ///     .build(report_scraper::fetch::Fetcher::builder().build()?)?;
+    /// use report_scraper::{crawl::{CrawlConfig, Crawler}, fetch::{FetchConfig, Fetcher}};
+    /// let config = CrawlConfig::builder().sitemap("http://www.example.cn/sitemap.xml").build();
+    /// let c = Crawler::new(config, Fetcher::new(FetchConfig::default())?)?;
     /// assert!(c.in_scope(&"http://www.example.cn/a/1.html".parse().unwrap()));
     /// # Ok::<(), report_scraper::Error>(())
     /// ```
-    pub fn sitemap(mut self, url: &str) -> Self {
-        self.config.sitemaps.push(url.to_string());
+    pub fn sitemap(mut self, url: impl Into<String>) -> Self {
+        self.config.sitemaps.push(url.into());
+        self
+    }
+
+    /// Sitemaps whose pages start the crawl, as [`sitemap`](Self::sitemap) gives one.
+    ///
+    /// ```
+    /// let config = report_scraper::crawl::CrawlConfig::builder().sitemaps(["http://a.cn/sitemap.xml"]).build();
+    /// assert_eq!(config.sitemaps(), ["http://a.cn/sitemap.xml"]);
+    /// ```
+    pub fn sitemaps(mut self, urls: impl IntoIterator<Item = impl Into<String>>) -> Self {
+        self.config.sitemaps.extend(urls.into_iter().map(Into::into));
         self
     }
 
@@ -170,24 +202,34 @@ impl CrawlerBuilder {
     /// on its default port: a site moved to https stays in scope).
     ///
     /// ```
-    /// let c = report_scraper::crawl::Crawler::builder().seed("http://www.example.cn/").allow_host("news.example.cn")
-    ///     .build(report_scraper::fetch::Fetcher::builder().build()?)?;
+    /// use report_scraper::{crawl::{CrawlConfig, Crawler}, fetch::{FetchConfig, Fetcher}};
+    /// let config = CrawlConfig::builder().seed("http://www.example.cn/").allow_host("news.example.cn").build();
+    /// let c = Crawler::new(config, Fetcher::new(FetchConfig::default())?)?;
     /// assert!(c.in_scope(&"http://news.example.cn/1.html".parse().unwrap()));
     /// assert!(!c.in_scope(&"http://www.example.cn/1.html".parse().unwrap()), "named hosts replace the seeds'");
     /// # Ok::<(), report_scraper::Error>(())
     /// ```
-    pub fn allow_host(mut self, host: &str) -> Self {
-        self.config.hosts.push(host.trim().to_ascii_lowercase());
+    pub fn allow_host(mut self, host: impl Into<String>) -> Self {
+        self.config.hosts.push(host.into().trim().to_ascii_lowercase());
         self
+    }
+
+    /// Hosts or origins whose pages may be fetched, as [`allow_host`](Self::allow_host) names one.
+    ///
+    /// ```
+    /// let config = report_scraper::crawl::CrawlConfig::builder().allow_hosts(["News.A.cn", "b.cn"]).build();
+    /// assert_eq!(config.hosts(), ["news.a.cn", "b.cn"]);
+    /// ```
+    pub fn allow_hosts(self, hosts: impl IntoIterator<Item = impl Into<String>>) -> Self {
+        hosts.into_iter().fold(self, |b, h| b.allow_host(h))
     }
 
     /// Links followed away from a seed (default 5); "next page" links of a
     /// list do not count, so a long list is read to its end.
     ///
     /// ```
-    /// let c = report_scraper::crawl::Crawler::builder().max_depth(1).build(report_scraper::fetch::Fetcher::builder().build()?)?;
-    /// assert_eq!(c.config().max_depth(), 1);
-    /// # Ok::<(), report_scraper::Error>(())
+    /// let c = report_scraper::crawl::CrawlConfig::builder().max_depth(1).build();
+    /// assert_eq!(c.max_depth(), 1);
     /// ```
     pub fn max_depth(mut self, depth: u32) -> Self {
         self.config.max_depth = depth;
@@ -203,9 +245,8 @@ impl CrawlerBuilder {
     /// finished: the next call goes on where it stopped.
     ///
     /// ```
-    /// let c = report_scraper::crawl::Crawler::builder().max_pages(100).build(report_scraper::fetch::Fetcher::builder().build()?)?;
-    /// assert_eq!(c.config().max_pages(), 100);
-    /// # Ok::<(), report_scraper::Error>(())
+    /// let c = report_scraper::crawl::CrawlConfig::builder().max_pages(100).build();
+    /// assert_eq!(c.max_pages(), 100);
     /// ```
     pub fn max_pages(mut self, pages: u64) -> Self {
         self.config.max_pages = pages;
@@ -216,9 +257,8 @@ impl CrawlerBuilder {
     /// per-host politeness still applies, so more workers help across hosts.
     ///
     /// ```
-    /// let c = report_scraper::crawl::Crawler::builder().workers(0).build(report_scraper::fetch::Fetcher::builder().build()?)?;
-    /// assert_eq!(c.config().workers(), 1);
-    /// # Ok::<(), report_scraper::Error>(())
+    /// let c = report_scraper::crawl::CrawlConfig::builder().workers(0).build();
+    /// assert_eq!(c.workers(), 1);
     /// ```
     pub fn workers(mut self, workers: usize) -> Self {
         self.config.workers = workers.max(1);
@@ -231,9 +271,8 @@ impl CrawlerBuilder {
     ///
     /// ```
     /// use std::time::Duration;
-    /// let c = report_scraper::crawl::Crawler::builder().extract_budget(Duration::from_secs(2)).build(report_scraper::fetch::Fetcher::builder().build()?)?;
-    /// assert_eq!(c.config().extract_budget(), Duration::from_secs(2));
-    /// # Ok::<(), report_scraper::Error>(())
+    /// let c = report_scraper::crawl::CrawlConfig::builder().extract_budget(Duration::from_secs(2)).build();
+    /// assert_eq!(c.extract_budget(), Duration::from_secs(2));
     /// ```
     pub fn extract_budget(mut self, budget: Duration) -> Self {
         self.config.extract_budget = budget;
@@ -243,9 +282,8 @@ impl CrawlerBuilder {
     /// Read the sitemaps that the seeds' robots.txt names (`Sitemap:` lines; default true).
     ///
     /// ```
-    /// let c = report_scraper::crawl::Crawler::builder().robots_sitemaps(false).build(report_scraper::fetch::Fetcher::builder().build()?)?;
-    /// assert!(!c.config().robots_sitemaps());
-    /// # Ok::<(), report_scraper::Error>(())
+    /// let c = report_scraper::crawl::CrawlConfig::builder().robots_sitemaps(false).build();
+    /// assert!(!c.robots_sitemaps());
     /// ```
     pub fn robots_sitemaps(mut self, read: bool) -> Self {
         self.config.robots_sitemaps = read;
@@ -260,9 +298,8 @@ impl CrawlerBuilder {
     ///
     /// ```
     /// use std::time::Duration;
-    /// let c = report_scraper::crawl::Crawler::builder().revisit_after(Duration::from_secs(6 * 3600)).build(report_scraper::fetch::Fetcher::builder().build()?)?;
-    /// assert_eq!(c.config().revisit_after().as_secs(), 6 * 3600);
-    /// # Ok::<(), report_scraper::Error>(())
+    /// let c = report_scraper::crawl::CrawlConfig::builder().revisit_after(Duration::from_secs(6 * 3600)).build();
+    /// assert_eq!(c.revisit_after().as_secs(), 6 * 3600);
     /// ```
     pub fn revisit_after(mut self, age: Duration) -> Self {
         self.config.revisit_after = age;
@@ -273,9 +310,8 @@ impl CrawlerBuilder {
     /// that can heal (a timeout, a 5xx, robots.txt unavailable…) is tried (default 3).
     ///
     /// ```
-    /// let c = report_scraper::crawl::Crawler::builder().max_attempts(5).build(report_scraper::fetch::Fetcher::builder().build()?)?;
-    /// assert_eq!(c.config().max_attempts(), 5);
-    /// # Ok::<(), report_scraper::Error>(())
+    /// let c = report_scraper::crawl::CrawlConfig::builder().max_attempts(5).build();
+    /// assert_eq!(c.max_attempts(), 5);
     /// ```
     pub fn max_attempts(mut self, attempts: u32) -> Self {
         self.config.max_attempts = attempts.max(1);
@@ -286,9 +322,8 @@ impl CrawlerBuilder {
     /// sitemaps or hosts) instead of refusing it (default false).
     ///
     /// ```
-    /// let c = report_scraper::crawl::Crawler::builder().adopt_state(true).build(report_scraper::fetch::Fetcher::builder().build()?)?;
-    /// assert!(c.config().adopts_state());
-    /// # Ok::<(), report_scraper::Error>(())
+    /// let c = report_scraper::crawl::CrawlConfig::builder().adopt_state(true).build();
+    /// assert!(c.adopts_state());
     /// ```
     pub fn adopt_state(mut self, adopt: bool) -> Self {
         self.config.adopt_state = adopt;
@@ -298,14 +333,19 @@ impl CrawlerBuilder {
     /// The extractor crawled pages go through: your rules, your size cap.
     ///
     /// ```
-    /// use report_scraper::{Extractor, fetch::Fetcher, crawl::Crawler};
-    /// let ex = Extractor::builder().disable_rule("mobile-qr").build()?;
-    /// let c = Crawler::builder().extractor(ex).build(Fetcher::builder().build()?)?;
-    /// assert!(!c.config().extractor().rule_names().any(|n| n == "mobile-qr"));
+    /// use report_scraper::{ExtractConfig, Extractor, crawl::CrawlConfig};
+    /// let ex = Extractor::new(ExtractConfig::builder().disable_rule("mobile-qr").build())?;
+    /// let config = CrawlConfig::builder().extractor(ex).build();
+    /// assert!(!config.extractor().rule_names().any(|n| n == "mobile-qr"));
     /// # Ok::<(), report_scraper::Error>(())
     /// ```
     pub fn extractor(mut self, extractor: Extractor) -> Self {
         self.config.extractor = extractor;
         self
+    }
+
+    /// The configuration.
+    pub fn build(self) -> CrawlConfig {
+        self.config
     }
 }

@@ -118,7 +118,7 @@ mod tests {
         let state = CrawlState::in_memory().unwrap();
         let urls = ["http://a.cn/1", "http://a.cn/2", "http://b.cn/1"];
         state.enqueue_many(urls.iter().map(|u| Found::get(u.parse().unwrap(), 0))).unwrap();
-        let fetcher = Fetcher::builder().build().unwrap();
+        let fetcher = Fetcher::new(crate::fetch::FetchConfig::default()).unwrap();
         let mut f = Frontier::default();
         f.refresh(&state).unwrap();
         let now = Instant::now();

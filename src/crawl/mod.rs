@@ -2,8 +2,8 @@
 //! fetch them politely, extract each page once for its articles and its
 //! links, record the articles and follow the links that stay in scope.
 //!
-//! A [`Crawler`] ([`Crawler::builder`], its settings read back as a
-//! [`CrawlConfig`]) runs over a [`Fetcher`] and a
+//! A [`Crawler`] ([`Crawler::new`] of a [`CrawlConfig`], the settings read
+//! back with [`Crawler::config`]) runs over a [`Fetcher`] and a
 //! [`CrawlState`] (SQLite: resumable after any kill), handing out
 //! [`CrawlEvent`]s and writing each article once through a [`JsonlSink`];
 //! a run ends with a [`Summary`]. [`canonical_url`] is the address form the
@@ -11,7 +11,7 @@
 //! both stable for programs that feed a crawl addresses of their own.
 
 // Inside:
-// - `config`: what to crawl and how;
+// - `config`: what to crawl and how, built once and read back;
 // - `scope`: which origins the crawl may reach, and its identity;
 // - `state`: the frontier and the seen set in SQLite, resumable after a kill;
 // - `frontier`: work handed out by host, each when it is due;
@@ -42,7 +42,7 @@ use std::time::Instant;
 use tokio::task::JoinSet;
 use url::Url;
 
-pub use config::{CrawlConfig, CrawlerBuilder};
+pub use config::{CrawlConfig, CrawlConfigBuilder};
 pub use record::{CrawlEvent, CrawledArticle, Summary};
 pub use sink::JsonlSink;
 pub use sitemap::{Sitemap, parse_sitemap};
@@ -67,15 +67,13 @@ use crate::model::{Link, LinkKind};
 ///
 /// ```no_run
 /// use std::sync::atomic::AtomicBool;
-/// use report_scraper::{fetch::Fetcher, crawl::{CrawlState, Crawler, JsonlSink}};
+/// use report_scraper::{fetch::{FetchConfig, Fetcher}, crawl::{CrawlConfig, CrawlState, Crawler, JsonlSink}};
 /// # async fn demo() -> Result<(), report_scraper::Error> {
-/// let crawler = Crawler::builder()
-///     .seed("https://www.chinafpa.org.cn/xwzx/")
-///     .max_depth(2)
-///     .build(Fetcher::builder().build()?)?;
-/// let state = CrawlState::open("crawl.db".as_ref())?;
+/// let config = CrawlConfig::builder().seed("https://www.chinafpa.org.cn/xwzx/").max_depth(2).build();
+/// let crawler = Crawler::new(config, Fetcher::new(FetchConfig::default())?)?;
+/// let state = CrawlState::open("crawl.db")?;
 /// // Reconciled with the state: a crawl killed and run again writes every article once.
-/// let mut out = JsonlSink::open("articles.jsonl".as_ref(), &state)?;
+/// let mut out = JsonlSink::open("articles.jsonl", &state)?;
 /// let summary = crawler.run(&state, &AtomicBool::new(false), |event| out.record(&event)).await?;
 /// eprintln!("{} articles", summary.articles);
 /// # Ok(()) }
@@ -87,25 +85,6 @@ pub struct Crawler {
     extractor: Arc<Extractor>,
     config: CrawlConfig,
     scope: Arc<Scope>,
-}
-
-impl CrawlerBuilder {
-    /// Builds the crawler around `fetcher`.
-    ///
-    /// ```
-    /// let bad = report_scraper::crawl::Crawler::builder().seed("not a url").build(report_scraper::fetch::Fetcher::builder().build()?);
-    /// assert!(bad.is_err());
-    /// # Ok::<(), report_scraper::Error>(())
-    /// ```
-    ///
-    /// # Errors
-    /// [`ErrorKind::BadUrl`] when a seed, a sitemap or a host is not an http(s) address.
-    pub fn build(self, fetcher: Fetcher) -> Result<Crawler, Error> {
-        let config = self.config;
-        let scope = Scope::new(&config)?;
-        let extractor = Arc::new(config.extractor().clone());
-        Ok(Crawler { fetcher: Arc::new(fetcher), extractor, config, scope: Arc::new(scope) })
-    }
 }
 
 /// How a run goes: its number, what it may still queue, its tally, its hosts.
@@ -120,21 +99,31 @@ pub(crate) struct Run {
 }
 
 impl Crawler {
-    /// Starts a configuration.
+    /// Sets up a crawl of `config` over `fetcher`.
     ///
     /// ```
-    /// let c = report_scraper::crawl::Crawler::builder().build(report_scraper::fetch::Fetcher::builder().build()?)?;
+    /// use report_scraper::{crawl::{CrawlConfig, Crawler}, fetch::{FetchConfig, Fetcher}};
+    /// let c = Crawler::new(CrawlConfig::default(), Fetcher::new(FetchConfig::default())?)?;
     /// assert_eq!(c.config().max_depth(), 5);
+    /// let bad = Crawler::new(CrawlConfig::builder().seed("not a url").build(), Fetcher::new(FetchConfig::default())?);
+    /// assert!(bad.is_err());
     /// # Ok::<(), report_scraper::Error>(())
     /// ```
-    pub fn builder() -> CrawlerBuilder {
-        CrawlerBuilder::default()
+    ///
+    /// # Errors
+    /// [`ErrorKind::BadUrl`] when a seed, a sitemap or a host is not an http(s) address.
+    pub fn new(config: CrawlConfig, fetcher: Fetcher) -> Result<Crawler, Error> {
+        let scope = Scope::new(&config)?;
+        let extractor = Arc::new(config.extractor().clone());
+        Ok(Crawler { fetcher: Arc::new(fetcher), extractor, config, scope: Arc::new(scope) })
     }
 
     /// The configuration it was built with.
     ///
     /// ```
-    /// let c = report_scraper::crawl::Crawler::builder().max_pages(50).build(report_scraper::fetch::Fetcher::builder().build()?)?;
+    /// use report_scraper::{crawl::{CrawlConfig, Crawler}, fetch::{FetchConfig, Fetcher}};
+    /// let config = CrawlConfig::builder().max_pages(50).build();
+    /// let c = Crawler::new(config, Fetcher::new(FetchConfig::default())?)?;
     /// assert_eq!(c.config().max_pages(), 50);
     /// # Ok::<(), report_scraper::Error>(())
     /// ```
@@ -146,7 +135,9 @@ impl Crawler {
     /// in the crawl's scope, and it is not a file type that is never a page.
     ///
     /// ```
-    /// let c = report_scraper::crawl::Crawler::builder().seed("http://www.example.cn/").build(report_scraper::fetch::Fetcher::builder().build()?)?;
+    /// use report_scraper::{crawl::{CrawlConfig, Crawler}, fetch::{FetchConfig, Fetcher}};
+    /// let config = CrawlConfig::builder().seed("http://www.example.cn/").build();
+    /// let c = Crawler::new(config, Fetcher::new(FetchConfig::default())?)?;
     /// assert!(c.in_scope(&"http://www.example.cn/a/1.html".parse().unwrap()));
     /// assert!(c.in_scope(&"https://www.example.cn/a/1.html".parse().unwrap()), "the same site over https");
     /// assert!(!c.in_scope(&"http://www.example.cn:8080/a/1.html".parse().unwrap()), "another port");
@@ -160,11 +151,11 @@ impl Crawler {
 
     /// Crawls until the frontier is empty, the page limit is reached or
     /// `stop` is set. The state must belong to this crawl (same seeds,
-    /// sitemaps and hosts) unless told to [adopt](CrawlerBuilder::adopt_state)
+    /// sitemaps and hosts) unless told to [adopt](CrawlConfigBuilder::adopt_state)
     /// it. A run cut short is resumed; after one that finished, the list
     /// pages and sitemaps are read again (conditionally) and only new
     /// articles fetched. Failures that can heal are tried again, up to
-    /// [`max_attempts`](CrawlerBuilder::max_attempts). Work is handed out by
+    /// [`max_attempts`](CrawlConfigBuilder::max_attempts). Work is handed out by
     /// host: an address is taken only when its host is due and has no
     /// request in flight, so the workers spread over the hosts. `sink` sees
     /// each address's event once, before the state records it as done: an
@@ -282,18 +273,19 @@ impl Crawler {
 
     /// Records this crawl's identity in the state, or refuses a state of
     /// another crawl (other seeds, sitemaps or hosts) unless told to
-    /// [adopt](CrawlerBuilder::adopt_state) it; an adopted state's queue
+    /// [adopt](CrawlConfigBuilder::adopt_state) it; an adopted state's queue
     /// keeps only the addresses in this crawl's scope. [`run`](Self::run)
     /// does this first; call it yourself before reconciling an output with
     /// the state ([`JsonlSink::open`]), so that a refused state is left as
     /// it was.
     ///
     /// ```
-    /// use report_scraper::{ErrorCode, fetch::Fetcher, crawl::{CrawlState, Crawler}};
+    /// use report_scraper::{ErrorCode, fetch::{FetchConfig, Fetcher}, crawl::{CrawlConfig, CrawlState, Crawler}};
     /// let state = CrawlState::in_memory()?;
-    /// let ours = Crawler::builder().seed("http://a.cn/").build(Fetcher::builder().build()?)?;
+    /// let config = CrawlConfig::builder().seed("http://a.cn/").build();
+    /// let ours = Crawler::new(config, Fetcher::new(FetchConfig::default())?)?;
     /// ours.check_state(&state)?;
-    /// let theirs = Crawler::builder().seed("http://b.cn/").build(Fetcher::builder().build()?)?;
+    /// let theirs = Crawler::new(CrawlConfig::builder().seed("http://b.cn/").build(), Fetcher::new(FetchConfig::default())?)?;
     /// assert_eq!(theirs.check_state(&state).unwrap_err().kind().code(), ErrorCode::StateMismatch);
     /// # Ok::<(), report_scraper::Error>(())
     /// ```

@@ -89,10 +89,10 @@ fn with_twin(url: &Url) -> Vec<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::crawl::CrawlerBuilder;
+    use crate::crawl::{CrawlConfig, CrawlConfigBuilder};
 
-    fn scope(b: CrawlerBuilder) -> Scope {
-        Scope::new(&b.config).unwrap()
+    fn scope(b: CrawlConfigBuilder) -> Scope {
+        Scope::new(&b.build()).unwrap()
     }
 
     fn admits(s: &Scope, url: &str) -> bool {
@@ -101,11 +101,11 @@ mod tests {
 
     #[test]
     fn scope_is_scheme_host_and_port() {
-        let s = scope(CrawlerBuilder::default().seed("http://127.0.0.1:8017/"));
+        let s = scope(CrawlConfig::builder().seed("http://127.0.0.1:8017/"));
         assert!(admits(&s, "http://127.0.0.1:8017/a.html"));
         assert!(!admits(&s, "http://127.0.0.1:8018/a.html"), "another port of the same address");
         assert!(!admits(&s, "https://127.0.0.1:8017/a.html"), "another scheme on a port of its own");
-        let s = scope(CrawlerBuilder::default().seed("http://www.a.cn/news/"));
+        let s = scope(CrawlConfig::builder().seed("http://www.a.cn/news/"));
         assert!(admits(&s, "https://www.a.cn/a.html") && admits(&s, "http://www.a.cn:80/a.html"));
         assert!(!admits(&s, "http://a.cn/a.html"));
     }
@@ -113,7 +113,7 @@ mod tests {
     #[test]
     fn named_hosts_and_origins() {
         let s = scope(
-            CrawlerBuilder::default().seed("http://www.a.cn/").allow_host("news.a.cn").allow_host("http://[::1]:9000"),
+            CrawlConfig::builder().seed("http://www.a.cn/").allow_host("news.a.cn").allow_host("http://[::1]:9000"),
         );
         assert!(admits(&s, "https://news.a.cn/1.html") && admits(&s, "http://[::1]:9000/1.html"));
         assert!(!admits(&s, "http://www.a.cn/1.html"), "named hosts replace the seeds'");
@@ -121,9 +121,9 @@ mod tests {
 
     #[test]
     fn identity_ignores_order_and_changes_with_the_seeds() {
-        let a = scope(CrawlerBuilder::default().seed("http://a.cn/1").seed("http://a.cn/2")).identity();
-        let b = scope(CrawlerBuilder::default().seed("http://a.cn/2").seed("http://a.cn/1")).identity();
-        let c = scope(CrawlerBuilder::default().seed("http://b.cn/1")).identity();
+        let a = scope(CrawlConfig::builder().seed("http://a.cn/1").seed("http://a.cn/2")).identity();
+        let b = scope(CrawlConfig::builder().seed("http://a.cn/2").seed("http://a.cn/1")).identity();
+        let c = scope(CrawlConfig::builder().seed("http://b.cn/1")).identity();
         assert_eq!(a, b);
         assert_ne!(a, c);
     }

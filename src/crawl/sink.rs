@@ -69,7 +69,8 @@ impl JsonlSink {
     /// # Errors
     /// [`ErrorKind::Output`] when the file cannot be read, cut or opened;
     /// [`ErrorKind::State`] when the state cannot record a page.
-    pub fn open(path: &Path, state: &CrawlState) -> Result<JsonlSink, Error> {
+    pub fn open(path: impl AsRef<Path>, state: &CrawlState) -> Result<JsonlSink, Error> {
+        let path = path.as_ref();
         let io = |source: std::io::Error| Error::new(ErrorKind::Output { source: Box::new(source) });
         let mut resumed = 0;
         let mut kept = Vec::new();

@@ -14,7 +14,7 @@ use jiff::Timestamp;
 /// let input = Input::html(&gbk)
 ///     .url("https://www.example.gov.cn/art/2023/3/7/art_1.html")
 ///     .content_type("text/html; charset=GBK");
-/// let page = Extractor::new().page(input)?;
+/// let page = Extractor::default().page(input)?;
 /// assert_eq!(page.text(), "计划生育协会召开工作会议,部署全年任务。");
 /// # Ok::<(), report_scraper::Error>(())
 /// ```
@@ -49,7 +49,7 @@ impl<'a> Input<'a> {
     /// GBK/GB18030, Big5…): decoded, parsed and read as HTML.
     ///
     /// ```
-    /// let page = report_scraper::Extractor::new().page(report_scraper::Input::html(b"<p>Hello, world.</p>"))?;
+    /// let page = report_scraper::Extractor::default().page(report_scraper::Input::html(b"<p>Hello, world.</p>"))?;
     /// assert_eq!(page.text(), "Hello, world.");
     /// # Ok::<(), report_scraper::Error>(())
     /// ```
@@ -62,7 +62,7 @@ impl<'a> Input<'a> {
     ///
     /// ```
     /// let html = String::from("<p>会议在广州召开,部署全年任务。</p>");
-    /// let page = report_scraper::Extractor::new().page(report_scraper::Input::html_str(&html))?;
+    /// let page = report_scraper::Extractor::default().page(report_scraper::Input::html_str(&html))?;
     /// assert_eq!(page.text(), "会议在广州召开,部署全年任务。");
     /// # Ok::<(), report_scraper::Error>(())
     /// ```
@@ -77,7 +77,7 @@ impl<'a> Input<'a> {
     ///
     /// ```
     /// use report_scraper::{Extractor, Input};
-    /// let page = Extractor::new().page(Input::text("热点新闻\n会议召开\n2025-02-20 21:14 浏览:374\n会议在广州召开,部署任务。"))?;
+    /// let page = Extractor::default().page(Input::text("热点新闻\n会议召开\n2025-02-20 21:14 浏览:374\n会议在广州召开,部署任务。"))?;
     /// assert_eq!(page.articles[0].title.as_deref(), Some("会议召开"));
     /// assert_eq!(page.text(), "会议在广州召开,部署任务。");
     /// # Ok::<(), report_scraper::Error>(())
@@ -92,7 +92,7 @@ impl<'a> Input<'a> {
     /// ```
     /// use report_scraper::{Extractor, Input};
     /// let html = "<p>会议在广州召开,总结工作,部署任务。</p>".as_bytes();
-    /// let page = Extractor::new().page(Input::html(html).url("https://a.cn/2023/0307/c1.html"))?;
+    /// let page = Extractor::default().page(Input::html(html).url("https://a.cn/2023/0307/c1.html"))?;
     /// assert_eq!(page.articles[0].published.as_ref().unwrap().value.to_string(), "2023-03-07");
     /// # Ok::<(), report_scraper::Error>(())
     /// ```
@@ -107,7 +107,7 @@ impl<'a> Input<'a> {
     /// ```
     /// use report_scraper::{Extractor, Input};
     /// let (big5, _, _) = encoding_rs::BIG5.encode("<p>本會召開年度會員大會,討論來年的重點計畫。</p>");
-    /// let page = Extractor::new().page(Input::html(&big5).content_type("text/html; charset=big5"))?;
+    /// let page = Extractor::default().page(Input::html(&big5).content_type("text/html; charset=big5"))?;
     /// assert_eq!(page.text(), "本會召開年度會員大會,討論來年的重點計畫。");
     /// # Ok::<(), report_scraper::Error>(())
     /// ```
@@ -124,9 +124,9 @@ impl<'a> Input<'a> {
     /// use report_scraper::{Extractor, Input};
     /// let text = "会议召开\n发布时间:昨天 14:30\n会议在广州召开,部署任务。";
     /// let fetched: jiff::Timestamp = "2025-02-21T02:00:00Z".parse().unwrap(); // 10:00 in Beijing
-    /// let page = Extractor::new().page(Input::text(text).reference_time(fetched))?;
+    /// let page = Extractor::default().page(Input::text(text).reference_time(fetched))?;
     /// assert_eq!(page.articles[0].published.as_ref().unwrap().value.to_string(), "2025-02-20T14:30:00+08:00");
-    /// let page = Extractor::new().page(Input::text(text))?;
+    /// let page = Extractor::default().page(Input::text(text))?;
     /// assert!(page.articles[0].published.is_none());
     /// # Ok::<(), report_scraper::Error>(())
     /// ```
@@ -143,8 +143,8 @@ impl<'a> Input<'a> {
     /// use report_scraper::{Extractor, Input};
     /// let html = r#"<p>正文,内容。</p><a href="/a/2.html#top">下一篇</a>"#;
     /// let input = Input::html(html.as_bytes()).url("https://a.cn/a/1.html");
-    /// assert!(Extractor::new().page(input)?.links.is_empty());
-    /// let page = Extractor::new().page(input.with_links())?;
+    /// assert!(Extractor::default().page(input)?.links.is_empty());
+    /// let page = Extractor::default().page(input.with_links())?;
     /// assert_eq!(page.links[0].url.as_str(), "https://a.cn/a/2.html");
     /// assert_eq!(page.links[0].text, "下一篇");
     /// # Ok::<(), report_scraper::Error>(())
@@ -164,9 +164,9 @@ impl<'a> Input<'a> {
     /// let html = r#"<h1>会议召开</h1><p>会议指出,要按照<a href="/zcwj/1.html">通知要求</a>做好各项工作,推动协会工作提质增效。</p>
     ///   <p>会议要求,各级计生协要聚焦生育支持和家庭健康服务,更好服务广大群众。</p>"#;
     /// let input = Input::html_str(html).url("https://a.cn/xwzx/2.html");
-    /// let plain = Extractor::new().page(input)?.into_article()?;
+    /// let plain = Extractor::default().page(input)?.into_article()?;
     /// assert!(plain.links.is_empty() && plain.lang.is_none());
-    /// let a = Extractor::new().page(input.with_details())?.into_article()?;
+    /// let a = Extractor::default().page(input.with_details())?.into_article()?;
     /// assert_eq!(a.links[0].url.as_str(), "https://a.cn/zcwj/1.html");
     /// assert_eq!(a.links[0].text, "通知要求");
     /// assert_eq!(a.lang.as_deref(), Some("zh"));
@@ -190,7 +190,7 @@ impl<'a> Input<'a> {
     /// use std::time::Duration;
     /// use report_scraper::{ErrorKind, Extractor, Input};
     /// let page = "<p>段落,内容。</p>".repeat(100_000);
-    /// let err = Extractor::new().page(Input::html(page.as_bytes()).time_budget(Duration::ZERO)).unwrap_err();
+    /// let err = Extractor::default().page(Input::html(page.as_bytes()).time_budget(Duration::ZERO)).unwrap_err();
     /// assert!(matches!(err.kind(), ErrorKind::ExtractTimeout { .. }));
     /// ```
     pub fn time_budget(mut self, budget: Duration) -> Input<'a> {

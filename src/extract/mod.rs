@@ -2,11 +2,13 @@
 //! number of pages, with one entry ([`Extractor::page`]) that every path
 //! goes through: the one-line helpers, the fetcher and the crawler.
 
+mod config;
 mod input;
 
 use std::sync::{Arc, LazyLock};
 use std::time::Instant;
 
+pub use config::{DEFAULT_MAX_BYTES, ExtractConfig, ExtractConfigBuilder};
 pub use input::Input;
 
 use self::input::Body;
@@ -17,17 +19,14 @@ use crate::html::{self, decode};
 use crate::model::{Article, Page};
 use crate::plain;
 
-/// Pages (and texts) larger than this are refused unless the builder raises the cap.
-pub const DEFAULT_MAX_BYTES: usize = 32 * 1024 * 1024;
-
-/// Extracts articles with a fixed configuration. Cheap to share across
-/// threads; build one and reuse it.
+/// Extracts articles with a fixed configuration. Cheap to create, clone
+/// and share across threads: the compiled rules are shared, not copied.
 ///
 /// ```
-/// use report_scraper::{Extractor, Input};
+/// use report_scraper::{ExtractConfig, Extractor, Input};
 /// let text = "第一段正文,讲述会议召开的情况和主要内容。\n中国竞彩网\n第二段正文,讲述会议部署的重点工作任务。";
 /// assert!(!report_scraper::clean_text(text)?.text().contains("中国竞彩网"));
-/// let ex = Extractor::builder().disable_rule("gambling-spam").build()?;
+/// let ex = Extractor::new(ExtractConfig::builder().disable_rule("gambling-spam").build())?;
 /// assert!(ex.page(Input::text(text))?.text().contains("中国竞彩网"));
 /// # Ok::<(), report_scraper::Error>(())
 /// ```
@@ -36,109 +35,16 @@ pub struct Extractor {
     /// Shared, not copied, by clones: a cloned `regex::Regex` starts with
     /// cold match caches, which made an extractor made per page 3.4× slower
     /// than one reused. With the rules behind an `Arc`, every clone (and
-    /// [`Extractor::new`], a clone of the process's default) runs on the
+    /// [`Extractor::default`], a clone of the process's default) runs on the
     /// same warm regexes.
-    rules: Arc<RuleSet>,
-    max_bytes: usize,
+    inner: Arc<Compiled>,
 }
 
-/// Builds an [`Extractor`].
-///
-/// ```
-/// let ex = report_scraper::Extractor::builder().max_bytes(1024).build()?;
-/// assert!(ex.extract(&vec![b'a'; 2048], None).is_err());
-/// # Ok::<(), report_scraper::Error>(())
-/// ```
-#[derive(Debug, Clone)]
-#[must_use]
-pub struct ExtractorBuilder {
-    user: Vec<Rule>,
-    disabled: Vec<String>,
-    builtin: bool,
-    max_bytes: usize,
-}
-
-impl Default for ExtractorBuilder {
-    fn default() -> Self {
-        Self { user: Vec::new(), disabled: Vec::new(), builtin: true, max_bytes: DEFAULT_MAX_BYTES }
-    }
-}
-
-impl ExtractorBuilder {
-    /// Adds a rule; user rules are tried before the built-in ones.
-    ///
-    /// ```
-    /// use report_scraper::{Extractor, Input, rules::{Action, Rule}};
-    /// let ex = Extractor::builder().rule(Rule::new("house-ad", Action::DropLine, "^本站热线")?).build()?;
-    /// let page = ex.page(Input::text("第一段正文,讲述会议召开的情况。\n本站热线:12345\n第二段正文,讲述会议部署的任务。"))?;
-    /// assert_eq!(page.text(), "第一段正文,讲述会议召开的情况。\n第二段正文,讲述会议部署的任务。");
-    /// assert!(page.removed.iter().any(|r| r.rule == "house-ad" && r.text == "本站热线:12345"));
-    /// # Ok::<(), report_scraper::Error>(())
-    /// ```
-    pub fn rule(mut self, rule: Rule) -> Self {
-        self.user.push(rule);
-        self
-    }
-
-    /// Switches off a rule by name: a built-in one (see [`Rule::names`]) or
-    /// one added with [`rule`](Self::rule). [`build`](Self::build) refuses a
-    /// name no rule has.
-    ///
-    /// ```
-    /// use report_scraper::{Extractor, Input};
-    /// let text = "第一段正文,讲述会议召开的情况。\n扫一扫在手机打开当前页\n第二段正文,讲述会议部署的任务。";
-    /// let ex = Extractor::builder().disable_rule("mobile-qr").build()?;
-    /// assert!(ex.page(Input::text(text))?.text().contains("扫一扫"));
-    /// assert!(Extractor::builder().disable_rule("mobile-qrr").build().is_err());
-    /// # Ok::<(), report_scraper::Error>(())
-    /// ```
-    pub fn disable_rule(mut self, name: &str) -> Self {
-        self.disabled.push(name.to_string());
-        self
-    }
-
-    /// Uses only the rules added with [`rule`](Self::rule).
-    ///
-    /// ```
-    /// use report_scraper::{Extractor, Input};
-    /// let ex = Extractor::builder().without_builtin_rules().build()?;
-    /// let page = ex.page(Input::text("第一段正文,讲述会议召开的情况。\n点赞\n第二段正文,讲述会议部署的任务。"))?;
-    /// assert!(page.text().contains("点赞"));
-    /// # Ok::<(), report_scraper::Error>(())
-    /// ```
-    pub fn without_builtin_rules(mut self) -> Self {
-        self.builtin = false;
-        self
-    }
-
-    /// Refuses inputs larger than `bytes`, HTML or text (default [`DEFAULT_MAX_BYTES`]).
-    ///
-    /// ```
-    /// let ex = report_scraper::Extractor::builder().max_bytes(10).build()?;
-    /// let err = ex.extract(b"<p>0123456789 0123456789</p>", None).unwrap_err();
-    /// assert!(matches!(err.kind(), report_scraper::ErrorKind::TooLarge { .. }));
-    /// # Ok::<(), report_scraper::Error>(())
-    /// ```
-    pub fn max_bytes(mut self, bytes: usize) -> Self {
-        self.max_bytes = bytes;
-        self
-    }
-
-    /// Compiles the rule set.
-    ///
-    /// ```
-    /// let ex = report_scraper::Extractor::builder().build()?;
-    /// assert_eq!(ex.max_bytes(), report_scraper::DEFAULT_MAX_BYTES);
-    /// # Ok::<(), report_scraper::Error>(())
-    /// ```
-    ///
-    /// # Errors
-    /// [`ErrorKind::UnknownRule`] when [`disable_rule`](Self::disable_rule)
-    /// named no rule, [`ErrorKind::FixedRule`] for `outside-article`.
-    pub fn build(self) -> Result<Extractor, Error> {
-        let rules = RuleSet::new(self.user, self.builtin, &self.disabled)?;
-        Ok(Extractor { rules: Arc::new(rules), max_bytes: self.max_bytes })
-    }
+/// A configuration and the rule set compiled from it.
+#[derive(Debug)]
+struct Compiled {
+    config: ExtractConfig,
+    rules: RuleSet,
 }
 
 /// The HTML front end's reading of a decoded page, within the input's time budget.
@@ -154,13 +60,20 @@ fn read_html(text: &str, input: &Input<'_>, deadline: Option<Instant>) -> Result
 }
 
 static DEFAULT: LazyLock<Extractor> =
-    LazyLock::new(|| Extractor::builder().build().expect("the default configuration is valid"));
+    LazyLock::new(|| Extractor::new(ExtractConfig::default()).expect("the default configuration is valid"));
 
 /// The default extractor, compiled once per process.
 pub(crate) fn shared() -> &'static Extractor {
     &DEFAULT
 }
 
+/// The built-in rules and default limits, compiled once per process and
+/// shared by every default extractor.
+///
+/// ```
+/// let ex = report_scraper::Extractor::default();
+/// assert_eq!(ex.config().max_bytes(), report_scraper::DEFAULT_MAX_BYTES);
+/// ```
 impl Default for Extractor {
     fn default() -> Self {
         DEFAULT.clone()
@@ -168,25 +81,31 @@ impl Default for Extractor {
 }
 
 impl Extractor {
-    /// An extractor with the built-in rules and default limits.
+    /// Compiles an extractor from its configuration.
     ///
     /// ```
-    /// let ex = report_scraper::Extractor::new();
-    /// assert_eq!(ex.max_bytes(), report_scraper::DEFAULT_MAX_BYTES);
-    /// ```
-    pub fn new() -> Self {
-        Self::default()
-    }
-
-    /// Starts a configuration.
-    ///
-    /// ```
-    /// let ex = report_scraper::Extractor::builder().max_bytes(1 << 20).build()?;
-    /// assert_eq!(ex.max_bytes(), 1 << 20);
+    /// use report_scraper::{ExtractConfig, Extractor};
+    /// let ex = Extractor::new(ExtractConfig::builder().max_bytes(1 << 20).build())?;
+    /// assert_eq!(ex.config().max_bytes(), 1 << 20);
     /// # Ok::<(), report_scraper::Error>(())
     /// ```
-    pub fn builder() -> ExtractorBuilder {
-        ExtractorBuilder::default()
+    ///
+    /// # Errors
+    /// [`ErrorKind::UnknownRule`] when the configuration switches off a
+    /// rule no rule has, [`ErrorKind::FixedRule`] for `outside-article`.
+    pub fn new(config: ExtractConfig) -> Result<Extractor, Error> {
+        let rules = RuleSet::new(config.rules.clone(), config.builtin_rules(), &config.disabled)?;
+        Ok(Extractor { inner: Arc::new(Compiled { config, rules }) })
+    }
+
+    /// The configuration it was made with.
+    ///
+    /// ```
+    /// let ex = report_scraper::Extractor::default();
+    /// assert!(ex.config().builtin_rules() && ex.config().rules().is_empty());
+    /// ```
+    pub fn config(&self) -> &ExtractConfig {
+        &self.inner.config
     }
 
     /// Extracts a page: its articles, every removal, and its links when the
@@ -200,7 +119,7 @@ impl Extractor {
     ///   <div class=nav><a href=/>首页</a> <a href=/a>新闻</a></div>\
     ///   <h1>会议召开</h1><div class=info>发布时间:2025-02-20 21:14 来源:省计生协</div>\
     ///   <div id=zoom><p>2月17日,全省计生协工作会议在广州召开,总结工作,部署任务。</p></div></body></html>";
-    /// let page = Extractor::new().page(Input::html(html.as_bytes()).url("https://example.cn/a/1.html"))?;
+    /// let page = Extractor::default().page(Input::html(html.as_bytes()).url("https://example.cn/a/1.html"))?;
     /// let a = &page.articles[0];
     /// assert_eq!(a.title.as_deref(), Some("会议召开"));
     /// assert_eq!(a.published.as_ref().unwrap().value.to_string(), "2025-02-20T21:14:00+08:00");
@@ -218,8 +137,12 @@ impl Extractor {
         let _span = tracing::debug_span!("extract", url = input.url.unwrap_or("-")).entered();
         // The clock is read only when someone listens.
         let started = tracing::enabled!(tracing::Level::DEBUG).then(Instant::now);
-        if input.len() > self.max_bytes {
-            return Err(Error::new(ErrorKind::TooLarge { url: url(), size: input.len(), limit: self.max_bytes }));
+        if input.len() > self.config().max_bytes() {
+            return Err(Error::new(ErrorKind::TooLarge {
+                url: url(),
+                size: input.len(),
+                limit: self.config().max_bytes(),
+            }));
         }
         let deadline = input.budget.map(|b| Instant::now() + b);
         let (lines, mut ctx, links) = match input.body {
@@ -242,7 +165,7 @@ impl Extractor {
         };
         ctx.now = input.now;
         ctx.detect_lang = input.details;
-        let cleaned = clean::run(lines, &ctx, &self.rules, deadline);
+        let cleaned = clean::run(lines, &ctx, &self.inner.rules, deadline);
         let Some(clean::Cleaned { articles, removed, dates }) = cleaned else {
             let budget = input.budget.unwrap_or_default();
             return Err(Error::new(ErrorKind::ExtractTimeout { url: url(), budget }));
@@ -258,7 +181,7 @@ impl Extractor {
     /// article (see [`page`](Self::page) for all of them).
     ///
     /// ```
-    /// let a = report_scraper::Extractor::new().extract("<p>正文第一段,这里是内容。</p>".as_bytes(), None)?;
+    /// let a = report_scraper::Extractor::default().extract("<p>正文第一段,这里是内容。</p>".as_bytes(), None)?;
     /// assert_eq!(a.text(), "正文第一段,这里是内容。");
     /// # Ok::<(), report_scraper::Error>(())
     /// ```
@@ -273,7 +196,7 @@ impl Extractor {
     /// The article in text already pulled out of a page (see [`Input::text`]).
     ///
     /// ```
-    /// let a = report_scraper::Extractor::new().clean_text("热点新闻\n会议召开\n2025-02-20 21:14 浏览:374\n点击上方蓝字\n会议在广州召开,部署任务。\n编辑 | 康晓杰")?;
+    /// let a = report_scraper::Extractor::default().clean_text("热点新闻\n会议召开\n2025-02-20 21:14 浏览:374\n点击上方蓝字\n会议在广州召开,部署任务。\n编辑 | 康晓杰")?;
     /// assert_eq!(a.title.as_deref(), Some("会议召开"));
     /// assert_eq!(a.text(), "会议在广州召开,部署任务。");
     /// assert_eq!(a.editors, [report_scraper::model::Credit::new(Some("编辑"), "康晓杰")]);
@@ -286,27 +209,18 @@ impl Extractor {
         self.page(Input::text(text))?.into_article()
     }
 
-    /// The size cap on inputs, in bytes.
-    ///
-    /// ```
-    /// assert_eq!(report_scraper::Extractor::builder().max_bytes(1 << 20).build()?.max_bytes(), 1 << 20);
-    /// # Ok::<(), report_scraper::Error>(())
-    /// ```
-    pub fn max_bytes(&self) -> usize {
-        self.max_bytes
-    }
-
     /// The names of the pattern rules in use, in the order they are tried
     /// (paywall rules first); the pipeline's own rules are on unless switched off.
     ///
     /// ```
-    /// let ex = report_scraper::Extractor::builder().disable_rule("share-bar").build()?;
+    /// use report_scraper::{ExtractConfig, Extractor};
+    /// let ex = Extractor::new(ExtractConfig::builder().disable_rule("share-bar").build())?;
     /// assert!(!ex.rule_names().any(|n| n == "share-bar"));
     /// assert!(ex.rule_names().any(|n| n == "wechat-follow"));
     /// # Ok::<(), report_scraper::Error>(())
     /// ```
     pub fn rule_names(&self) -> impl Iterator<Item = &str> {
-        self.rules.rules().map(Rule::name)
+        self.inner.rules.rules().map(Rule::name)
     }
 }
 

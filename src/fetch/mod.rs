@@ -3,14 +3,14 @@
 //! followed one hop at a time (each checked by the address guard and, for
 //! a crawl, against its scope), and conditional requests.
 //!
-//! Build one [`Fetcher`] ([`Fetcher::builder`], its settings read back as a
-//! [`FetchConfig`]) and share it: every request through it keeps the same
+//! Make one [`Fetcher`] from a [`FetchConfig`] ([`Fetcher::new`]; the
+//! settings read back with [`Fetcher::config`]) and share it: every request through it keeps the same
 //! per-host politeness. [`Fetcher::get`] asks for one address and gives a
 //! [`Fetched`] page; [`is_public_address`] is the address guard's test,
 //! stable for programs that check an address before they hand it on.
 
 // Inside:
-// - `config`: the settings, readable after build;
+// - `config`: the settings, built once and read back;
 // - `guard`: which addresses may be reached;
 // - `request`: one address, hop by hop and attempt by attempt;
 // - `robots`: robots.txt per host, asked again when it could not be read;
@@ -30,7 +30,7 @@ use tokio::sync::Semaphore;
 use tokio::time::Instant;
 use url::Url;
 
-pub use config::{FetchConfig, FetcherBuilder};
+pub use config::{DEFAULT_USER_AGENT, FetchConfig, FetchConfigBuilder};
 pub use guard::is_public_address;
 pub use request::FetchRequest;
 pub use response::Fetched;
@@ -45,7 +45,7 @@ use crate::model::Article;
 ///
 /// ```no_run
 /// # async fn demo() -> Result<(), report_scraper::Error> {
-/// let fetcher = report_scraper::fetch::Fetcher::builder().user_agent("my-bot/1.0 (+https://example.org/bot)").build()?;
+/// let fetcher = report_scraper::fetch::Fetcher::new(report_scraper::fetch::FetchConfig::builder().user_agent("my-bot/1.0 (+https://example.org/bot)").build())?;
 /// let article = fetcher.fetch_article("https://www.chinafpa.org.cn/").await?;
 /// println!("{:?}", article.title);
 /// # Ok(()) }
@@ -69,35 +69,21 @@ pub(crate) struct HostState {
     robots: RobotsSlot,
 }
 
-impl FetcherBuilder {
-    /// Builds the fetcher.
+impl Fetcher {
+    /// Sets up a fetcher: its HTTP client, its politeness and its address guard.
     ///
     /// ```
-    /// let f = report_scraper::fetch::Fetcher::builder().build()?;
-    /// assert_eq!(f.config().max_redirects(), 5);
+    /// use report_scraper::fetch::{FetchConfig, Fetcher};
+    /// let f = Fetcher::new(FetchConfig::builder().retries(1).build())?;
+    /// assert_eq!(f.config().retries(), 1);
+    /// assert_eq!(f.config().max_redirects(), 5); // the default
     /// # Ok::<(), report_scraper::Error>(())
     /// ```
     ///
     /// # Errors
-    /// [`ErrorKind::Client`] when the HTTP client cannot be set up.
-    pub fn build(self) -> Result<Fetcher, Error> {
-        Fetcher::new(self.config)
-    }
-}
-
-impl Fetcher {
-    /// Starts a configuration.
-    ///
-    /// ```
-    /// let f = report_scraper::fetch::Fetcher::builder().retries(1).build()?;
-    /// assert_eq!(f.config().retries(), 1);
-    /// # Ok::<(), report_scraper::Error>(())
-    /// ```
-    pub fn builder() -> FetcherBuilder {
-        FetcherBuilder::default()
-    }
-
-    fn new(config: FetchConfig) -> Result<Fetcher, Error> {
+    /// [`ErrorKind::Invalid`] for a proxy address or a header that cannot
+    /// be sent; [`ErrorKind::Client`] when the HTTP client cannot be set up.
+    pub fn new(config: FetchConfig) -> Result<Fetcher, Error> {
         // Another part of the program may have installed a provider already: fine.
         let _ = rustls::crypto::ring::default_provider().install_default();
         let client = reqwest::Client::builder()
@@ -128,7 +114,7 @@ impl Fetcher {
     /// The configuration it was built with.
     ///
     /// ```
-    /// let f = report_scraper::fetch::Fetcher::builder().max_bytes(1 << 20).build()?;
+    /// let f = report_scraper::fetch::Fetcher::new(report_scraper::fetch::FetchConfig::builder().max_bytes(1 << 20).build())?;
     /// assert_eq!(f.config().max_bytes(), 1 << 20);
     /// # Ok::<(), report_scraper::Error>(())
     /// ```
@@ -155,7 +141,7 @@ impl Fetcher {
     ///
     /// ```no_run
     /// # async fn demo() -> Result<(), report_scraper::Error> {
-    /// let fetcher = report_scraper::fetch::Fetcher::builder().build()?;
+    /// let fetcher = report_scraper::fetch::Fetcher::new(report_scraper::fetch::FetchConfig::default())?;
     /// let page = fetcher.get("https://www.example.cn/news/").if_none_match("\"v1\"").send().await?;
     /// if page.not_modified() {
     ///     println!("unchanged since the last visit");

@@ -8,14 +8,14 @@ use crate::extract::Input;
 /// A fetched page.
 ///
 /// ```no_run
-/// use report_scraper::{Extractor, fetch::Fetcher};
+/// use report_scraper::{Extractor, fetch::{FetchConfig, Fetcher}};
 /// # async fn demo() -> Result<(), report_scraper::Error> {
-/// let fetcher = Fetcher::builder().build()?;
+/// let fetcher = Fetcher::new(FetchConfig::default())?;
 /// let page = fetcher.fetch("https://www.chinafpa.org.cn/").await?;
 /// println!("{} {} bytes from {}", page.status, page.body.len(), page.final_url);
 /// println!("{:?}", page.header("Content-Type"));
 /// // Extraction with any extractor: charset, address and reference time come along.
-/// let extracted = Extractor::new().page(page.input())?;
+/// let extracted = Extractor::default().page(page.input())?;
 /// # Ok(()) }
 /// ```
 #[derive(Debug, Clone)]

@@ -81,7 +81,7 @@ impl Article {
     ///
     /// let html = "<h1>关于开展专项活动的通知</h1><p>第一段,这是内容。</p><figure><img src=a.jpg>\
     ///   <figcaption>图为会议现场。</figcaption></figure><p>第二段,也是内容。</p>";
-    /// let a = Extractor::new().page(Input::html_str(html))?.into_article()?;
+    /// let a = Extractor::default().page(Input::html_str(html))?.into_article()?;
     /// assert!(a.blocks.iter().any(|b| b.kind == BlockKind::Caption));
     /// assert_eq!(a.text(), "第一段,这是内容。\n第二段,也是内容。");
     /// # Ok::<(), report_scraper::Error>(())
@@ -114,7 +114,7 @@ impl Article {
 /// let html = r#"<h1>走访慰问活动</h1><p>1月16日,市计生协走访慰问计划生育特殊家庭,送去慰问金和生活用品。</p>
 ///   <figure><img src="/img/1.jpg" alt="走访现场"><figcaption>图为工作人员与慰问对象交谈。</figcaption></figure>
 ///   <p>每到一户,工作人员都详细了解家庭成员的身体状况和生活困难。</p>"#;
-/// let page = Extractor::new().page(Input::html_str(html).url("http://a.cn/news/1.html").with_details())?;
+/// let page = Extractor::default().page(Input::html_str(html).url("http://a.cn/news/1.html").with_details())?;
 /// let image = &page.articles[0].images[0];
 /// assert_eq!(image.src.as_str(), "http://a.cn/img/1.jpg");
 /// assert_eq!(image.alt.as_deref(), Some("走访现场"));
@@ -208,7 +208,7 @@ pub struct Truncation {
 ///
 /// ```
 /// use report_scraper::{Extractor, Input};
-/// let page = Extractor::new().page(Input::text("正文第一段,内容。\n扫一扫在手机打开当前页"))?;
+/// let page = Extractor::default().page(Input::text("正文第一段,内容。\n扫一扫在手机打开当前页"))?;
 /// let r = page.removed.iter().find(|r| r.text == "扫一扫在手机打开当前页").unwrap();
 /// assert_eq!(r.rule, "mobile-qr");
 /// # Ok::<(), report_scraper::Error>(())

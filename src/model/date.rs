@@ -98,7 +98,7 @@ pub enum DateLabel {
 /// let html = r#"<html><head><meta name="PubDate" content="2023-03-07 16:31"></head><body>
 ///   <h1>关于开展活动的通知</h1><p>发布时间：2023-03-07 16:31</p>
 ///   <p>各有关单位：现将有关事项通知如下，请认真组织实施。</p></body></html>"#;
-/// let page = Extractor::new().page(Input::html_str(html))?;
+/// let page = Extractor::default().page(Input::html_str(html))?;
 /// let best = &page.dates[0];
 /// assert_eq!(best.value.to_string(), "2023-03-07T16:31:00+08:00");
 /// // The byline and the meta tag agree: each counts for the other.

@@ -9,7 +9,7 @@ use url::Url;
 /// ```
 /// use report_scraper::{Extractor, Input};
 /// let html = r#"<a href="/a/1.html#top">第一篇</a> <a href="index_2.html">下一页</a>"#;
-/// let page = Extractor::new().page(Input::html(html.as_bytes()).url("http://www.example.cn/news/").with_links())?;
+/// let page = Extractor::default().page(Input::html(html.as_bytes()).url("http://www.example.cn/news/").with_links())?;
 /// assert_eq!(page.links[0].url.as_str(), "http://www.example.cn/a/1.html");
 /// assert!(page.links[1].next_page);
 /// # Ok::<(), report_scraper::Error>(())
@@ -40,7 +40,7 @@ pub struct Link {
 /// use report_scraper::{Extractor, Input, model::LinkKind};
 /// let html = r#"<form method="post" action="./list.aspx"><input type="hidden" name="__VIEWSTATE" value="dDwx">
 ///   <a href="javascript:__doPostBack('Pager1','2')">2</a></form>"#;
-/// let page = Extractor::new().page(Input::html(html.as_bytes()).url("http://a.cn/col/list.aspx").with_links())?;
+/// let page = Extractor::default().page(Input::html(html.as_bytes()).url("http://a.cn/col/list.aspx").with_links())?;
 /// let link = &page.links[0];
 /// assert_eq!((link.kind, link.next_page), (LinkKind::Postback, true));
 /// let post = link.post.as_ref().unwrap();
@@ -66,7 +66,7 @@ pub struct Post {
 /// use report_scraper::{Extractor, Input, model::LinkKind};
 /// let html = r#"<meta http-equiv="refresh" content="0; url=/xwzx/index.html"><iframe src="/col/list.html"></iframe>
 ///   <script>var countPage = 3; createPageHTML(countPage, 0, "index", "html");</script>"#;
-/// let page = Extractor::new().page(Input::html(html.as_bytes()).url("http://a.cn/xwzx/index.html").with_links())?;
+/// let page = Extractor::default().page(Input::html(html.as_bytes()).url("http://a.cn/xwzx/index.html").with_links())?;
 /// let kinds: Vec<(LinkKind, &str)> = page.links.iter().map(|l| (l.kind, l.url.path())).collect();
 /// assert_eq!(kinds, [
 ///     (LinkKind::Refresh, "/xwzx/index.html"),

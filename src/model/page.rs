@@ -18,7 +18,7 @@ use crate::error::{Error, ErrorKind};
 /// use report_scraper::{Extractor, Input};
 /// let html = "<body><p>第一篇文章第一段,内容。</p><p>第一篇第二段,内容。</p><p>第一篇第三段,内容。</p>\
 ///   <p>厦门召开会议推进家庭健康促进行动</p><p>11月8日上午,厦门市计生协召开推进会,总结经验。</p></body>";
-/// let page = Extractor::new().page(Input::html(html.as_bytes()))?;
+/// let page = Extractor::default().page(Input::html(html.as_bytes()))?;
 /// assert_eq!(page.articles.len(), 2);
 /// assert_eq!(page.articles[1].title.as_deref(), Some("厦门召开会议推进家庭健康促进行动"));
 /// assert_eq!(page.articles[1].published.as_ref().unwrap().value.to_string(), "--11-08");
@@ -48,7 +48,7 @@ impl Page {
     /// The page's first (for most pages, only) article.
     ///
     /// ```
-    /// let page = report_scraper::Extractor::new().page(report_scraper::Input::text("首页\n新闻\n通知公告"))?;
+    /// let page = report_scraper::Extractor::default().page(report_scraper::Input::text("首页\n新闻\n通知公告"))?;
     /// assert!(page.article().is_none()); // a menu, not an article
     /// # Ok::<(), report_scraper::Error>(())
     /// ```
@@ -60,7 +60,7 @@ impl Page {
     ///
     /// ```
     /// use report_scraper::{Extractor, Input};
-    /// let page = Extractor::new().page(Input::text("正文第一段,这里是内容。"))?;
+    /// let page = Extractor::default().page(Input::text("正文第一段,这里是内容。"))?;
     /// assert_eq!(page.into_article()?.text(), "正文第一段,这里是内容。");
     /// # Ok::<(), report_scraper::Error>(())
     /// ```
@@ -76,7 +76,7 @@ impl Page {
     /// article opening with its headline.
     ///
     /// ```
-    /// let page = report_scraper::Extractor::new().page(report_scraper::Input::text("第一段,内容。\n第二段,内容。"))?;
+    /// let page = report_scraper::Extractor::default().page(report_scraper::Input::text("第一段,内容。\n第二段,内容。"))?;
     /// assert_eq!(page.text(), "第一段,内容。\n第二段,内容。");
     /// # Ok::<(), report_scraper::Error>(())
     /// ```
@@ -98,7 +98,7 @@ impl Page {
     /// True when a paywall stub says some article of the page is not shown whole.
     ///
     /// ```
-    /// let page = report_scraper::Extractor::new().page(report_scraper::Input::text("开头。……(未完,全文共4443字,当前只显示2468字)"))?;
+    /// let page = report_scraper::Extractor::default().page(report_scraper::Input::text("开头。……(未完,全文共4443字,当前只显示2468字)"))?;
     /// assert!(page.is_truncated());
     /// # Ok::<(), report_scraper::Error>(())
     /// ```

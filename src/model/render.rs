@@ -41,7 +41,7 @@ impl Article {
     /// let html = "<h1>2024年各县区会员发展情况</h1><p>截至2024年底,全市会员总数稳步增长,各县区情况如下表所示。</p>\
     ///   <table><tr><th>县区</th><th>会员数</th></tr><tr><td>东湖区</td><td>12000</td></tr>\
     ///   <tr><td>西湖区</td><td>9800</td></tr></table><p>下一步,各县区要继续加强基层组织建设,扩大覆盖面。</p>";
-    /// let a = Extractor::new().page(Input::html_str(html))?.into_article()?;
+    /// let a = Extractor::default().page(Input::html_str(html))?.into_article()?;
     /// assert_eq!(
     ///     a.to_markdown(MetaStyle::None),
     ///     "截至2024年底,全市会员总数稳步增长,各县区情况如下表所示。\n\n\
@@ -161,7 +161,7 @@ impl Page {
     ///
     /// ```
     /// use report_scraper::{Extractor, Input, model::MetaStyle};
-    /// let page = Extractor::new().page(Input::text("会议召开\n会议在广州召开,部署任务。").url("https://example.cn/a.html"))?;
+    /// let page = Extractor::default().page(Input::text("会议召开\n会议在广州召开,部署任务。").url("https://example.cn/a.html"))?;
     /// assert!(page.to_markdown(MetaStyle::FrontMatter).contains("url: \"https://example.cn/a.html\"\n"));
     /// # Ok::<(), report_scraper::Error>(())
     /// ```

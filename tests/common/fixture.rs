@@ -52,5 +52,5 @@ pub fn run(case: &Case) -> Result<Page, report_scraper::Error> {
     if case.expected["details"].as_bool() == Some(true) {
         input = input.with_details();
     }
-    Extractor::new().page(input)
+    Extractor::default().page(input)
 }

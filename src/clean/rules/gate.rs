@@ -62,7 +62,7 @@ impl Gate {
 /// The first (or last) characters of every match, when they are few and known.
 fn edge_chars(hir: &Hir, kind: ExtractKind) -> Option<Vec<char>> {
     let prefix = matches!(kind, ExtractKind::Prefix);
-    let seq = Extractor::new().kind(kind).limit_class(64).limit_total(1000).extract(hir);
+    let seq = Extractor::default().kind(kind).limit_class(64).limit_total(1000).extract(hir);
     let mut chars = Vec::new();
     for lit in seq.literals()? {
         // A literal cut short inside its edge character tells nothing.

@@ -241,7 +241,8 @@ impl CrawlState {
     /// # Errors
     /// [`ErrorKind::State`] when the file cannot be opened or is not a state
     /// file of this version.
-    pub fn open(path: &Path) -> Result<CrawlState, Error> {
+    pub fn open(path: impl AsRef<Path>) -> Result<CrawlState, Error> {
+        let path = path.as_ref();
         Self::setup(Connection::open(path).map_err(db_err)?)
     }
 
