@@ -1,4 +1,4 @@
-//! The crawl on sites built like the CMS families (`tests/common/cms_sites.rs`),
+//! The crawl on sites built like the CMS families (`tests/support/cms_sites.rs`),
 //! on loopback: per family, articles found against expected, articles
 //! written twice, requests, and wall time against what politeness alone
 //! allows (the busiest host's requests × the delay); then several hosts at
@@ -8,9 +8,9 @@
 //! only the crawler's long-standing API, so the same file measures earlier
 //! versions too.
 
-#[path = "../tests/common/server.rs"]
+#[path = "../tests/support/server.rs"]
 mod server;
-#[path = "../tests/common/cms_sites.rs"]
+#[path = "../tests/support/cms_sites.rs"]
 mod sites;
 
 use std::collections::BTreeMap;

@@ -13,7 +13,6 @@ use std::io::Write;
 use std::sync::atomic::AtomicBool;
 use std::time::{Duration, Instant};
 
-use axum::routing::get;
 use report_scraper::{
     crawl::CrawlConfig,
     crawl::{CrawlState, Crawler},
@@ -21,11 +20,15 @@ use report_scraper::{
     fetch::Fetcher,
 };
 
+#[path = "../tests/support/server.rs"]
+mod server;
+use server::Reply;
+
 #[tokio::main]
 async fn main() {
     let n: usize = std::env::args().skip(1).find_map(|a| a.parse().ok()).unwrap_or(1_000_000);
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let base = format!("http://{}", listener.local_addr().unwrap());
+    let bound = server::bind().await;
+    let base = bound.base.clone();
     let mut xml = String::from("<?xml version=\"1.0\"?><urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">");
     for i in 0..n {
         xml.push_str(&format!("<url><loc>{base}/xwzx/{:04}/t2024{:04}_{i}.html</loc></url>", i % 997, i % 1231));
@@ -35,14 +38,11 @@ async fn main() {
     gz.write_all(xml.as_bytes()).unwrap();
     let body = gz.finish().unwrap();
     eprintln!("sitemap: {n} addresses, {:.1} MB, {:.1} MB gzipped", xml.len() as f64 / 1e6, body.len() as f64 / 1e6);
-    let app = axum::Router::new().route("/robots.txt", get(|| async { "User-agent: *\nAllow: /\n" })).route(
-        "/sitemap.xml.gz",
-        get(move || {
-            let b = body.clone();
-            async move { b }
-        }),
-    );
-    tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
+    let _server = bound.serve(move |req| match req.path.as_str() {
+        "/robots.txt" => Reply::text("User-agent: *\nAllow: /\n"),
+        "/sitemap.xml.gz" => Reply::typed("application/octet-stream", body.clone()),
+        _ => Reply::status(404),
+    });
 
     let dir = std::env::temp_dir().join(format!("rs-sitemap-bench-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();

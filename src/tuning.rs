@@ -3,7 +3,7 @@
 //! word of other scripts) unless they say characters; windows count lines.
 //!
 //! They were set on the development sets (`zh-dev`, `scrapinghub`, the
-//! seeds) and are checked by the quality floors in `tests/quality.rs`:
+//! seeds) and are checked by the quality floors in `tests/extract/quality.rs`:
 //! a change here moves every page, so score every set after one.
 
 use std::ops::RangeInclusive;

@@ -1,5 +1,6 @@
 //! What the example programs share: output formats, network options,
-//! logging, progress, and for `crawl` the folder output and `--serve`.
+//! logging, progress; for `extract` its inputs, and for `crawl` the
+//! folder output and `--serve`.
 //! Included by each with `#[path = "cli/mod.rs"] mod cli;` (a folder
 //! without `main.rs` is not an example of its own).
 
@@ -7,6 +8,7 @@
 #![allow(dead_code)]
 
 pub mod files;
+pub mod inputs;
 pub mod logs;
 pub mod net;
 pub mod output;
