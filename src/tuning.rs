@@ -49,12 +49,20 @@ pub(crate) const SIBLING_CHROME_RATIO: f64 = 3.0;
 pub(crate) const CLIMB_MAX_LINES: usize = 3;
 /// …at most this many levels up.
 pub(crate) const CLIMB_MAX_STEPS: usize = 3;
+/// The region grows past a parent it takes whole at most this many levels up.
+pub(crate) const REGION_MAX_LEVELS: usize = 3;
 /// A sibling next to the main element of at most this many lines, all headings, heads what follows it.
 pub(crate) const REGION_HEADING_LINES: usize = 2;
 /// A sibling next to the main element with this many link-free items…
 pub(crate) const REGION_MIN_ITEMS: usize = 2;
 /// …making this share of its lines but headings (the rest: a caption, a serving size) is more of the article.
 pub(crate) const REGION_ITEM_SHARE: f64 = 0.75;
+/// A data row of at most this many cells, its value a link…
+pub(crate) const FORGIVEN_ROW_CELLS: usize = 3;
+/// …with at least this many rows without links…
+pub(crate) const FORGIVEN_ROW_PLAIN: usize = 2;
+/// …within this many lines either side, is a record of its table, not a link list.
+pub(crate) const FORGIVEN_ROW_WINDOW: usize = 3;
 /// A mostly-linked line with this much text of its own besides is an item of
 /// the article (a linked lead and its story), not a link list.
 pub(crate) const LINKED_ITEM_OWN_UNITS: usize = 12;

@@ -104,8 +104,13 @@ fn matching_line(
 ) -> Option<(usize, usize, String)> {
     let marked = ctx.layout.headlines_marked;
     let first = usize::from(!marked);
+    // A one-word headline (a recipe's or a product's name) is a title only
+    // when it is marked as a headline and is a title hint's part exactly.
+    let one_word = |l: &Line| l.title_candidate && units(&l.text) == 1;
     let usable = |l: &Line| {
-        (l.title_candidate || !marked) && matches!(l.fate, Fate::Keep) && TITLE_UNITS.contains(&units(&l.text))
+        (l.title_candidate || !marked)
+            && matches!(l.fate, Fate::Keep)
+            && (TITLE_UNITS.contains(&units(&l.text)) || one_word(l))
     };
     let window = body_start + TITLE_MATCH_WINDOW;
     let hints = Hints::new(&ctx.titles);
@@ -116,7 +121,7 @@ fn matching_line(
     for (i, l) in lines.iter().enumerate().take(window).skip(first).filter(|(_, l)| usable(l)) {
         let n = norm(&l.text);
         let score = hints.score(&n);
-        if score == 0 {
+        if score == 0 || one_word(l) && score < MATCH_EQUAL {
             continue;
         }
         // Only a line that matches something can be a headline's first part.

@@ -7,8 +7,8 @@ use crate::text::Measure;
 use crate::tuning::{
     CHROME_PENALTY, CLIMB_MAX_LINES, CLIMB_MAX_STEPS, CONTENT_BONUS, LINK_HEAVY_SHARE, LINKED_ITEM_OWN_UNITS,
     LOOSE_TEXT_UNITS, LOOSE_TEXT_WORTH, PUNCT_BONUS, PUNCT_CAP_DIVISOR, REGION_HEADING_LINES, REGION_ITEM_SHARE,
-    REGION_MIN_ITEMS, SIBLING_CHROME_RATIO, SIBLING_FLOOR_SHARE, SIBLING_FLOOR_UNITS, SUMMARY_LABEL_CHARS,
-    TABLE_CELL_WORTH, WRAPPER_SHARE,
+    REGION_MAX_LEVELS, REGION_MIN_ITEMS, SIBLING_CHROME_RATIO, SIBLING_FLOOR_SHARE, SIBLING_FLOOR_UNITS,
+    SUMMARY_LABEL_CHARS, TABLE_CELL_WORTH, WRAPPER_SHARE,
 };
 
 /// A line's worth as article text (`good`) and as chrome (`bad`), in units.
@@ -83,10 +83,21 @@ fn with_siblings(doc: &Doc, best: usize, title_elem: Option<usize>) -> Vec<usize
         .collect();
     chosen.push(best);
     let end = subtree_ends(doc);
-    let (top, parent) = climb(doc, &end, best, parent);
-    for i in region(doc, &end, top, parent, title_elem) {
-        if !chosen.contains(&i) {
-            chosen.push(i);
+    let (mut top, mut parent) = climb(doc, &end, best, parent);
+    // When the region takes all its parent holds, the parent is the
+    // article's element and its own siblings are looked at in turn (a
+    // recipe's steps in one box, its ingredients in the box beside it).
+    for _ in 0..REGION_MAX_LEVELS {
+        let (taken, whole) = region(doc, &end, top, parent, title_elem);
+        for i in taken {
+            if !chosen.contains(&i) {
+                chosen.push(i);
+            }
+        }
+        let up = doc.elems.get(parent).filter(|e| !e.chrome).and_then(Elem::parent);
+        match up {
+            Some(up) if whole => (top, parent) = (parent, up),
+            _ => break,
         }
     }
     chosen
@@ -152,10 +163,13 @@ enum Part {
 /// description, each with the heading that announces it. Items scored as
 /// chrome (short lines without punctuation) are content here when none is
 /// a link: menus, tags and related boxes are links, an ingredient is not.
-fn region(doc: &Doc, end: &[usize], best: usize, parent: usize, title_elem: Option<usize>) -> Vec<usize> {
+///
+/// Says too whether that is all the parent holds: every sibling with a
+/// visible line taken.
+fn region(doc: &Doc, end: &[usize], best: usize, parent: usize, title_elem: Option<usize>) -> (Vec<usize>, bool) {
     let siblings: Vec<usize> =
         (parent + 1..doc.elems.len()).filter(|&i| doc.elems.get(i).and_then(Elem::parent) == Some(parent)).collect();
-    let Some(at) = siblings.iter().position(|&i| i == best) else { return Vec::new() };
+    let Some(at) = siblings.iter().position(|&i| i == best) else { return (Vec::new(), false) };
     let mut parts = parts(doc, parent, &siblings);
     // The headline's element is where the article's head is, not more of its body.
     let holds_title = |s: usize| title_elem.is_some_and(|t| s <= t && end.get(s).is_some_and(|&x| t < x));
@@ -189,7 +203,9 @@ fn region(doc: &Doc, end: &[usize], best: usize, parent: usize, title_elem: Opti
             _ => break,
         }
     }
-    chosen
+    let visible = parts.iter().enumerate().filter(|&(k, p)| k != at && *p != Part::Nothing).count();
+    let whole = visible == chosen.len();
+    (chosen, whole)
 }
 
 /// Each sibling's [`Part`], from the lines inside it.

@@ -5,7 +5,9 @@ use super::doc::DomLine;
 use crate::clean::line::{RawLine, Zone};
 use crate::model::BlockKind;
 use crate::text::units;
-use crate::tuning::{LINKED_ITEM_OWN_UNITS, MAX_CELL_UNITS};
+use crate::tuning::{
+    FORGIVEN_ROW_CELLS, FORGIVEN_ROW_PLAIN, FORGIVEN_ROW_WINDOW, LINKED_ITEM_OWN_UNITS, MAX_CELL_UNITS,
+};
 
 /// The lines in page order, each with its zone; `in_main[i]` says whether
 /// line `i` sits in the main element. Lines are moved, not copied: a big
@@ -32,7 +34,31 @@ pub(crate) fn zoned(lines: Vec<DomLine>, in_main: &[bool]) -> Vec<RawLine> {
     if !row.is_empty() {
         out.extend(row_lines(row, row_zone));
     }
+    forgive_linked_rows(&mut out);
     out
+}
+
+/// A data row counted as links for its share of link text is data after all
+/// among rows of its table that have no such links: an ingredient whose
+/// product name is a link, among ingredients that are not. A menu or a list
+/// of other articles set in a table is links row after row, and a row of
+/// many cells is a bar of links, not a record.
+fn forgive_linked_rows(lines: &mut [RawLine]) {
+    let cells = |l: &RawLine| l.text.matches(" | ").count() + 1;
+    let data = |l: &RawLine| l.kind == BlockKind::Table && cells(l) >= 2;
+    let plain: Vec<bool> = lines.iter().map(|l| data(l) && !l.link_heavy).collect();
+    for i in 0..lines.len() {
+        let near = i.saturating_sub(FORGIVEN_ROW_WINDOW)..(i + FORGIVEN_ROW_WINDOW + 1).min(plain.len());
+        let plain_near = plain.get(near).map_or(0, |p| p.iter().filter(|&&p| p).count());
+        if let Some(l) = lines.get_mut(i)
+            && data(l)
+            && l.link_heavy
+            && cells(l) <= FORGIVEN_ROW_CELLS
+            && plain_near >= FORGIVEN_ROW_PLAIN
+        {
+            l.link_heavy = false;
+        }
+    }
 }
 
 /// A table row of short cells is one data row (`a | b | c`); any other
@@ -79,4 +105,40 @@ fn row_lines(row: Vec<DomLine>, zone: Zone) -> Vec<RawLine> {
             }
         })
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn row(text: &str, link_heavy: bool) -> RawLine {
+        RawLine { kind: BlockKind::Table, link_heavy, ..RawLine::text(text) }
+    }
+
+    fn heavy(lines: Vec<RawLine>) -> Vec<bool> {
+        let mut lines = lines;
+        forgive_linked_rows(&mut lines);
+        lines.iter().map(|l| l.link_heavy).collect()
+    }
+
+    #[test]
+    fn a_linked_record_among_plain_ones_is_data() {
+        let table = vec![
+            row("400 g | Weizenmehl", false),
+            row("1 Pck. | Trockenbackhefe", true),
+            row("200 ml | Milch", false),
+            row("60 g | Zucker", false),
+        ];
+        assert_eq!(heavy(table), [false, false, false, false]);
+    }
+
+    #[test]
+    fn links_row_after_row_and_bars_of_links_stay_links() {
+        let menu = vec![row("新闻 | 通知", true), row("图片 | 视频", true), row("专题 | 下载", true)];
+        assert_eq!(heavy(menu), [true, true, true]);
+        let bar = vec![row("a | b", false), row("今 | 日 | 推 | 荐 | 明星", true), row("c | d", false)];
+        assert_eq!(heavy(bar), [false, true, false], "a row of many cells is a bar of links");
+        let alone = vec![row("正文第一段，讲述会议召开的情况。", false), row("2024-01-01 | 相关文章", true)];
+        assert_eq!(heavy(alone), [false, true], "no plain record near it");
+    }
 }
