@@ -48,12 +48,23 @@ fn values(lines: &[DomLine]) -> Vec<(f64, f64)> {
 /// around the whole page is not chrome. The best element maximises article
 /// text minus chrome, ties going to the deeper element.
 pub(crate) fn choose_main(doc: &mut Doc, title_elem: Option<usize>) -> usize {
-    let values = values(&doc.lines);
+    let mut values = values(&doc.lines);
     let wrapper = wrappers(doc, &values, title_elem);
     let mut best = score_with_chrome(doc, &values, &wrapper, true);
     if best.is_none() {
         // Every line sat under a chrome hint: the hints are wrong for this page.
         best = score_with_chrome(doc, &values, &wrapper, false);
+    }
+    // A picture's caption is not the article, however long: when it wins
+    // alone (a story cut short under a long caption), the prose is chosen
+    // without the captions.
+    if best.is_some_and(|b| only_captions(doc, b)) {
+        for (v, l) in values.iter_mut().zip(&doc.lines) {
+            if l.kind == BlockKind::Caption {
+                *v = (0.0, 0.0);
+            }
+        }
+        best = score_with_chrome(doc, &values, &wrapper, true).or(best);
     }
     let best = best.unwrap_or(0);
     let chosen = with_siblings(doc, best, title_elem);
@@ -65,6 +76,14 @@ pub(crate) fn choose_main(doc: &mut Doc, title_elem: Option<usize>) -> usize {
         }
     }
     best
+}
+
+/// Whether every visible line inside `elem` is a caption.
+fn only_captions(doc: &Doc, elem: usize) -> bool {
+    let end = subtree_ends(doc);
+    let inside = |l: &&DomLine| elem <= l.elem && end.get(elem).is_some_and(|&x| l.elem < x);
+    let mut lines = doc.lines.iter().filter(inside).filter(|l| !l.text.trim().is_empty()).peekable();
+    lines.peek().is_some() && lines.all(|l| l.kind == BlockKind::Caption)
 }
 
 /// The best element and those of its siblings that read like more of the
