@@ -126,6 +126,15 @@ const LAYOUT_WORDS: &[&str] = &[
     "item",
 ];
 
+/// Words naming an arrangement of parts: the words before them say which
+/// parts it arranges (`sidebar-layout`), not what the element is, so
+/// reading a name stops at them.
+const ARRANGEMENT_WORDS: &[&str] = &["layout", "grid", "columns", "cols"];
+
+/// First words of a name that describe the element's parts (`has-sidebar`,
+/// `with-comments`): a state of the page's layout, not a role.
+const HAVING_WORDS: &[&str] = &["has", "with"];
+
 /// Stems that mark chrome wherever they appear in a word (`morestories`, `relatedNews`).
 const CHROME_STEMS: &[&str] = &[
     "recommend",
@@ -247,9 +256,13 @@ fn role(name: &str) -> Hint {
         Some(Word::Title) => return Hint::Title,
         _ => {}
     }
+    if lower.split(['-', '_', ' ']).next().is_some_and(|first| HAVING_WORDS.contains(&first)) {
+        return Hint::None;
+    }
     for w in lower.rsplit(['-', '_', ' ']).filter(|w| !w.is_empty()) {
         match WORDS.get(w) {
             Some(Word::Layout) => continue,
+            Some(Word::Arrangement) => return Hint::None,
             Some(Word::Caption) => return Hint::Caption,
             Some(Word::Chrome) => return Hint::Chrome,
             Some(Word::Content) => return Hint::Content,
@@ -265,6 +278,7 @@ fn role(name: &str) -> Hint {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Word {
     Layout,
+    Arrangement,
     Caption,
     Chrome,
     Content,
@@ -274,12 +288,13 @@ enum Word {
 /// Every listed word with its kind, looked up once per word; where a word is
 /// in two lists the earlier kind here wins (captions, then chrome, content, titles).
 static WORDS: std::sync::LazyLock<rustc_hash::FxHashMap<&'static str, Word>> = std::sync::LazyLock::new(|| {
-    let lists: [(&[&str], Word); 5] = [
+    let lists: [(&[&str], Word); 6] = [
         (TITLE_WORDS, Word::Title),
         (CONTENT_WORDS, Word::Content),
         (CHROME_WORDS, Word::Chrome),
         (CAPTION_WORDS, Word::Caption),
         (LAYOUT_WORDS, Word::Layout),
+        (ARRANGEMENT_WORDS, Word::Arrangement),
     ];
     lists.iter().flat_map(|(words, kind)| words.iter().map(move |w| (*w, *kind))).collect()
 });
@@ -303,6 +318,9 @@ mod tests {
         assert_eq!(role("relatedNews"), Hint::Chrome);
         assert_eq!(role("tag-wordpress"), Hint::None);
         assert_eq!(role("pic-txt"), Hint::Caption);
+        assert_eq!(role("c-fixed-sidebar-layout--140--left@lg"), Hint::None, "a layout with a sidebar");
+        assert_eq!(role("has-sidebar"), Hint::None);
+        assert_eq!(role("sidebar-left"), Hint::Chrome);
     }
 
     #[test]
