@@ -80,7 +80,7 @@ const BODY: &str = "<p>会议总结了去年的工作,部署了今年的重点�
 
 /// Fixtures served although they hold one sentence: too short to be
 /// recorded as articles, they must be followed like list pages.
-const STUBS: &[&str] = &["date-json-ld"];
+const STUBS: &[&str] = &["date-json-ld", "caption-not-the-article"];
 
 /// Fixture pages whose `expected.json` names a title: served at the path of
 /// their `url` (dates in addresses must survive) or under `/news/f/`.
