@@ -108,9 +108,10 @@ fn matching_line(
     // when it is marked as a headline and is a title hint's part exactly.
     let one_word = |l: &Line| l.title_candidate && units(&l.text) == 1;
     let usable = |l: &Line| {
+        let n = units(&l.text);
         (l.title_candidate || !marked)
             && matches!(l.fate, Fate::Keep)
-            && (TITLE_UNITS.contains(&units(&l.text)) || one_word(l))
+            && (TITLE_UNITS.contains(&n) || n == 1 && l.title_candidate)
     };
     let window = body_start + TITLE_MATCH_WINDOW;
     let hints = Hints::new(&ctx.titles);

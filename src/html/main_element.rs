@@ -58,7 +58,8 @@ pub(crate) fn choose_main(doc: &mut Doc, title_elem: Option<usize>) -> usize {
     // A picture's caption is not the article, however long: when it wins
     // alone (a story cut short under a long caption), the prose is chosen
     // without the captions.
-    if best.is_some_and(|b| only_captions(doc, b)) {
+    let end = subtree_ends(doc);
+    if best.is_some_and(|b| only_captions(doc, &end, b)) {
         for (v, l) in values.iter_mut().zip(&doc.lines) {
             if l.kind == BlockKind::Caption {
                 *v = (0.0, 0.0);
@@ -67,7 +68,7 @@ pub(crate) fn choose_main(doc: &mut Doc, title_elem: Option<usize>) -> usize {
         best = score_with_chrome(doc, &values, &wrapper, true).or(best);
     }
     let best = best.unwrap_or(0);
-    let chosen = with_siblings(doc, best, title_elem);
+    let chosen = with_siblings(doc, &end, best, title_elem);
     for i in 0..doc.elems.len() {
         let parent_in_main = |p: usize| doc.elems.get(p).is_some_and(|p| p.in_main);
         let inside = chosen.contains(&i) || doc.elems.get(i).and_then(|e| e.parent()).is_some_and(parent_in_main);
@@ -79,8 +80,7 @@ pub(crate) fn choose_main(doc: &mut Doc, title_elem: Option<usize>) -> usize {
 }
 
 /// Whether every visible line inside `elem` is a caption.
-fn only_captions(doc: &Doc, elem: usize) -> bool {
-    let end = subtree_ends(doc);
+fn only_captions(doc: &Doc, end: &[usize], elem: usize) -> bool {
     let inside = |l: &&DomLine| elem <= l.elem && end.get(elem).is_some_and(|&x| l.elem < x);
     let mut lines = doc.lines.iter().filter(inside).filter(|l| !l.text.trim().is_empty()).peekable();
     lines.peek().is_some() && lines.all(|l| l.kind == BlockKind::Caption)
@@ -88,7 +88,7 @@ fn only_captions(doc: &Doc, elem: usize) -> bool {
 
 /// The best element and those of its siblings that read like more of the
 /// same article (pages split a story around ads and pull quotes).
-fn with_siblings(doc: &Doc, best: usize, title_elem: Option<usize>) -> Vec<usize> {
+fn with_siblings(doc: &Doc, end: &[usize], best: usize, title_elem: Option<usize>) -> Vec<usize> {
     let Some(b) = doc.elems.get(best) else { return vec![best] };
     let Some(parent) = b.parent() else { return vec![best] };
     let floor = (SIBLING_FLOOR_SHARE * b.good).max(SIBLING_FLOOR_UNITS);
@@ -101,13 +101,12 @@ fn with_siblings(doc: &Doc, best: usize, title_elem: Option<usize>) -> Vec<usize
         .map(|(i, _)| i)
         .collect();
     chosen.push(best);
-    let end = subtree_ends(doc);
-    let (mut top, mut parent) = climb(doc, &end, best, parent);
+    let (mut top, mut parent) = climb(doc, end, best, parent);
     // When the region takes all its parent holds, the parent is the
     // article's element and its own siblings are looked at in turn (a
     // recipe's steps in one box, its ingredients in the box beside it).
     for _ in 0..REGION_MAX_LEVELS {
-        let (taken, whole) = region(doc, &end, top, parent, title_elem);
+        let (taken, whole) = region(doc, end, top, parent, title_elem);
         for i in taken {
             if !chosen.contains(&i) {
                 chosen.push(i);

@@ -9,6 +9,9 @@ use crate::tuning::{
     FORGIVEN_ROW_CELLS, FORGIVEN_ROW_PLAIN, FORGIVEN_ROW_WINDOW, LINKED_ITEM_OWN_UNITS, MAX_CELL_UNITS,
 };
 
+/// Between the cells of a data row joined into one line.
+const CELL_SEPARATOR: &str = " | ";
+
 /// The lines in page order, each with its zone; `in_main[i]` says whether
 /// line `i` sits in the main element. Lines are moved, not copied: a big
 /// page's text is held once.
@@ -44,8 +47,9 @@ pub(crate) fn zoned(lines: Vec<DomLine>, in_main: &[bool]) -> Vec<RawLine> {
 /// of other articles set in a table is links row after row, and a row of
 /// many cells is a bar of links, not a record.
 fn forgive_linked_rows(lines: &mut [RawLine]) {
-    let cells = |l: &RawLine| l.text.matches(" | ").count() + 1;
-    let data = |l: &RawLine| l.kind == BlockKind::Table && cells(l) >= 2;
+    // Only data rows leave here as tables (any other cell is a paragraph).
+    let data = |l: &RawLine| l.kind == BlockKind::Table;
+    let cells = |l: &RawLine| l.text.matches(CELL_SEPARATOR).count() + 1;
     let plain: Vec<bool> = lines.iter().map(|l| data(l) && !l.link_heavy).collect();
     for i in 0..lines.len() {
         let near = i.saturating_sub(FORGIVEN_ROW_WINDOW)..(i + FORGIVEN_ROW_WINDOW + 1).min(plain.len());
@@ -69,7 +73,7 @@ fn row_lines(row: Vec<DomLine>, zone: Zone) -> Vec<RawLine> {
     let data_row = row.len() >= 2
         && row.iter().all(|l| l.kind == BlockKind::Table && l.measure.units <= MAX_CELL_UNITS && !l.title_candidate);
     if data_row {
-        let text = row.iter().map(|l| l.text.trim()).collect::<Vec<_>>().join(" | ");
+        let text = row.iter().map(|l| l.text.trim()).collect::<Vec<_>>().join(CELL_SEPARATOR);
         let links: usize = row.iter().map(|l| l.link_units).sum();
         let chrome = row.iter().any(|l| l.chrome) || links * 2 > units(&text);
         let (mut stamps, mut media) = (Vec::new(), Vec::new());
