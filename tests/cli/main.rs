@@ -232,26 +232,20 @@ async fn extract_fetches_an_address_politely() {
     assert_eq!(site.hits().len(), before, "the guard let a request through");
 }
 
+/// The crawl example's arguments for the demo site it ships, served on
+/// `port` (0: a free one, so each run is another crawl) with no delay,
+/// then `rest`.
+fn demo_crawl<'a>(port: &'a str, rest: &[&'a str]) -> Vec<&'a str> {
+    const SITE: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/examples/site");
+    ["--serve", SITE, "--port", port, "--delay", "0"].into_iter().chain(rest.iter().copied()).collect()
+}
+
 #[test]
 fn crawl_streams_jsonl_to_stdout_and_writes_its_stats() {
     let dir = temp_dir("crawl-stdout");
-    let site = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/site");
     let (state, stats) = (dir.join("s.db"), dir.join("stats.json"));
-    let args = [
-        "--serve",
-        site.to_str().unwrap(),
-        "--port",
-        "0",
-        "--delay",
-        "0",
-        "-q",
-        "--out",
-        "-",
-        "--state",
-        state.to_str().unwrap(),
-        "--stats",
-        stats.to_str().unwrap(),
-    ];
+    let args =
+        demo_crawl("0", &["-q", "--out", "-", "--state", state.to_str().unwrap(), "--stats", stats.to_str().unwrap()]);
     let out = run("crawl", &args, None);
     assert!(out.status.success(), "{}", stderr(&out));
     let rows: Vec<Value> = stdout(&out).lines().map(|l| serde_json::from_str(l).unwrap()).collect();
@@ -275,24 +269,20 @@ fn crawl_streams_jsonl_to_stdout_and_writes_its_stats() {
 #[test]
 fn a_crawl_stopped_by_the_page_limit_says_so_on_its_last_line_and_in_its_stats() {
     let dir = temp_dir("crawl-limit");
-    let site = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/site");
     let (state, out, stats) = (dir.join("s.db"), dir.join("o.jsonl"), dir.join("stats.json"));
-    let args = [
-        "--serve",
-        site.to_str().unwrap(),
-        "--port",
+    let args = demo_crawl(
         "0",
-        "--delay",
-        "0",
-        "--max-pages",
-        "3",
-        "--state",
-        state.to_str().unwrap(),
-        "--out",
-        out.to_str().unwrap(),
-        "--stats",
-        stats.to_str().unwrap(),
-    ];
+        &[
+            "--max-pages",
+            "3",
+            "--state",
+            state.to_str().unwrap(),
+            "--out",
+            out.to_str().unwrap(),
+            "--stats",
+            stats.to_str().unwrap(),
+        ],
+    );
     let done = run("crawl", &args, None);
     assert!(done.status.success(), "{}", stderr(&done));
     let err = stderr(&done);
@@ -309,22 +299,9 @@ fn a_crawl_stopped_by_the_page_limit_says_so_on_its_last_line_and_in_its_stats()
 #[test]
 fn a_state_of_another_crawl_is_refused_before_anything_is_touched() {
     let dir = temp_dir("crawl-refused");
-    let site = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/site");
     let (state, out) = (dir.join("s.db"), dir.join("o.jsonl"));
     // Port 0: each run serves the site on another port, so each is another crawl.
-    let args = [
-        "--serve",
-        site.to_str().unwrap(),
-        "--port",
-        "0",
-        "--delay",
-        "0",
-        "-q",
-        "--state",
-        state.to_str().unwrap(),
-        "--out",
-        out.to_str().unwrap(),
-    ];
+    let args = demo_crawl("0", &["-q", "--state", state.to_str().unwrap(), "--out", out.to_str().unwrap()]);
     assert!(run("crawl", &args, None).status.success());
     let before = report_scraper::crawl::CrawlState::open(&state).unwrap().counts().unwrap();
     assert!(before.articles >= 5 && before.queued == 0, "{before:?}");
@@ -410,23 +387,11 @@ async fn extract_uses_the_environment_proxy_only_when_asked() {
 #[test]
 fn crawl_writes_one_markdown_file_per_article_into_a_folder() {
     let dir = temp_dir("crawl-markdown");
-    let site = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/site");
     let (state, out) = (dir.join("s.db"), dir.join("md"));
-    let args = [
-        "--serve",
-        site.to_str().unwrap(),
-        "--port",
+    let args = demo_crawl(
         "0",
-        "--delay",
-        "0",
-        "-q",
-        "-f",
-        "markdown",
-        "--out-dir",
-        out.to_str().unwrap(),
-        "--state",
-        state.to_str().unwrap(),
-    ];
+        &["-q", "-f", "markdown", "--out-dir", out.to_str().unwrap(), "--state", state.to_str().unwrap()],
+    );
     let first = run("crawl", &args, None);
     assert!(first.status.success(), "{}", stderr(&first));
     let names = |d: &Path| {
@@ -467,25 +432,13 @@ fn crawl_writes_one_markdown_file_per_article_into_a_folder() {
 #[test]
 fn a_second_crawl_of_the_served_site_is_answered_not_modified() {
     let dir = temp_dir("crawl-304");
-    let site = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/site");
     let (state, out, stats) = (dir.join("s.db"), dir.join("o.jsonl"), dir.join("stats.json"));
     // The same port both times: the same site, so the same crawl.
     let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port().to_string();
-    let args = [
-        "--serve",
-        site.to_str().unwrap(),
-        "--port",
+    let args = demo_crawl(
         &port,
-        "--delay",
-        "0",
-        "-q",
-        "--state",
-        state.to_str().unwrap(),
-        "--out",
-        out.to_str().unwrap(),
-        "--stats",
-        stats.to_str().unwrap(),
-    ];
+        &["-q", "--state", state.to_str().unwrap(), "--out", out.to_str().unwrap(), "--stats", stats.to_str().unwrap()],
+    );
     let summary = |out: &Output| -> Value {
         assert!(out.status.success(), "{}", stderr(out));
         serde_json::from_str(&std::fs::read_to_string(&stats).unwrap()).unwrap()
