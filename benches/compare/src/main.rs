@@ -32,7 +32,7 @@ const ENGINES: &[(&str, Engine)] = &[
     ("trafilatura_rs", trafilatura_rs),
 ];
 
-static EXTRACTOR: LazyLock<report_scraper::Extractor> = LazyLock::new(report_scraper::Extractor::new);
+static EXTRACTOR: LazyLock<report_scraper::Extractor> = LazyLock::new(report_scraper::Extractor::default);
 
 fn ours(p: &Page) -> Value {
     let input = report_scraper::Input::html_str(&p.html);
