@@ -16,6 +16,7 @@ pub(crate) mod doc;
 pub(crate) mod forms;
 pub(crate) mod head;
 pub(crate) mod hints;
+pub(crate) mod lex;
 pub(crate) mod links;
 pub(crate) mod main_element;
 pub(crate) mod parse;

@@ -11,10 +11,8 @@
 //!   elements whose end tag the page must write) are dropped, with their
 //!   matching end tags; their text stays, in the deepest element kept.
 //! - **[`MAX_ATTRIBUTES`]**: a tag with more attributes is cut after that
-//!   many. The page is fed to the tokenizer in chunks; only when a whole
-//!   chunk goes by without a token (the tokenizer is inside one tag, comment
-//!   or doctype longer than a chunk) is the page read again with its long
-//!   tags cut first ([`bound_attributes`]), so ordinary pages pay nothing.
+//!   many before the tokenizer sees it ([`bound_attributes`]); the tags
+//!   read without the tokenizer ([`lex`]) have a few dozen at most.
 //!
 //! Memory is bounded too: a node costs about 150 bytes from parsing to the
 //! pipeline's lines (a tree node, the walk's element, a share of a line), so
@@ -31,14 +29,20 @@
 //!   page of the evaluation sets comes near.
 //!
 //! A deadline, when given, is checked as tokens arrive; past it the rest of
-//! the page is tokenized but not built.
+//! the page is not built.
 //!
-//! Style sheets are not tokenized at all: a quarter of the bytes of the
-//! evaluation sets' pages are CSS inside `<style>`, which html5ever scans a
-//! byte at a time and copies line by line into a text node nobody reads.
-//! When the tree builder takes a `<style>` as raw text, the tokenizer is
-//! paused and the driver goes on from the element's end tag, found as the
-//! tokenizer finds it ([`raw_end`]).
+//! **Most of the page is read without html5ever's tokenizer.** It reads a
+//! character at a time, pushing each onto the name or value being built,
+//! and style sheets and scripts a line at a time: on the evaluation sets
+//! it was two thirds of the parse. The driver ([`Driver`]) reads plain
+//! tags, text, comments and character references itself ([`lex`]), and
+//! the text of scripts and raw-text elements up to their end tag
+//! ([`lex::script_end`], [`lex::raw_end`]); it hands the tree builder the
+//! tokens the tokenizer would have made, and gives the tokenizer the rest
+//! (doctypes, `<title>`, odd tags) a segment at a time. The tree is the
+//! tokenizer's own, which tests hold to scraper's on every evaluation page
+//! and on generated pages, but for one difference made on purpose: a
+//! `<style>` has no text (nothing reads a style sheet).
 
 use std::borrow::Cow;
 use std::cell::{Cell, RefCell};
@@ -50,15 +54,17 @@ use html5ever::tokenizer::{BufferQueue, Tag, TagKind, Token, TokenSink, TokenSin
 use html5ever::tree_builder::{TreeBuilder, TreeSink};
 use html5ever::{LocalName, TokenizerResult, local_name};
 
+use super::lex::{self, MAX_ATTRIBUTES, Piece};
 use super::tree::{Sink, Tree};
 
 /// Elements nested deeper than this are flattened into their deepest kept ancestor.
 pub(crate) const MAX_DEPTH: usize = 512;
-/// Attributes kept on one tag.
-pub(crate) const MAX_ATTRIBUTES: usize = 256;
-/// Bytes fed to the tokenizer at a time; a chunk without a token means a tag
-/// (or comment) this long, which may hold enough attributes to matter.
-const CHUNK_BYTES: usize = 16 * 1024;
+/// A segment for the tokenizer shorter than this cannot hold more than
+/// [`MAX_ATTRIBUTES`] attributes (each takes two bytes at least).
+const MIN_FLOOD_BYTES: usize = 2 * MAX_ATTRIBUTES;
+/// Pages are read up to here (a tendril's offsets are 32-bit): far past
+/// any size limit the extractor is given.
+const MAX_PAGE_BYTES: usize = u32::MAX as usize;
 /// Tokens between two looks at the clock.
 const TOKENS_PER_CLOCK: u32 = 1024;
 /// Elements built for any page, however small (a few MB at most).
@@ -78,101 +84,162 @@ pub(crate) struct Parsed {
 
 /// Parses a page as scraper's `Html::parse_document` does, within the bounds above.
 pub(crate) fn parse(html: &str, deadline: Option<Instant>) -> Parsed {
-    match feed(html, deadline, true) {
-        Some(parsed) => parsed,
-        // A token longer than a chunk: read the page again with its long tags cut.
-        None => feed(&bound_attributes(html), deadline, false).unwrap_or_else(|| Parsed {
-            tree: Tree::new(),
-            timed_out: false,
-            flattened: 0,
-        }),
-    }
-}
-
-/// Feeds the page to the tokenizer a chunk at a time. With `watch`, gives up
-/// (`None`) when a whole chunk goes by without a token.
-fn feed(html: &str, deadline: Option<Instant>, watch: bool) -> Option<Parsed> {
+    let html = clip(html);
     let builder = TreeBuilder::new(Sink::new(Tree::new()), Default::default());
     let budget = MIN_ELEMENTS.saturating_add(html.len() / BYTES_PER_ELEMENT);
-    let tokenizer = Tokenizer::new(Bounded::new(builder, deadline, budget), Default::default());
-    let input = BufferQueue::default();
-    // Where the next chunk starts.
-    let mut at = 0;
-    while at < html.len() {
-        let mut end = (at + CHUNK_BYTES).min(html.len());
-        while !html.is_char_boundary(end) {
-            end += 1;
+    let driver = Driver {
+        tokenizer: Tokenizer::new(Bounded::new(builder, deadline, budget), Default::default()),
+        input: BufferQueue::default(),
+        page: StrTendril::from_slice(html),
+    };
+    driver.run();
+    let Bounded { inner, timed_out, flattened, .. } = driver.tokenizer.sink;
+    Parsed { tree: inner.sink.finish(), timed_out: timed_out.get(), flattened: flattened.get() }
+}
+
+/// The page up to [`MAX_PAGE_BYTES`] (a tendril's offsets are 32-bit).
+fn clip(html: &str) -> &str {
+    let mut end = html.len().min(MAX_PAGE_BYTES);
+    while !html.is_char_boundary(end) {
+        end -= 1;
+    }
+    html.get(..end).unwrap_or_default()
+}
+
+/// Reads the page piece by piece: plain tags and text itself
+/// ([`lex::simple`]), raw text itself, the rest through html5ever's tokenizer.
+struct Driver<S> {
+    tokenizer: Tokenizer<Bounded<S>>,
+    /// The tokenizer's input: a segment of the page at a time.
+    input: BufferQueue,
+    /// The page, whose buffer the tokens' text shares.
+    page: StrTendril,
+}
+
+impl<S: TokenSink<Handle: Default>> Driver<S> {
+    fn run(&self) {
+        let len = self.page.len();
+        // The tokenizer drops a byte-order mark at the page's start.
+        let mut at = if self.page.starts_with('\u{FEFF}') { 3 } else { 0 };
+        while at < len {
+            let sink = &self.tokenizer.sink;
+            if sink.timed_out.get() {
+                break;
+            }
+            // Past the element budget, raw text is skipped by the tokenizer's
+            // states, which only the tokenizer keeps: the rest is its own.
+            if sink.budget.get() == 0 {
+                self.tokenize(at, len);
+                break;
+            }
+            at = match lex::simple(&self.page, at) {
+                Some(Piece::Text(end)) => {
+                    if let Some(text) = self.text(at, end) {
+                        let _ = sink.process_token(Token::CharacterTokens(text), 0);
+                    }
+                    end
+                }
+                Some(Piece::Comment(end)) => {
+                    // The tree keeps no comment's text: the piece's bytes do.
+                    if let Some(text) = lex::slice(&self.page, at, end) {
+                        let _ = sink.process_token(Token::CommentToken(text), 0);
+                    }
+                    end
+                }
+                Some(Piece::Tag(tag, end)) => self.tag(tag, end),
+                None => {
+                    let foreign = sink.adjusted_current_node_present_but_not_in_html_namespace();
+                    self.tokenize(at, lex::segment_end(self.page.as_bytes(), at, foreign))
+                }
+            };
         }
-        let chunk = html.get(at..end).unwrap_or_default();
-        at = end;
-        let before = tokenizer.sink.seen.get();
-        input.push_back(StrTendril::from(chunk));
-        // As html5ever's own driver: feed until the input is used up. Scripts
-        // and encoding indicators pause the tokenizer, which is not acted on.
-        // So does a raw-text element: the driver reads its text and goes on
-        // from its end tag.
+        self.tokenizer.end();
+    }
+
+    /// The page's text `from..to` as the tokenizer hands it on: sharing the
+    /// page's buffer unless a reference or a CR is to be replaced.
+    fn text(&self, from: usize, to: usize) -> Option<StrTendril> {
+        let text = self.page.get(from..to)?;
+        if lex::is_escaped(text) {
+            Some(StrTendril::from(lex::unescape(text, false)))
+        } else {
+            lex::slice(&self.page, from, to)
+        }
+    }
+
+    /// Raw text (a script's, say) as the tokenizer hands it on: no
+    /// references, but a CR as a line feed and a NUL as U+FFFD.
+    fn raw(&self, from: usize, to: usize) -> Option<StrTendril> {
+        let text = self.page.get(from..to)?;
+        if needs_preprocessing(text) { Some(preprocess(text)) } else { lex::slice(&self.page, from, to) }
+    }
+
+    /// Hands a plain tag to the tree builder; where reading goes on.
+    fn tag(&self, tag: Tag, end: usize) -> usize {
+        let sink = &self.tokenizer.sink;
+        // The tree builder reads a script or raw text (`Bounded` pauses: a
+        // tag read here never leaves the tokenizer behind in another state).
+        let _ = sink.process_token(Token::TagToken(tag), 0);
+        match sink.raw.take() {
+            Some(raw) => self.raw_text(&raw, end),
+            None => end,
+        }
+    }
+
+    /// Hands the tree builder the text of the raw-text element whose start
+    /// tag ends at `at`, unless nothing reads it; where its end tag starts.
+    fn raw_text(&self, raw: &RawStart, at: usize) -> usize {
+        let b = self.page.as_bytes();
+        let len = raw.text_len(b.get(at..).unwrap_or_default());
+        let text = self.page.get(at..at + len).unwrap_or_default();
+        if raw.is_read() && !text.is_empty() {
+            if let Some(text) = self.raw(at, at + len) {
+                let _ = self.tokenizer.sink.process_token(Token::CharacterTokens(text), 0);
+            }
+        }
+        at + len
+    }
+
+    /// Feeds the tokenizer the page's bytes `from..to`, a segment at whose
+    /// end it is in its data state; where reading goes on.
+    fn tokenize(&self, from: usize, to: usize) -> usize {
+        let sink = &self.tokenizer.sink;
+        let Some(segment) = lex::slice(&self.page, from, to) else { return to };
+        // A tag of a great many attributes costs the tokenizer their square.
+        let segment = match bound_attributes(&segment) {
+            Cow::Owned(bounded) if to - from > MIN_FLOOD_BYTES => StrTendril::from(bounded),
+            _ => segment,
+        };
+        self.input.push_back(segment);
         loop {
-            match tokenizer.feed(&input) {
+            match self.tokenizer.feed(&self.input) {
                 TokenizerResult::Done => break,
+                // Scripts and encoding indicators pause the tokenizer, which
+                // is not acted on; so does a raw-text element (`Bounded`),
+                // whose text is read here.
                 TokenizerResult::Script(_) | TokenizerResult::EncodingIndicator(_) => {
-                    let Some(raw) = tokenizer.sink.raw.take() else { continue };
-                    let next = read_raw(&tokenizer.sink, &input, &raw, html, at);
-                    if next != at {
-                        at = next;
-                        break;
+                    if let Some(raw) = sink.raw.take() {
+                        // The rest of the segment follows the element's start
+                        // tag: the page's bytes, even in a segment whose
+                        // tag was cut (a segment ends with its one tag).
+                        let queued: usize = std::iter::from_fn(|| self.input.pop_front()).map(|t| t.len()).sum();
+                        return self.raw_text(&raw, to.saturating_sub(queued));
                     }
                 }
             }
         }
-        if watch && chunk.len() == CHUNK_BYTES && tokenizer.sink.seen.get() == before {
-            return None;
+        // After `<title>` or `<textarea>` the tokenizer reads the text itself
+        // (character references in it), up to the end tag's end.
+        if let Some(name) = sink.rcdata.take() {
+            let b = self.page.as_bytes();
+            let close = lex::raw_end(b, to, name.as_bytes());
+            return self.tokenize(to, lex::segment_end(b, close, false));
         }
-    }
-    tokenizer.end();
-    let Bounded { inner, timed_out, flattened, .. } = tokenizer.sink;
-    Some(Parsed { tree: inner.sink.finish(), timed_out: timed_out.get(), flattened: flattened.get() })
-}
-
-/// Reads the text of the raw-text element the tokenizer paused at (the
-/// queued input, `input`, ends at `at` in the page): hands it to the tree
-/// builder, unless nothing reads it, and drops it from the input. Returns
-/// where the next chunk starts: `at` while the end tag lies in the queued input.
-fn read_raw<S: TokenSink<Handle: Default>>(
-    sink: &Bounded<S>,
-    input: &BufferQueue,
-    raw: &RawStart,
-    html: &str,
-    at: usize,
-) -> usize {
-    let queued: Vec<StrTendril> = std::iter::from_fn(|| input.pop_front()).collect();
-    let from = at - queued.iter().map(|t| t.len()).sum::<usize>();
-    let text = html.get(from..).unwrap_or_default();
-    let len = raw.text_len(text.as_bytes());
-    let text = text.get(..len).unwrap_or_default();
-    if raw.is_read() && !text.is_empty() {
-        // Text in the first queued buffer that the tokenizer would not
-        // change shares that buffer; other text is copied.
-        let text = match queued.first() {
-            Some(first) if first.len() >= len && !needs_preprocessing(text) => first.subtendril(0, len as u32),
-            _ => preprocess(text),
-        };
-        // A script's or raw text's characters: the tree builder appends them and goes on.
-        let _ = sink.process_token(Token::CharacterTokens(text), 0);
-    }
-    if from + len > at {
-        return from + len;
-    }
-    let mut skip = len;
-    for mut buffer in queued {
-        if skip >= buffer.len() {
-            skip -= buffer.len();
-            continue;
+        if sink.plaintext.get() && to < self.page.len() {
+            return self.tokenize(to, self.page.len());
         }
-        buffer.pop_front(skip as u32);
-        skip = 0;
-        input.push_back(buffer);
+        to
     }
-    at
 }
 
 /// A raw-text element's start, at which the tokenizer paused.
@@ -186,8 +253,8 @@ impl RawStart {
     /// How many bytes of `rest` are the element's text, up to its end tag or the page's end.
     fn text_len(&self, rest: &[u8]) -> usize {
         match self.kind {
-            RawKind::ScriptData => script_end(rest),
-            _ => raw_end(rest, 0, self.name.as_bytes()),
+            RawKind::ScriptData => lex::script_end(rest),
+            _ => lex::raw_end(rest, 0, self.name.as_bytes()),
         }
     }
 
@@ -222,59 +289,6 @@ fn preprocess(text: &str) -> StrTendril {
     StrTendril::from(out)
 }
 
-/// Where a script's text ends, as the tokenizer's script-data states find
-/// it: the first `</script` (any case) followed by white space, `/` or `>`,
-/// except inside `<!--` … `-->` where a `<script` opens a part in which
-/// `</script` only closes that part (the spec's double-escaped states).
-fn script_end(b: &[u8]) -> usize {
-    #[derive(Clone, Copy, PartialEq)]
-    enum State {
-        Data,
-        Escaped,
-        DoubleEscaped,
-    }
-    let tag_at = |i: usize| -> bool {
-        b.get(i..i + 6).is_some_and(|n| n.eq_ignore_ascii_case(b"script"))
-            && b.get(i + 6).is_some_and(|&c| matches!(c, b'\t' | b'\n' | b'\x0c' | b'\r' | b' ' | b'/' | b'>'))
-    };
-    let (mut state, mut i) = (State::Data, 0);
-    // Dashes just read in the escaped states: `-->` ends an escape.
-    let mut dashes = 0;
-    while let Some(&c) = b.get(i) {
-        match (state, c) {
-            (State::Data, b'<') if b.get(i + 1) == Some(&b'/') && tag_at(i + 2) => return i,
-            (State::Data, b'<') if b.get(i + 1..i + 4) == Some(b"!--") => {
-                state = State::Escaped;
-                // `<!--` leaves the tokenizer as after two dashes: `<!-->` ends at once.
-                dashes = 2;
-                i += 4;
-                continue;
-            }
-            (State::Escaped | State::DoubleEscaped, b'-') => dashes += 1,
-            (State::Escaped | State::DoubleEscaped, b'>') if dashes >= 2 => state = State::Data,
-            (State::Escaped, b'<') if b.get(i + 1) == Some(&b'/') && tag_at(i + 2) => return i,
-            (State::Escaped, b'<') if tag_at(i + 1) => {
-                state = State::DoubleEscaped;
-                dashes = 0;
-                i += 7;
-                continue;
-            }
-            (State::DoubleEscaped, b'<') if b.get(i + 1) == Some(&b'/') && tag_at(i + 2) => {
-                state = State::Escaped;
-                dashes = 0;
-                i += 8;
-                continue;
-            }
-            _ => {}
-        }
-        if c != b'-' {
-            dashes = 0;
-        }
-        i += 1;
-    }
-    b.len()
-}
-
 /// Passes tokens on to the tree builder, dropping start tags past
 /// [`MAX_DEPTH`] (and their end tags), repeated `<br>`s, every tag past the
 /// element budget, and every token past the deadline.
@@ -299,6 +313,11 @@ struct Bounded<S> {
     /// The raw-text element just opened, its text left to the driver: the
     /// tokenizer is paused.
     raw: RefCell<Option<RawStart>>,
+    /// The `<title>` or `<textarea>` just opened: the tokenizer reads its
+    /// text (RCDATA) up to the end tag.
+    rcdata: RefCell<Option<LocalName>>,
+    /// A `<plaintext>` was opened: the rest of the page is its text.
+    plaintext: Cell<bool>,
 }
 
 impl<S> Bounded<S> {
@@ -315,6 +334,8 @@ impl<S> Bounded<S> {
             skipping: RefCell::new(None),
             after_break: Cell::new(false),
             raw: RefCell::new(None),
+            rcdata: RefCell::new(None),
+            plaintext: Cell::new(false),
         }
     }
 
@@ -406,7 +427,7 @@ impl<S: TokenSink<Handle: Default>> TokenSink for Bounded<S> {
         let mut raw_start = None;
         match &token {
             Token::TagToken(tag) => {
-                if tag.kind == TagKind::StartTag && !tag.self_closing && raw_kind(&tag.name).is_some() {
+                if tag.kind == TagKind::StartTag && raw_kind(&tag.name).is_some() {
                     raw_start = Some(tag.name.clone());
                 }
                 if self.repeats_break(tag) || !self.admit(tag) {
@@ -443,11 +464,14 @@ impl<S: TokenSink<Handle: Default>> TokenSink for Bounded<S> {
         // the data state) and the driver reads the text up to the end tag,
         // sparing the tokenizer's byte-at-a-time scan, line by line, of style
         // sheets and scripts: a third to a half of a page's bytes.
-        if let (Some(name), TokenSinkResult::RawData(kind @ (RawKind::Rawtext | RawKind::ScriptData))) =
-            (raw_start, &result)
-        {
-            *self.raw.borrow_mut() = Some(RawStart { name, kind: *kind });
-            return TokenSinkResult::Script(S::Handle::default());
+        match (raw_start, &result) {
+            (Some(name), TokenSinkResult::RawData(kind @ (RawKind::Rawtext | RawKind::ScriptData))) => {
+                *self.raw.borrow_mut() = Some(RawStart { name, kind: *kind });
+                return TokenSinkResult::Script(S::Handle::default());
+            }
+            (Some(name), TokenSinkResult::RawData(RawKind::Rcdata)) => *self.rcdata.borrow_mut() = Some(name),
+            (_, TokenSinkResult::Plaintext) => self.plaintext.set(true),
+            _ => {}
         }
         result
     }
@@ -572,16 +596,16 @@ pub(crate) fn bound_attributes(html: &str) -> Cow<'_, str> {
         let start = at + lt;
         at = match bytes.get(start + 1) {
             Some(b) if b.is_ascii_alphabetic() => {
-                let tag = read_tag(bytes, start + 1);
+                let tag = lex::read_tag(bytes, start + 1);
                 cuts.extend(tag.cut.map(|cut| (cut, tag.end)));
-                raw_text_end(bytes, &tag).unwrap_or(tag.end)
+                lex::raw_text_end(bytes, &tag).unwrap_or(tag.end)
             }
             Some(b'/') if bytes.get(start + 2).is_some_and(u8::is_ascii_alphabetic) => {
-                let tag = read_tag(bytes, start + 2);
+                let tag = lex::read_tag(bytes, start + 2);
                 cuts.extend(tag.cut.map(|cut| (cut, tag.end)));
                 tag.end
             }
-            Some(b'!') if bytes.get(start + 2..start + 4) == Some(b"--") => comment_end(bytes, start + 4),
+            Some(b'!') if bytes.get(start + 2..start + 4) == Some(b"--") => lex::comment_end(bytes, start + 4),
             Some(b'!' | b'?') => {
                 memchr::memchr(b'>', bytes.get(start..).unwrap_or_default()).map_or(bytes.len(), |i| start + i + 1)
             }
@@ -603,104 +627,10 @@ pub(crate) fn bound_attributes(html: &str) -> Cow<'_, str> {
     Cow::Owned(out)
 }
 
-/// A tag as the tokenizer reads it.
-struct TagSpan {
-    /// The tag's name, lower-cased (only the first bytes matter: raw-text names are short).
-    name: Vec<u8>,
-    /// Just past its `>` (the page's end if it has none).
-    end: usize,
-    /// Where to cut it to keep [`MAX_ATTRIBUTES`] attributes: before the first one over.
-    cut: Option<usize>,
-}
-
-/// Reads the tag whose name starts at `i`.
-fn read_tag(b: &[u8], mut i: usize) -> TagSpan {
-    let is_space = |c: u8| matches!(c, b'\t' | b'\n' | b'\x0c' | b'\r' | b' ');
-    let name_start = i;
-    while b.get(i).is_some_and(|&c| !is_space(c) && c != b'/' && c != b'>') {
-        i += 1;
-    }
-    let name = b.get(name_start..i.min(name_start + 16)).unwrap_or_default().to_ascii_lowercase();
-    let (mut count, mut cut) = (0usize, None);
-    loop {
-        match b.get(i) {
-            None => return TagSpan { name, end: b.len(), cut },
-            Some(b'>') => return TagSpan { name, end: i + 1, cut },
-            Some(&c) if is_space(c) || c == b'/' => i += 1,
-            Some(_) => {
-                count += 1;
-                if count > MAX_ATTRIBUTES && cut.is_none() {
-                    cut = Some(i);
-                }
-                // The name (its first character may be `=`), then `=` and a value.
-                i += 1;
-                while b.get(i).is_some_and(|&c| !is_space(c) && !matches!(c, b'/' | b'>' | b'=')) {
-                    i += 1;
-                }
-                while b.get(i).copied().is_some_and(is_space) {
-                    i += 1;
-                }
-                if b.get(i) != Some(&b'=') {
-                    continue;
-                }
-                i += 1;
-                while b.get(i).copied().is_some_and(is_space) {
-                    i += 1;
-                }
-                match b.get(i) {
-                    Some(&q) if q == b'"' || q == b'\'' => {
-                        i = memchr::memchr(q, b.get(i + 1..).unwrap_or_default()).map_or(b.len(), |j| i + 1 + j + 1);
-                    }
-                    _ => {
-                        while b.get(i).is_some_and(|&c| !is_space(c) && c != b'>') {
-                            i += 1;
-                        }
-                    }
-                }
-            }
-        }
-    }
-}
-
-/// After a start tag of an element holding raw text, where its end tag starts.
-fn raw_text_end(b: &[u8], tag: &TagSpan) -> Option<usize> {
-    const RAW: &[&[u8]] =
-        &[b"script", b"style", b"textarea", b"title", b"xmp", b"iframe", b"noembed", b"noframes", b"noscript"];
-    RAW.contains(&tag.name.as_slice()).then(|| raw_end(b, tag.end, &tag.name))
-}
-
-/// Where the end tag of a raw-text element named `name` starts, from `at`
-/// on: `</` and the name in any case, then white space, `/` or `>`; the
-/// page's end when there is none (an end tag cut by the page's end is text).
-fn raw_end(b: &[u8], mut at: usize, name: &[u8]) -> usize {
-    while let Some(i) = memchr::memmem::find(b.get(at..).unwrap_or_default(), b"</") {
-        let close = at + i;
-        let found = b.get(close + 2..close + 2 + name.len()).unwrap_or_default();
-        let after = b.get(close + 2 + name.len());
-        let ends = after.is_some_and(|c| matches!(c, b'\t' | b'\n' | b'\x0c' | b'\r' | b' ' | b'/' | b'>'));
-        if found.eq_ignore_ascii_case(name) && ends {
-            return close;
-        }
-        at = close + 2;
-    }
-    b.len()
-}
-
-/// Just past the `-->` that ends a comment opened before `from`.
-fn comment_end(b: &[u8], from: usize) -> usize {
-    // `<!-->` and `<!--->` are empty comments.
-    for short in [&b">"[..], b"->"] {
-        if b.get(from..from + short.len()) == Some(short) {
-            return from + short.len();
-        }
-    }
-    memchr::memmem::find(b.get(from..).unwrap_or_default(), b"-->").map_or(b.len(), |i| from + i + 3)
-}
-
 #[cfg(test)]
 mod tests {
     use super::super::tree::Step;
-    use super::super::tree::testing::{scraper_steps, steps};
+    use super::super::tree::testing::{one_break_a_run, scraper_steps, steps};
     use super::*;
 
     fn tree(html: &str) -> Tree {
@@ -743,7 +673,7 @@ mod tests {
     #[test]
     fn style_sheets_are_skipped_to_their_end_tag_as_the_tokenizer_finds_it() {
         let long = format!("<style>{}</style><p>after</p>", "p { color: red }\n".repeat(3000));
-        let straddling = format!("{}<style>a{{}}</style><p>后</p>", "x".repeat(CHUNK_BYTES - 9));
+        let straddling = format!("{}<style>a{{}}</style><p>后</p>", "x&amp;".repeat(3000));
         for page in [
             "<style>p { color: red } </p> <b>not a tag</b></style><p>正文</p>",
             "<STYLE type=text/css>a{}</STYLE ><p>一</p><style>b{}</style/><p>二</p>",
@@ -794,6 +724,33 @@ mod tests {
         ][..]), 0..40)) {
             let page = pieces.concat();
             proptest::prop_assert_eq!(steps(&tree(&page)), scraper_steps(&page), "{:?}", page);
+        }
+    }
+
+    proptest::proptest! {
+        /// The pieces read without the tokenizer (`lex`: tags, text,
+        /// comments, character references) against html5ever's own
+        /// tokenizer, on pages made of the pieces that move its states.
+        #[test]
+        fn pieces_read_as_the_tokenizer_reads_them(pieces in proptest::collection::vec(proptest::sample::select(&[
+            // Tags, plain and not: case, quotes, spacing, duplicates, CRs, slashes, odd names.
+            "<p>", "</p>", "<P CLASS=a>", "<div id=\"x\" class='y z'>", "</div >", "<hr/>", "<img src=a.png alt>",
+            "<a href=\"?a=1&amp;b=2&copy=3&c\">", "<a href=?x&lt=1>", "<a title='&notit; &notin; &#x80;'>",
+            "<a b=1 b=2>", "<a\r\nhref=x>", "<a href=\"x\r\ny\">", "<a href=\"x\"title=y>", "<a/b>", "<a b=>",
+            "<a =b>", "<a b='c\0'>", "<x-y:z.w @click=f>", "<p<b>", "</p x=1>", "</>", "</ >", "<!DOCTYPE html>",
+            "<?xml?>", "<!x>", "<table>", "<td>", "<svg>", "</svg>", "<![CDATA[x<p>]]>", "<title>", "</title>",
+            "<textarea>", "</textarea>", "<plaintext>", "<script>", "</script>", "<style>", "</style>",
+            // Comments.
+            "<!--", "-->", "--!>", "<!-->", "<!--->", "-", "!",
+            // Text and references.
+            "text", "字", " ", "\n", "\r\n", "\r", "\0", "<", ">", "&", "&amp;", "&amp", "&AMP;", "&ampx", "&nbsp",
+            "&#38;", "&#x26", "&#0;", "&#x110000;", "&#xD800;", "&#150;", "&#", "&#x;", "&;", "&notit;", "&lt=",
+            "=", "\"", "'", "a", "1", ";",
+        ][..]), 0..30)) {
+            let page = pieces.concat();
+            proptest::prop_assert_eq!(steps(&tree(&page)), one_break_a_run(&scraper_steps(&page)), "{:?}", page);
+            let bom = format!("\u{FEFF}{page}");
+            proptest::prop_assert_eq!(steps(&tree(&bom)), one_break_a_run(&scraper_steps(&bom)), "{:?}", bom);
         }
     }
 

@@ -503,6 +503,14 @@ pub(crate) mod testing {
         parent.is_some_and(|n| n.ns == html5ever::ns!(html) && n.local == html5ever::local_name!("style"))
     }
 
+    /// Scraper's steps with each run of `<br>`s (white space between) read as
+    /// one, as the parser reads them: the white space stays.
+    pub(crate) fn one_break_a_run(steps: &str) -> String {
+        let runs = regex::Regex::new(r"<br></br>(?:\s*<br></br>)+").unwrap();
+        runs.replace_all(steps, |m: &regex::Captures| format!("<br></br>{}", m[0].replace("<br></br>", "")))
+            .into_owned()
+    }
+
     /// The same steps over scraper's tree of the page, less the text of
     /// `<style>` elements (see [`in_style`]).
     pub(crate) fn scraper_steps(page: &str) -> String {
@@ -560,16 +568,8 @@ mod tests {
 /// and none comes near the parser's element budget or the walk's line budget.
 #[cfg(test)]
 mod on_real_pages {
-    use super::testing::{scraper_steps, steps};
+    use super::testing::{one_break_a_run, scraper_steps, steps};
     use crate::html::{decode, parse, walk};
-
-    /// Scraper's steps with each run of `<br>`s (white space between) read as
-    /// one, as the parser reads them: the white space stays.
-    fn one_break_a_run(steps: &str) -> String {
-        let runs = regex::Regex::new(r"<br></br>(?:\s*<br></br>)+").unwrap();
-        runs.replace_all(steps, |m: &regex::Captures| format!("<br></br>{}", m[0].replace("<br></br>", "")))
-            .into_owned()
-    }
 
     #[test]
     fn every_page_of_the_evaluation_sets_parses_as_scraper_parses_it() {
