@@ -754,6 +754,15 @@ mod tests {
         }
     }
 
+    proptest::proptest! {
+        /// The same, a character at a time: pages of the characters that
+        /// matter to the tokenizer, in any order.
+        #[test]
+        fn characters_read_as_the_tokenizer_reads_them(page in "[<>/!?&#;=\"' \r\n\t\x00a-cpsxAX0-9字-]{0,60}") {
+            proptest::prop_assert_eq!(steps(&tree(&page)), one_break_a_run(&scraper_steps(&page)), "{:?}", page);
+        }
+    }
+
     #[test]
     fn nesting_past_the_bound_is_flattened_and_its_text_kept() {
         let n = MAX_DEPTH * 4;
