@@ -27,7 +27,9 @@ cargo build -q --release --manifest-path "$here/compare/Cargo.toml"
 venv=${PEERS_VENV:-/tmp/peers}
 py_peers=(trafilatura readability gne)
 if [ ! -x "$venv/bin/python" ] || ! "$venv/bin/python" -c 'import trafilatura, readability, gne' 2>/dev/null; then
-  { python3 -m venv "$venv" && "$venv/bin/pip" install -q trafilatura readability-lxml gne lxml_html_clean; } >/dev/null 2>&1 \
+  # A current pip first: the one venv ships fails to resolve lxml's extras.
+  { python3 -m venv "$venv" && "$venv/bin/pip" install -q --upgrade pip \
+      && "$venv/bin/pip" install -q trafilatura readability-lxml gne lxml_html_clean; } >/dev/null 2>&1 \
     || echo "note: no Python peers (could not set up $venv)" >&2
 fi
 if "$venv/bin/python" -c 'import trafilatura' 2>/dev/null; then

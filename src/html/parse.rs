@@ -132,7 +132,7 @@ impl<S: TokenSink<Handle: Default>> Driver<S> {
                 self.tokenize(at, len);
                 break;
             }
-            at = match lex::simple(&self.page, at) {
+            let next = match lex::simple(&self.page, at) {
                 Some(Piece::Text(end)) => {
                     if let Some(text) = self.text(at, end) {
                         let _ = sink.process_token(Token::CharacterTokens(text), 0);
@@ -152,6 +152,13 @@ impl<S: TokenSink<Handle: Default>> Driver<S> {
                     self.tokenize(at, lex::segment_end(self.page.as_bytes(), at, foreign))
                 }
             };
+            // Every piece is a byte long at least; were one not, the
+            // tokenizer would read the rest rather than the loop spin.
+            if next <= at {
+                self.tokenize(at, len);
+                break;
+            }
+            at = next;
         }
         self.tokenizer.end();
     }
