@@ -199,10 +199,11 @@ impl<S: TokenSink<Handle: Default>> Driver<S> {
         let b = self.page.as_bytes();
         let len = raw.text_len(b.get(at..).unwrap_or_default());
         let text = self.page.get(at..at + len).unwrap_or_default();
-        if raw.is_read() && !text.is_empty() {
-            if let Some(text) = self.raw(at, at + len) {
-                let _ = self.tokenizer.sink.process_token(Token::CharacterTokens(text), 0);
-            }
+        if raw.is_read()
+            && !text.is_empty()
+            && let Some(text) = self.raw(at, at + len)
+        {
+            let _ = self.tokenizer.sink.process_token(Token::CharacterTokens(text), 0);
         }
         at + len
     }
