@@ -53,6 +53,8 @@ pub(crate) const CLIMB_MAX_STEPS: usize = 3;
 pub(crate) const REGION_MAX_LEVELS: usize = 3;
 /// A sibling next to the main element of at most this many lines, all headings, heads what follows it.
 pub(crate) const REGION_HEADING_LINES: usize = 2;
+/// A paragraph of at most this many units, without punctuation or a link, is a label heading what follows.
+pub(crate) const REGION_LABEL_UNITS: usize = 4;
 /// A sibling next to the main element with this many link-free items…
 pub(crate) const REGION_MIN_ITEMS: usize = 2;
 /// …making this share of its lines but headings (the rest: a caption, a serving size) is more of the article.

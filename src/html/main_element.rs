@@ -7,8 +7,8 @@ use crate::text::Measure;
 use crate::tuning::{
     CHROME_PENALTY, CLIMB_MAX_LINES, CLIMB_MAX_STEPS, CONTENT_BONUS, LINK_HEAVY_SHARE, LINKED_ITEM_OWN_UNITS,
     LOOSE_TEXT_UNITS, LOOSE_TEXT_WORTH, PUNCT_BONUS, PUNCT_CAP_DIVISOR, REGION_HEADING_LINES, REGION_ITEM_SHARE,
-    REGION_MAX_LEVELS, REGION_MIN_ITEMS, SIBLING_CHROME_RATIO, SIBLING_FLOOR_SHARE, SIBLING_FLOOR_UNITS,
-    SUMMARY_LABEL_CHARS, TABLE_CELL_WORTH, WRAPPER_SHARE,
+    REGION_LABEL_UNITS, REGION_MAX_LEVELS, REGION_MIN_ITEMS, SIBLING_CHROME_RATIO, SIBLING_FLOOR_SHARE,
+    SIBLING_FLOOR_UNITS, SUMMARY_LABEL_CHARS, TABLE_CELL_WORTH, WRAPPER_SHARE,
 };
 
 /// A line's worth as article text (`good`) and as chrome (`bad`), in units.
@@ -166,6 +166,8 @@ enum Part {
     Nothing,
     /// Headings alone: they belong to what they head.
     Headings,
+    /// Labels alone (a tab's name, a share bar's): passed over, left out.
+    Labels,
     /// Items and rows without a link (ingredients, specifications, steps,
     /// facts of a notice).
     Items,
@@ -201,7 +203,7 @@ fn region(doc: &Doc, end: &[usize], best: usize, parent: usize, title_elem: Opti
     // element); prose is a lead or a description.
     for k in (0..at).rev() {
         match parts.get(k) {
-            Some(Part::Nothing) => {}
+            Some(Part::Nothing | Part::Labels) => {}
             Some(Part::Headings | Part::Items | Part::Prose) => chosen.extend(siblings.get(k)),
             _ => break,
         }
@@ -212,7 +214,7 @@ fn region(doc: &Doc, end: &[usize], best: usize, parent: usize, title_elem: Opti
     let mut pending = Vec::new();
     for k in at + 1..siblings.len() {
         match parts.get(k) {
-            Some(Part::Nothing) => {}
+            Some(Part::Nothing | Part::Labels) => {}
             Some(Part::Headings) => pending.extend(siblings.get(k)),
             Some(Part::Items) => {
                 chosen.append(&mut pending);
@@ -221,7 +223,8 @@ fn region(doc: &Doc, end: &[usize], best: usize, parent: usize, title_elem: Opti
             _ => break,
         }
     }
-    let visible = parts.iter().enumerate().filter(|&(k, p)| k != at && *p != Part::Nothing).count();
+    let visible =
+        parts.iter().enumerate().filter(|&(k, p)| k != at && !matches!(p, Part::Nothing | Part::Labels)).count();
     let whole = visible == chosen.len();
     (chosen, whole)
 }
@@ -259,6 +262,9 @@ struct Tally {
     items: usize,
     /// Chrome.
     chrome: usize,
+    /// Labels: a few words without punctuation or a link (a tab's
+    /// `INGREDIENTS`, `HOW TO PREPARE`), which head what follows as a heading does.
+    labels: usize,
     /// The first line opens with a short label (`核心提示：`, `Summary:`):
     /// a box of its own, not a lead.
     labelled: bool,
@@ -277,6 +283,7 @@ impl Tally {
         let item = matches!(l.kind, BlockKind::ListItem | BlockKind::Table);
         self.items += usize::from(item && l.link_units == 0);
         self.chrome += usize::from(l.chrome);
+        self.labels += usize::from(is_label(l));
     }
 
     fn part(&self, e: &Elem) -> Part {
@@ -285,10 +292,12 @@ impl Tally {
             Part::Nothing
         } else if e.chrome || self.chrome > 0 {
             Part::Other
-        } else if self.headings == self.lines && self.lines <= REGION_HEADING_LINES {
-            Part::Headings
+        } else if self.headings + self.labels == self.lines && self.lines <= REGION_HEADING_LINES {
+            // A label beside a heading is the heading's (a tab's name over
+            // the section's title); alone it may as well be a share bar's.
+            if self.headings > 0 { Part::Headings } else { Part::Labels }
         } else if self.items >= REGION_MIN_ITEMS
-            && self.items as f64 >= REGION_ITEM_SHARE * (self.lines - self.headings) as f64
+            && self.items as f64 >= REGION_ITEM_SHARE * (self.lines - self.headings - self.labels) as f64
         {
             Part::Items
         } else if prose && !self.labelled {
@@ -297,6 +306,16 @@ impl Tally {
             Part::Other
         }
     }
+}
+
+/// A paragraph of a few words without punctuation or a link: a label that
+/// heads what follows it (a tab's name over its panel).
+fn is_label(l: &DomLine) -> bool {
+    l.kind == BlockKind::Paragraph
+        && l.link_units == 0
+        && l.measure.punct == 0
+        && l.measure.units > 0
+        && l.measure.units <= REGION_LABEL_UNITS
 }
 
 /// Elements whose chrome hint is not believed: ancestors of the headline and
@@ -419,6 +438,26 @@ mod tests {
         let want =
             [lead, "Zutaten", "1 Pck. Puddingpulver", "350 g Zucker", "500 ml Milch", "Zubereitung", step, step, step];
         assert_eq!(main_text(&html), want.join("|"), "the time stays out, and the tags, and prose after the steps");
+    }
+
+    #[test]
+    fn a_label_beside_a_heading_heads_its_section_and_alone_is_passed_over() {
+        let step = "Heat the oil in a pot and cook the onion for five minutes, until it is soft and golden.";
+        let items = "<ul><li>250 g lentils</li><li>1 onion</li><li>1 lemon</li></ul>";
+        // A tab's name with the section's title over the steps: the region
+        // grows past it to the ingredients' panel.
+        let tabs = format!(
+            "<main><div class=tabs><div class=panel><div>INGREDIENTS</div>{items}</div>\
+             <div class=panel><div class=head><div>HOW TO PREPARE</div><h2>Soup</h2></div>\
+             <div class=steps><p>{step}</p><p>{step}</p><p>{step}</p></div></div></div></main>"
+        );
+        let want = ["INGREDIENTS", "250 g lentils", "1 onion", "1 lemon", "HOW TO PREPARE", "Soup", step, step, step];
+        assert_eq!(main_text(&tabs), want.join("|"));
+        // A label alone before the body (a share bar's) stays out, and the
+        // items beyond it join all the same.
+        let share =
+            format!("<main><div>{items}</div><div>Share</div><div class=steps><p>{step}</p><p>{step}</p></div></main>");
+        assert_eq!(main_text(&share), ["250 g lentils", "1 onion", "1 lemon", step, step].join("|"));
     }
 
     #[test]
