@@ -391,6 +391,8 @@ mod tests {
             ("阅读剩余全文（）", "read-more-stub"),
             ("值班总编推荐", "recommend-box"),
             ("调查问题加载中,请稍候。", "loading-ui"),
+            ("drukuj", "ui-furniture"),
+            ("Teilen", "ui-furniture"),
         ];
         for (line, rule) in cases {
             assert_eq!(decide(line).as_deref(), Some(rule), "{line}");
@@ -406,6 +408,8 @@ mod tests {
             "01发挥优势学习宣传党的二十大精神。",
             "走“改革路” 打“创新牌”",
             "The quick brown fox jumps over the lazy dog",
+            "Teilen ist einfach, wenn man genug hat.",
+            "Zobacz [więcej] w raporcie rocznym na stronie fundacji.",
         ] {
             assert_eq!(decide(line), None, "{line}");
         }
@@ -417,6 +421,22 @@ mod tests {
         let v = set.judge("发布日期: 2023- 03- 07 16: 31 信息来源: 省计生协 字体:[ ]");
         assert_eq!(v.text.unwrap().trim(), "发布日期: 2023- 03- 07 16: 31 信息来源: 省计生协");
         assert_eq!(v.stripped[0].0, "font-controls");
+        // A bracketed "more" link at a paragraph's end, in any language the rule lists.
+        for (line, kept) in [
+            (
+                "Głos w obronie Fundacji zabrała również Akcja Katolicka. [czytaj więcej]",
+                "Głos w obronie Fundacji zabrała również Akcja Katolicka.",
+            ),
+            (
+                "Die Stadt plant einen neuen Radweg entlang des Flusses. [mehr]",
+                "Die Stadt plant einen neuen Radweg entlang des Flusses.",
+            ),
+            ("Read the council's decision [Read More]", "Read the council's decision"),
+        ] {
+            let v = set.judge(line);
+            assert_eq!(v.text.as_deref().map(str::trim), Some(kept), "{line}");
+            assert_eq!(v.stripped[0].0, "more-link");
+        }
     }
 
     #[test]
