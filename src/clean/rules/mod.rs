@@ -393,6 +393,11 @@ mod tests {
             ("调查问题加载中,请稍候。", "loading-ui"),
             ("drukuj", "ui-furniture"),
             ("Teilen", "ui-furniture"),
+            ("weiterlesen", "ui-furniture"),
+            ("Quellen ausblenden", "sources-toggle"),
+            ("Show sources", "sources-toggle"),
+            ("Follow The Gleaner on Twitter and Instagram @JamaicaGleaner", "follow-us"),
+            ("Folgen Sie uns auf Facebook", "follow-us"),
         ];
         for (line, rule) in cases {
             assert_eq!(decide(line).as_deref(), Some(rule), "{line}");
@@ -410,6 +415,8 @@ mod tests {
             "The quick brown fox jumps over the lazy dog",
             "Teilen ist einfach, wenn man genug hat.",
             "Zobacz [więcej] w raporcie rocznym na stronie fundacji.",
+            "Following the vote, the party said on Twitter that it would appeal.",
+            "Die Quellen zeigen, dass die Stadt früher größer war.",
         ] {
             assert_eq!(decide(line), None, "{line}");
         }
