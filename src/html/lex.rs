@@ -13,8 +13,8 @@
 //! nothing pending ([`segment_end`]).
 //!
 //! A test holds the tree built this way to scraper's on every page of the
-//! evaluation sets, and a property test on pages made of the pieces that
-//! move the tokenizer's states.
+//! evaluation sets, and property tests on pages made of the pieces (and
+//! the characters) that move the tokenizer's states.
 
 use html5ever::tendril::StrTendril;
 use html5ever::tokenizer::{Tag, TagKind};
@@ -29,7 +29,8 @@ const MAX_SIMPLE_ATTRIBUTES: usize = 32;
 
 /// A piece read without the tokenizer.
 pub(crate) enum Piece {
-    /// Text up to `end`, with nothing the tokenizer would change.
+    /// Text up to `end`: no NUL, its references and CRs still to be
+    /// replaced ([`unescape`]).
     Text(usize),
     /// A tag and where it ends.
     Tag(Tag, usize),
