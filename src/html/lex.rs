@@ -179,6 +179,11 @@ fn is_space(c: u8) -> bool {
     matches!(c, b'\t' | b'\n' | b'\x0c' | b'\r' | b' ')
 }
 
+/// A byte that ends a tag's name: white space, `/` or `>`.
+fn ends_name(c: u8) -> bool {
+    is_space(c) || c == b'/' || c == b'>'
+}
+
 /// A byte of a tag's or attribute's name read here (others are the tokenizer's).
 fn is_name_byte(c: u8) -> bool {
     c.is_ascii_alphanumeric() || matches!(c, b'-' | b'_' | b':' | b'.' | b'@')
@@ -357,7 +362,6 @@ pub(crate) struct TagSpan {
 
 /// Reads the tag whose name starts at `i`.
 pub(crate) fn read_tag(b: &[u8], mut i: usize) -> TagSpan {
-    let is_space = |c: u8| matches!(c, b'\t' | b'\n' | b'\x0c' | b'\r' | b' ');
     let name_start = i;
     while b.get(i).is_some_and(|&c| !is_space(c) && c != b'/' && c != b'>') {
         i += 1;
@@ -419,8 +423,7 @@ pub(crate) fn raw_end(b: &[u8], mut at: usize, name: &[u8]) -> usize {
         let close = at + i;
         let found = b.get(close + 2..close + 2 + name.len()).unwrap_or_default();
         let after = b.get(close + 2 + name.len());
-        let ends = after.is_some_and(|c| matches!(c, b'\t' | b'\n' | b'\x0c' | b'\r' | b' ' | b'/' | b'>'));
-        if found.eq_ignore_ascii_case(name) && ends {
+        if found.eq_ignore_ascii_case(name) && after.copied().is_some_and(ends_name) {
             return close;
         }
         at = close + 2;
@@ -441,7 +444,7 @@ pub(crate) fn script_end(b: &[u8]) -> usize {
     }
     let tag_at = |i: usize| -> bool {
         b.get(i..i + 6).is_some_and(|n| n.eq_ignore_ascii_case(b"script"))
-            && b.get(i + 6).is_some_and(|&c| matches!(c, b'\t' | b'\n' | b'\x0c' | b'\r' | b' ' | b'/' | b'>'))
+            && b.get(i + 6).copied().is_some_and(ends_name)
     };
     let (mut state, mut i) = (State::Data, 0);
     // Dashes just read in the escaped states: `-->` ends an escape.

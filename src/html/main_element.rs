@@ -81,8 +81,8 @@ pub(crate) fn choose_main(doc: &mut Doc, title_elem: Option<usize>) -> usize {
 
 /// Whether every visible line inside `elem` is a caption.
 fn only_captions(doc: &Doc, end: &[usize], elem: usize) -> bool {
-    let inside = |l: &&DomLine| elem <= l.elem && end.get(elem).is_some_and(|&x| l.elem < x);
-    let mut lines = doc.lines.iter().filter(inside).filter(|l| !l.text.trim().is_empty()).peekable();
+    let mut lines =
+        doc.lines.iter().filter(|l| holds(end, elem, l.elem)).filter(|l| !l.text.trim().is_empty()).peekable();
     lines.peek().is_some() && lines.all(|l| l.kind == BlockKind::Caption)
 }
 
@@ -127,7 +127,7 @@ fn with_siblings(doc: &Doc, end: &[usize], best: usize, title_elem: Option<usize
 /// level at which [`region`] looks for more of the article. The lines the
 /// ancestor adds stay out.
 fn climb(doc: &Doc, end: &[usize], best: usize, parent: usize) -> (usize, usize) {
-    let inside = |e: usize, l: &DomLine| e <= l.elem && end.get(e).is_some_and(|&x| l.elem < x);
+    let inside = |e: usize, l: &DomLine| holds(end, e, l.elem);
     let (mut at, mut up) = (best, parent);
     for _ in 0..CLIMB_MAX_STEPS {
         let Some(next) = doc.elems.get(up).and_then(Elem::parent) else { break };
@@ -157,6 +157,11 @@ fn subtree_ends(doc: &Doc) -> Vec<usize> {
         }
     }
     end
+}
+
+/// Whether element `e` is element `i` or holds it, by [`subtree_ends`].
+fn holds(end: &[usize], e: usize, i: usize) -> bool {
+    e <= i && end.get(e).is_some_and(|&x| i < x)
 }
 
 /// What a sibling of the main element holds, for [`region`].
@@ -192,7 +197,7 @@ fn region(doc: &Doc, end: &[usize], best: usize, parent: usize, title_elem: Opti
     let Some(at) = siblings.iter().position(|&i| i == best) else { return (Vec::new(), false) };
     let mut parts = parts(doc, parent, &siblings);
     // The headline's element is where the article's head is, not more of its body.
-    let holds_title = |s: usize| title_elem.is_some_and(|t| s <= t && end.get(s).is_some_and(|&x| t < x));
+    let holds_title = |s: usize| title_elem.is_some_and(|t| holds(end, s, t));
     for (p, &s) in parts.iter_mut().zip(&siblings) {
         if holds_title(s) {
             *p = Part::Other;

@@ -196,11 +196,9 @@ impl<S: TokenSink<Handle: Default>> Driver<S> {
     /// Hands the tree builder the text of the raw-text element whose start
     /// tag ends at `at`, unless nothing reads it; where its end tag starts.
     fn raw_text(&self, raw: &RawStart, at: usize) -> usize {
-        let b = self.page.as_bytes();
-        let len = raw.text_len(b.get(at..).unwrap_or_default());
-        let text = self.page.get(at..at + len).unwrap_or_default();
+        let len = raw.text_len(self.page.as_bytes().get(at..).unwrap_or_default());
         if raw.is_read()
-            && !text.is_empty()
+            && len > 0
             && let Some(text) = self.raw(at, at + len)
         {
             let _ = self.tokenizer.sink.process_token(Token::CharacterTokens(text), 0);
@@ -213,9 +211,10 @@ impl<S: TokenSink<Handle: Default>> Driver<S> {
     fn tokenize(&self, from: usize, to: usize) -> usize {
         let sink = &self.tokenizer.sink;
         let Some(segment) = lex::slice(&self.page, from, to) else { return to };
-        // A tag of a great many attributes costs the tokenizer their square.
-        let segment = match bound_attributes(&segment) {
-            Cow::Owned(bounded) if to - from > MIN_FLOOD_BYTES => StrTendril::from(bounded),
+        // A tag of a great many attributes costs the tokenizer their square
+        // (a short segment cannot hold that many: it is not read again).
+        let segment = match (to - from > MIN_FLOOD_BYTES).then(|| bound_attributes(&segment)) {
+            Some(Cow::Owned(bounded)) => StrTendril::from(bounded),
             _ => segment,
         };
         self.input.push_back(segment);
@@ -277,11 +276,9 @@ fn needs_preprocessing(text: &str) -> bool {
     memchr::memchr2(b'\r', 0, text.as_bytes()).is_some()
 }
 
-/// Raw text as the tokenizer hands it on: line breaks as `\n`, NUL as U+FFFD.
+/// Raw text as the tokenizer hands it on: line breaks as `\n`, NUL as U+FFFD
+/// (for text that [`needs_preprocessing`]; other text shares the page's buffer).
 fn preprocess(text: &str) -> StrTendril {
-    if !needs_preprocessing(text) {
-        return StrTendril::from_slice(text);
-    }
     let mut out = String::with_capacity(text.len());
     let mut chars = text.chars().peekable();
     while let Some(c) = chars.next() {

@@ -506,8 +506,10 @@ pub(crate) mod testing {
     /// Scraper's steps with each run of `<br>`s (white space between) read as
     /// one, as the parser reads them: the white space stays.
     pub(crate) fn one_break_a_run(steps: &str) -> String {
-        let runs = regex::Regex::new(r"<br></br>(?:\s*<br></br>)+").unwrap();
-        runs.replace_all(steps, |m: &regex::Captures| format!("<br></br>{}", m[0].replace("<br></br>", "")))
+        // Compiled once: the property tests call this thousands of times.
+        static RUNS: std::sync::LazyLock<regex::Regex> =
+            std::sync::LazyLock::new(|| regex::Regex::new(r"<br></br>(?:\s*<br></br>)+").unwrap());
+        RUNS.replace_all(steps, |m: &regex::Captures| format!("<br></br>{}", m[0].replace("<br></br>", "")))
             .into_owned()
     }
 
