@@ -398,6 +398,14 @@ mod tests {
             ("Show sources", "sources-toggle"),
             ("Follow The Gleaner on Twitter and Instagram @JamaicaGleaner", "follow-us"),
             ("Folgen Sie uns auf Facebook", "follow-us"),
+            (
+                "Follow The Gleaner on Twitter and Instagram @JamaicaGleaner and on Facebook @GleanerJamaica",
+                "follow-us",
+            ),
+            ("Lesen Sie auch die folgenden Beiträge:", "more-on"),
+            ("MIRA: Madre se acerca a conocer los motivos de captura de su hijo", "teaser-line"),
+            ("ALSO READ | Serena donates signed dress to Australian bushfire appeal", "teaser-line"),
+            ("Lire aussi : La réforme des retraites devant le Conseil", "teaser-line"),
         ];
         for (line, rule) in cases {
             assert_eq!(decide(line).as_deref(), Some(rule), "{line}");
@@ -417,6 +425,8 @@ mod tests {
             "Zobacz [więcej] w raporcie rocznym na stronie fundacji.",
             "Following the vote, the party said on Twitter that it would appeal.",
             "Die Quellen zeigen, dass die Stadt früher größer war.",
+            "Lee: We never expected the council to agree so quickly.",
+            "Lesen Sie auch, was die Ministerin dazu sagt, bevor Sie urteilen.",
         ] {
             assert_eq!(decide(line), None, "{line}");
         }
