@@ -227,7 +227,7 @@ async fn crawl(args: &Args) -> Result<Summary, String> {
     let state = CrawlState::open(&args.state).map_err(|e| chain(&e))?;
     let crawler = args.crawler()?;
     // A state of another crawl is refused before the output is reconciled with it: a refusal touches nothing.
-    crawler.check_state(&state).map_err(|e| chain(&e))?;
+    crawler.check_state(&state).await.map_err(|e| chain(&e))?;
     let mut out = Out::open(args, &state)?;
     let stop = Arc::new(AtomicBool::new(false));
     tokio::spawn(stop_on_ctrl_c(stop.clone()));

@@ -13,8 +13,9 @@
 // Inside:
 // - `config`: what to crawl and how, built once and read back;
 // - `scope`: which origins the crawl may reach, and its identity;
-// - `state`: the frontier and the seen set in SQLite, resumable after a kill;
-// - `frontier`: work handed out by host, each when it is due;
+// - `state`: the frontier and the seen set, one interface and its backends
+//   (SQLite; PostgreSQL), resumable after a kill;
+// - `schedule`: work handed out by host, each when it is due;
 // - `seed_sitemaps`: reading the sitemaps (given, and named in robots.txt);
 // - `visit`: one address, fetched and read on a worker;
 // - `feed`: RSS, Atom and JSON feeds, read as list pages;
@@ -24,8 +25,8 @@
 
 mod config;
 mod feed;
-mod frontier;
 mod record;
+mod schedule;
 mod scope;
 mod seed_sitemaps;
 mod sink;
@@ -46,12 +47,14 @@ pub use config::{CrawlConfig, CrawlConfigBuilder};
 pub use record::{CrawlEvent, CrawledArticle, Summary};
 pub use sink::JsonlSink;
 pub use sitemap::{Sitemap, parse_sitemap};
-pub use state::{Counts, CrawlState, Outcome};
+pub use state::{Counts, CrawlState, Frontier, Outcome};
+#[cfg(feature = "postgres")]
+pub use state::{PgState, PgStateBuilder};
 pub use urls::canonical_url;
 
-use self::frontier::{Frontier, Next};
+use self::schedule::{Next, Schedule};
 use self::scope::Scope;
-use self::state::{Found, Holder, RunStart, Taken, fingerprint};
+use self::state::{Claim, Found, Holder, RunStart, Taken, fingerprint};
 use self::visit::{Read, Visit, Visited};
 use crate::error::{Error, ErrorCode, ErrorKind};
 use crate::extract::Extractor;
@@ -95,7 +98,7 @@ pub(crate) struct Run {
     /// Some addresses found did not fit under the limit: the run is not finished.
     capped: bool,
     summary: Summary,
-    frontier: Frontier,
+    frontier: Schedule,
 }
 
 impl Crawler {
@@ -167,22 +170,23 @@ impl Crawler {
     /// [`ErrorKind::StateMismatch`] for another crawl's state,
     /// [`ErrorKind::State`] when the state file fails, [`ErrorKind::Output`]
     /// when the sink fails. Failures of single pages are events, not errors.
-    pub async fn run<F>(&self, state: &CrawlState, stop: &AtomicBool, mut sink: F) -> Result<Summary, Error>
+    pub async fn run<S, F>(&self, state: &S, stop: &AtomicBool, mut sink: F) -> Result<Summary, Error>
     where
+        S: Frontier,
         F: FnMut(CrawlEvent<'_>) -> std::io::Result<()>,
     {
         let started = Instant::now();
-        self.check_state(state)?;
-        let (start, number) = state.start_run()?;
+        self.check_state(state).await?;
+        let (start, number) = state.start_run().await?;
         if start == RunStart::New {
-            state.revisit_lists(number, self.config.revisit_after().as_secs())?;
+            state.revisit_lists(number, self.config.revisit_after().as_secs()).await?;
         }
         let transient: Vec<ErrorCode> = TRANSIENT.to_vec();
-        state.retry_failed(&transient, self.config.max_attempts())?;
-        state.give_up_interrupted(self.config.max_attempts())?;
-        state.requeue_capped()?;
-        let counts = state.counts()?;
-        let done_in_run = state.done_in_run(number)?;
+        state.retry_failed(&transient, self.config.max_attempts()).await?;
+        state.give_up_interrupted(self.config.max_attempts()).await?;
+        state.requeue_capped().await?;
+        let counts = state.counts().await?;
+        let done_in_run = state.done_in_run(number).await?;
         tracing::info!(
             run = number,
             resumed = start != RunStart::New,
@@ -193,14 +197,16 @@ impl Crawler {
         // The limit is this call's: the queue is bounded by it too, and a
         // run cut by it goes on in the next call.
         let room = self.config.max_pages().saturating_sub(counts.queued);
-        let mut run = Run { number, room, capped: false, summary: Summary::default(), frontier: Frontier::default() };
+        let mut run = Run { number, room, capped: false, summary: Summary::default(), frontier: Schedule::default() };
         let seeds = self.config.seeds().iter().filter_map(|s| Url::parse(s).ok()).map(|u| Found::get(u, 0)).collect();
-        self.queue(state, &mut run, seeds)?;
+        self.queue(state, &mut run, seeds).await?;
         self.read_sitemaps(state, &mut run, start, &mut sink).await?;
-        run.frontier.refresh(state)?;
+        run.frontier.refresh(state).await?;
         let mut done = 0;
         let mut workers: JoinSet<Visit> = JoinSet::new();
         let (fetched_tx, mut fetched_rx) = tokio::sync::mpsc::unbounded_channel::<i64>();
+        // The schedule is read again from the state after waiting on other workers.
+        let mut look_again = false;
         loop {
             let mut wake = None;
             while !stop.load(Ordering::Relaxed)
@@ -209,11 +215,21 @@ impl Crawler {
             {
                 match run.frontier.next(&self.fetcher, tokio::time::Instant::now()) {
                     Next::Host(origin) => {
-                        let Some(taken) = state.take_from(origin, 1)?.pop() else {
-                            run.frontier.exhausted(origin);
-                            continue;
+                        let taken = match state.take_one(origin).await? {
+                            Claim::Taken(taken) => taken,
+                            Claim::Empty => {
+                                run.frontier.exhausted(origin);
+                                continue;
+                            }
+                            // Another worker has the host's turn: it is due again after a while.
+                            Claim::Wait(after) => {
+                                run.frontier.not_before(origin, tokio::time::Instant::now() + after);
+                                continue;
+                            }
                         };
-                        if self.known_variant(state, &mut run, &taken, &mut sink)? {
+                        if self.known_variant(state, &mut run, &taken, &mut sink).await? {
+                            // No request was made: the host's turn goes back at once.
+                            state.release(origin, std::time::Duration::ZERO).await?;
                             continue;
                         }
                         run.frontier.busy(origin);
@@ -235,26 +251,39 @@ impl Crawler {
                 }
             }
             if workers.is_empty() && wake.is_none() {
-                break;
+                // Other workers of a shared state may still queue addresses, or die
+                // holding some: while they have any, look again after a while.
+                let more = !stop.load(Ordering::Relaxed) && done < self.config.max_pages();
+                match if more { state.elsewhere().await? } else { None } {
+                    Some(after) => {
+                        wake = Some(tokio::time::Instant::now() + after);
+                        look_again = true;
+                    }
+                    None => break,
+                }
             }
             tokio::select! {
                 Some(joined) = workers.join_next(), if !workers.is_empty() => {
                     let visit = joined.map_err(|e| Error::new(ErrorKind::State { source: Box::new(e) }))?;
-                    run.frontier.release(visit.taken.origin);
-                    self.record(state, &mut run, visit, &mut sink)?;
+                    self.release(state, &mut run.frontier, visit.taken.origin).await?;
+                    self.record(state, &mut run, visit, &mut sink).await?;
                     done += 1;
                 }
-                Some(origin) = fetched_rx.recv() => run.frontier.release(origin),
-                () = sleep_until(wake), if wake.is_some() => {}
+                Some(origin) = fetched_rx.recv() => self.release(state, &mut run.frontier, origin).await?,
+                () = sleep_until(wake), if wake.is_some() => {
+                    if std::mem::take(&mut look_again) {
+                        run.frontier.refresh(state).await?;
+                    }
+                }
             }
         }
         let mut summary = run.summary;
         summary.stopped = stop.load(Ordering::Relaxed);
-        summary.queued = state.counts()?.queued;
-        let capped = run.capped || state.capped()? > 0;
+        summary.queued = state.counts().await?.queued;
+        let capped = run.capped || state.capped().await? > 0;
         summary.limit_reached = !summary.stopped && (summary.queued > 0 || capped);
         if !summary.stopped && summary.queued == 0 && !capped {
-            state.finish_run()?;
+            state.finish_run().await?;
         }
         summary.elapsed = started.elapsed();
         tracing::info!(
@@ -292,32 +321,33 @@ impl Crawler {
     ///
     /// # Errors
     /// [`ErrorKind::StateMismatch`], or [`ErrorKind::State`] when the state fails.
-    pub fn check_state(&self, state: &CrawlState) -> Result<(), Error> {
+    pub async fn check_state<S: Frontier>(&self, state: &S) -> Result<(), Error> {
         let asked = self.scope.identity();
-        match state.identity()? {
+        match state.identity().await? {
             Some(recorded) if recorded != asked && !self.config.adopts_state() => {
                 Err(Error::new(ErrorKind::StateMismatch { recorded, asked }))
             }
             Some(recorded) if recorded == asked => Ok(()),
             Some(_) => {
                 let scope = self.scope.clone();
-                let dropped = state.drop_queued(|origin| Url::parse(origin).is_ok_and(|u| scope.admits_origin(&u)))?;
+                let keep = move |origin: &str| Url::parse(origin).is_ok_and(|u| scope.admits_origin(&u));
+                let dropped = state.drop_queued(&keep).await?;
                 tracing::info!(dropped, "an adopted state's queue outside this crawl's scope dropped");
-                state.set_identity(&asked)
+                state.set_identity(&asked).await
             }
-            None => state.set_identity(&asked),
+            None => state.set_identity(&asked).await,
         }
     }
 
     /// Queues new addresses in scope, as many as the run has room for; true
     /// in the second place when some did not fit.
-    fn queue(&self, state: &CrawlState, run: &mut Run, found: Vec<Found>) -> Result<(usize, bool), Error> {
+    async fn queue<S: Frontier>(&self, state: &S, run: &mut Run, found: Vec<Found>) -> Result<(usize, bool), Error> {
         let room = usize::try_from(run.room).unwrap_or(usize::MAX);
         let admitted: Vec<Found> = found.into_iter().filter(|f| self.in_scope(&f.url)).collect();
         let origins: BTreeSet<String> = admitted.iter().map(|f| f.url.origin().ascii_serialization()).collect();
-        let (new, cut) = state.enqueue_within(admitted, room)?;
+        let (new, cut) = state.enqueue_within(admitted, room).await?;
         if new > 0 && run.frontier.queued(origins.iter().map(String::as_str)) {
-            run.frontier.refresh(state)?;
+            run.frontier.refresh(state).await?;
         }
         run.room = run.room.saturating_sub(new as u64);
         run.capped |= cut > 0;
@@ -325,8 +355,19 @@ impl Crawler {
         Ok((new, cut > 0))
     }
 
+    /// A host's request is done (fetched or failed): it may be due again,
+    /// after the delay the fetcher keeps for it (shared with other workers
+    /// by a backend that has them).
+    async fn release<S: Frontier>(&self, state: &S, schedule: &mut Schedule, origin: i64) -> Result<(), Error> {
+        let delay = schedule.release(origin).map_or(std::time::Duration::ZERO, |url| {
+            let now = tokio::time::Instant::now();
+            self.fetcher.due(url).map_or(std::time::Duration::ZERO, |at| at.saturating_duration_since(now))
+        });
+        state.release(origin, delay).await
+    }
+
     /// Applies one visit to the state, after handing it to the sink.
-    fn record<F>(&self, state: &CrawlState, run: &mut Run, visit: Visit, sink: &mut F) -> Result<(), Error>
+    async fn record<S: Frontier, F>(&self, state: &S, run: &mut Run, visit: Visit, sink: &mut F) -> Result<(), Error>
     where
         F: FnMut(CrawlEvent<'_>) -> std::io::Result<()>,
     {
@@ -337,19 +378,19 @@ impl Crawler {
             Ok(Visited::Unchanged) => {
                 summary.unchanged += 1;
                 emit(sink, CrawlEvent::Unchanged { url: &url })?;
-                return state.finish_list(taken.id, run.number, None, None);
+                return state.finish_list(taken.id, run.number, None, None).await;
             }
             Ok(Visited::Page(page)) => page,
             Err(error) if matches!(error.kind(), ErrorKind::RobotsDisallowed { .. }) => {
                 summary.robots += 1;
                 emit(sink, CrawlEvent::Robots { url: &url })?;
-                return state.finish_row(taken.id, &Outcome::Robots);
+                return state.finish_row(taken.id, &Outcome::Robots).await;
             }
             Err(error) => {
                 let code = error.kind().code();
                 *summary.errors.entry(code).or_default() += 1;
                 emit(sink, CrawlEvent::Failed { url: &url, error: &error, attempt: taken.attempts.max(1) })?;
-                return state.finish_row(taken.id, &Outcome::Failed(code));
+                return state.finish_row(taken.id, &Outcome::Failed(code)).await;
             }
         };
         summary.fetched += 1;
@@ -360,31 +401,33 @@ impl Crawler {
             taken.form.is_none() && canonical_url(page.final_url.as_str()).ok() != canonical_url(url.as_str()).ok();
         let mut rows = vec![taken.id];
         if redirected {
-            match state.claim(&page.final_url, taken.depth)? {
+            match state.claim(&page.final_url, taken.depth).await? {
                 Some(row) => rows.push(row),
                 // Both addresses may have one key (a parameter learned to be irrelevant): then no duplicate.
                 None => {
-                    if let Some(of) = state.row_of(&page.final_url, None)?.filter(|&of| of != taken.id) {
+                    if let Some(of) = state.row_of(&page.final_url, None).await?.filter(|&of| of != taken.id) {
                         let at = &page.final_url;
-                        return self.duplicate(state, run, &taken, at, (of, at), "redirect", sink);
+                        return self.duplicate(state, run, &taken, at, (of, at), "redirect", sink).await;
                     }
                 }
             }
         }
         if page.articles.is_empty() {
-            return self.record_list(state, run, &taken, &page, &rows, sink);
+            return self.record_list(state, run, &taken, &page, &rows, sink).await;
         }
         let fingerprints: Vec<i64> = page.articles.iter().map(fingerprint).collect();
-        if let Some(held) = self.held_elsewhere(state, &fingerprints, &rows)? {
-            self.learn_from(state, &url, &held.url)?;
+        if let Some(held) = self.held_elsewhere(state, &fingerprints, &rows).await? {
+            self.learn_from(state, &url, &held.url).await?;
             for &row in &rows[1..] {
-                state.duplicate(row, held.id, "same article")?;
+                state.duplicate(row, held.id, "same article").await?;
             }
-            return self.duplicate(state, run, &taken, &page.final_url, (held.id, &held.url), "same article", sink);
+            return self
+                .duplicate(state, run, &taken, &page.final_url, (held.id, &held.url), "same article", sink)
+                .await;
         }
-        self.claim_canonical(state, &page, &taken, &url)?;
-        let (new_links, _) = self.follow(state, run, &page.links, taken.depth)?;
-        state.hold(&fingerprints, taken.id)?;
+        self.claim_canonical(state, &page, &taken, &url).await?;
+        let (new_links, _) = self.follow(state, run, &page.links, taken.depth).await?;
+        state.hold(&fingerprints, taken.id).await?;
         let parts = u32::try_from(page.articles.len()).unwrap_or(u32::MAX);
         let records: Vec<CrawledArticle> = (0..)
             .zip(page.articles)
@@ -403,10 +446,7 @@ impl Crawler {
         run.summary.articles += records.len() as u64;
         // An article is never fetched again, even when its links did not all fit:
         // the lists that lead to them are read again instead.
-        for &row in rows.iter().rev() {
-            state.finish_row(row, &Outcome::Article)?;
-        }
-        Ok(())
+        state.finish_articles(&rows, &records).await
     }
 
     /// A list page: its links followed; when it led to something new in a
@@ -414,9 +454,9 @@ impl Crawler {
     /// read again too, and so on until a page has nothing new. This is how
     /// pages reached by a form (postbacks, data requests), which are not
     /// revisited on their own, are read again.
-    fn record_list<F>(
+    async fn record_list<S: Frontier, F>(
         &self,
-        state: &CrawlState,
+        state: &S,
         run: &mut Run,
         taken: &Taken,
         page: &Read,
@@ -426,12 +466,12 @@ impl Crawler {
     where
         F: FnMut(CrawlEvent<'_>) -> std::io::Result<()>,
     {
-        let (new_links, cut) = self.follow(state, run, &page.links, taken.depth)?;
+        let (new_links, cut) = self.follow(state, run, &page.links, taken.depth).await?;
         if new_links > 0
             && let Some(next) = next_page(&page.links).filter(|l| self.in_scope(&l.url))
         {
             let next = Found { url: next.url.clone(), depth: taken.depth, post: next.post.clone() };
-            if state.revive(&next, run.number)? {
+            if state.revive(&next, run.number).await? {
                 run.frontier.queued([next.url.origin().ascii_serialization().as_str()]);
             }
         }
@@ -444,9 +484,9 @@ impl Crawler {
         let whole = page.partial.is_none();
         let (etag, modified) = if whole { (page.etag.as_deref(), page.last_modified.as_deref()) } else { (None, None) };
         for &row in rows {
-            state.finish_list(row, run.number, etag, modified)?;
+            state.finish_list(row, run.number, etag, modified).await?;
             if cut {
-                state.mark_capped(row)?;
+                state.mark_capped(row).await?;
             }
         }
         Ok(())
@@ -455,21 +495,27 @@ impl Crawler {
     /// An address queued before one of its parameters was learned to be
     /// irrelevant, whose variant without it is known: recorded as its
     /// duplicate without a request. True when it was one.
-    fn known_variant<F>(&self, state: &CrawlState, run: &mut Run, taken: &Taken, sink: &mut F) -> Result<bool, Error>
+    async fn known_variant<S: Frontier, F>(
+        &self,
+        state: &S,
+        run: &mut Run,
+        taken: &Taken,
+        sink: &mut F,
+    ) -> Result<bool, Error>
     where
         F: FnMut(CrawlEvent<'_>) -> std::io::Result<()>,
     {
-        let Some(of) = state.known_as(taken)? else { return Ok(false) };
-        let Some(of_url) = state.url_of(of)? else { return Ok(false) };
-        self.duplicate(state, run, taken, &taken.url, (of, &of_url), "learned parameter", sink)?;
+        let Some(of) = state.known_as(taken).await? else { return Ok(false) };
+        let Some(of_url) = state.url_of(of).await? else { return Ok(false) };
+        self.duplicate(state, run, taken, &taken.url, (of, &of_url), "learned parameter", sink).await?;
         Ok(true)
     }
 
     /// Records the taken address as a duplicate of `of` (its row and address).
     #[allow(clippy::too_many_arguments)]
-    fn duplicate<F>(
+    async fn duplicate<S: Frontier, F>(
         &self,
-        state: &CrawlState,
+        state: &S,
         run: &mut Run,
         taken: &Taken,
         final_url: &Url,
@@ -483,16 +529,21 @@ impl Crawler {
         run.summary.duplicates += 1;
         emit(sink, CrawlEvent::Duplicate { url: &taken.url, final_url, of: of.1 })?;
         tracing::debug!(url = %taken.url, of = %of.1, why, "duplicate");
-        state.duplicate(taken.id, of.0, why)
+        state.duplicate(taken.id, of.0, why).await
     }
 
     /// The address already written that holds every one of the page's
     /// articles, if one does (the page's own rows aside: parts of one page
     /// are not duplicates of each other).
-    fn held_elsewhere(&self, state: &CrawlState, fingerprints: &[i64], rows: &[i64]) -> Result<Option<Holder>, Error> {
+    async fn held_elsewhere<S: Frontier>(
+        &self,
+        state: &S,
+        fingerprints: &[i64],
+        rows: &[i64],
+    ) -> Result<Option<Holder>, Error> {
         let mut first = None;
         for fp in fingerprints {
-            match state.holder(*fp)? {
+            match state.holder(*fp).await? {
                 Some(h) if h.written && !rows.contains(&h.id) => first = first.or(Some(h)),
                 _ => return Ok(None),
             }
@@ -503,9 +554,9 @@ impl Crawler {
     /// Two addresses of one host that differ only by parameters one of them
     /// lacks gave the same article: evidence that those parameters choose
     /// nothing there.
-    fn learn_from(&self, state: &CrawlState, a: &Url, b: &Url) -> Result<(), Error> {
+    async fn learn_from<S: Frontier>(&self, state: &S, a: &Url, b: &Url) -> Result<(), Error> {
         if let Some((names, evidence)) = irrelevant_params(a, b) {
-            state.learn(&a.origin().ascii_serialization(), &names, &evidence)?;
+            state.learn(&a.origin().ascii_serialization(), &names, &evidence).await?;
         }
         Ok(())
     }
@@ -514,22 +565,34 @@ impl Crawler {
     /// was never seen, is recorded as this page's alias: it is not fetched.
     /// (One already seen is left alone: a template that names the home page
     /// as every page's canonical address must not hide it.)
-    fn claim_canonical(&self, state: &CrawlState, page: &Read, taken: &Taken, url: &Url) -> Result<(), Error> {
+    async fn claim_canonical<S: Frontier>(
+        &self,
+        state: &S,
+        page: &Read,
+        taken: &Taken,
+        url: &Url,
+    ) -> Result<(), Error> {
         let canonical = page.links.iter().find(|l| l.kind == LinkKind::Canonical).map(|l| &l.url);
         let Some(canonical) = canonical.filter(|c| self.in_scope(c) && c.path() != "/") else { return Ok(()) };
         let same = |u: &Url| canonical_url(u.as_str()).ok() == canonical_url(canonical.as_str()).ok();
         if same(url) || same(&page.final_url) || taken.form.is_some() {
             return Ok(());
         }
-        if let Some(row) = state.claim(canonical, taken.depth)? {
-            state.duplicate(row, taken.id, "canonical")?;
+        if let Some(row) = state.claim(canonical, taken.depth).await? {
+            state.duplicate(row, taken.id, "canonical").await?;
         }
         Ok(())
     }
 
     /// Queues a page's links that are in scope and within the depth limit;
     /// frames, refreshes and further pages of a list stay at the page's depth.
-    fn follow(&self, state: &CrawlState, run: &mut Run, links: &[Link], depth: u32) -> Result<(usize, bool), Error> {
+    async fn follow<S: Frontier>(
+        &self,
+        state: &S,
+        run: &mut Run,
+        links: &[Link],
+        depth: u32,
+    ) -> Result<(usize, bool), Error> {
         let next = |l: &Link| if l.next_page || !l.kind.goes_deeper() { depth } else { depth + 1 };
         let wanted: Vec<Found> = links
             .iter()
@@ -537,7 +600,7 @@ impl Crawler {
             .map(|l| Found { url: l.url.clone(), depth: next(l), post: l.post.clone() })
             .filter(|f| f.depth <= self.config.max_depth())
             .collect();
-        self.queue(state, run, wanted)
+        self.queue(state, run, wanted).await
     }
 }
 

@@ -4,13 +4,16 @@
 //! batches as they stream in.
 
 use std::collections::HashSet;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 use url::Url;
 
 use super::sitemap::{Entry, read_sitemap};
-use super::state::{CrawlState, Found, RunStart};
+use super::state::{Found, Frontier, RunStart};
 use super::{CrawlEvent, Crawler, Run, emit};
 use crate::error::{Error, ErrorKind};
+use crate::fetch::spawn_blocking_traced;
 
 /// Sitemaps read at most per run (an index may point at more); also the
 /// most an index's children waiting to be read, so a hostile index costs
@@ -39,9 +42,9 @@ struct Listed<'a> {
 
 impl Crawler {
     /// Fetches the sitemaps and queues the pages they list.
-    pub(crate) async fn read_sitemaps<F>(
+    pub(crate) async fn read_sitemaps<S: Frontier, F>(
         &self,
-        state: &CrawlState,
+        state: &S,
         run: &mut Run,
         start: RunStart,
         sink: &mut F,
@@ -57,7 +60,7 @@ impl Crawler {
             }
         }
         // Sitemaps listed by an index read in an earlier run are read again too.
-        todo.extend(state.known_sitemaps()?.into_iter().map(|s| (s, 1)));
+        todo.extend(state.known_sitemaps().await?.into_iter().map(|s| (s, 1)));
         let mut seen = HashSet::new();
         let mut bytes_left = MAX_SITEMAP_BYTES_PER_RUN;
         todo.reverse();
@@ -88,7 +91,7 @@ impl Crawler {
                 emit(sink, CrawlEvent::Failed { url: &url, error: &error, attempt: 1 })?;
                 continue;
             }
-            let prior = state.sitemap(&address)?;
+            let prior = state.sitemap(&address).await?;
             if start == RunStart::Resume && prior.as_ref().is_some_and(|p| p.run == run.number) {
                 continue;
             }
@@ -113,65 +116,118 @@ impl Crawler {
                 }
             };
             let mut cut = false;
+            let (etag, modified) = (fetched.etag().map(str::to_string), fetched.last_modified().map(str::to_string));
+            let final_url = fetched.final_url.clone();
             if !fetched.not_modified() {
                 let listed = Listed { todo: &mut todo, depth, bytes_left: &mut bytes_left };
-                match self.queue_listed(state, run, &fetched.body, listed) {
+                match self.queue_listed(state, run, fetched.body, listed).await {
                     Ok(capped) => cut = capped,
                     Err(error) => {
                         // What was read before the sitemap broke off is queued already.
                         *run.summary.errors.entry(error.kind().code()).or_default() += 1;
-                        emit(sink, CrawlEvent::Failed { url: &fetched.final_url, error: &error, attempt: 1 })?;
+                        emit(sink, CrawlEvent::Failed { url: &final_url, error: &error, attempt: 1 })?;
                     }
                 }
             }
             // A sitemap whose pages did not all fit under the limit is read again (in full) next run.
-            let (etag, modified) = if cut { (None, None) } else { (fetched.etag(), fetched.last_modified()) };
-            state.sitemap_read(&address, if cut { 0 } else { run.number }, etag, modified)?;
+            let (etag, modified) = if cut { (None, None) } else { (etag, modified) };
+            state
+                .sitemap_read(&address, if cut { 0 } else { run.number }, etag.as_deref(), modified.as_deref())
+                .await?;
         }
         Ok(())
     }
 
     /// Queues, in batches, the pages a sitemap lists; the sitemaps it lists
-    /// go to `todo`. True when some did not fit under the page limit.
-    fn queue_listed(&self, state: &CrawlState, run: &mut Run, body: &[u8], listed: Listed) -> Result<bool, Error> {
+    /// go to `todo`. True when some did not fit under the page limit. The
+    /// sitemap is read on a blocking thread, its pages handed over a batch
+    /// at a time, so a large one is queued as it streams in.
+    async fn queue_listed<S: Frontier>(
+        &self,
+        state: &S,
+        run: &mut Run,
+        body: Vec<u8>,
+        listed: Listed<'_>,
+    ) -> Result<bool, Error> {
         let Listed { todo, depth, bytes_left } = listed;
-        let mut batch: Vec<Found> = Vec::with_capacity(BATCH);
-        let mut failed: Option<Error> = None;
-        let mut cut = false;
-        let (mut skipped, mut too_deep) = (0usize, 0usize);
-        let (bytes, read) = read_sitemap(body, *bytes_left, |entry| match entry {
-            // An index's children wait in a bounded list; the rest are counted and dropped.
-            Entry::Sitemap(_) if depth >= MAX_INDEX_DEPTH => too_deep += 1,
-            Entry::Sitemap(s) if todo.len() >= MAX_SITEMAPS || s.len() > MAX_SITEMAP_URL_BYTES => skipped += 1,
-            Entry::Sitemap(s) => todo.push((s, depth + 1)),
-            // Once the run has no room, the rest is only read (for the sitemaps it may list).
-            Entry::Page(_) if cut => {}
-            Entry::Page(p) => {
-                if let Ok(url) = Url::parse(&p) {
-                    batch.push(Found::get(url, 0));
+        let room = MAX_SITEMAPS.saturating_sub(todo.len());
+        let limit = *bytes_left;
+        // Once the run has no room, the rest is only read (for the sitemaps it may list).
+        let cut = Arc::new(AtomicBool::new(false));
+        let (tx, mut rx) = tokio::sync::mpsc::channel::<Vec<Found>>(1);
+        let reader_cut = cut.clone();
+        let reader = spawn_blocking_traced(move || {
+            let mut listing = Listing { children: Vec::new(), skipped: 0, too_deep: 0, bytes: 0, read: Ok(()) };
+            let mut batch: Vec<Found> = Vec::with_capacity(BATCH);
+            let (bytes, read) = read_sitemap(&body, limit, |entry| match entry {
+                // An index's children wait in a bounded list; the rest are counted and dropped.
+                Entry::Sitemap(_) if depth >= MAX_INDEX_DEPTH => listing.too_deep += 1,
+                Entry::Sitemap(s) if listing.children.len() >= room || s.len() > MAX_SITEMAP_URL_BYTES => {
+                    listing.skipped += 1
                 }
-                if batch.len() >= BATCH && failed.is_none() {
-                    match self.queue(state, run, std::mem::take(&mut batch)) {
-                        Ok((_, capped)) => cut |= capped,
-                        Err(e) => failed = Some(e),
+                Entry::Sitemap(s) => listing.children.push(s),
+                Entry::Page(_) if reader_cut.load(Ordering::Relaxed) => {}
+                Entry::Page(p) => {
+                    if let Ok(url) = Url::parse(&p) {
+                        batch.push(Found::get(url, 0));
+                    }
+                    if batch.len() >= BATCH {
+                        // The crawl's side is gone only when it failed; the rest is read for nothing.
+                        let _ = tx.blocking_send(std::mem::take(&mut batch));
                     }
                 }
+            });
+            if !batch.is_empty() {
+                let _ = tx.blocking_send(batch);
             }
+            listing.bytes = bytes;
+            listing.read = read;
+            listing
         });
-        *bytes_left = bytes_left.saturating_sub(bytes.max(1));
-        cut |= self.queue(state, run, batch)?.1;
+        let mut failed: Option<Error> = None;
+        while let Some(batch) = rx.recv().await {
+            // After a failure the batches are drained, not queued, so the reader never waits.
+            if failed.is_none() {
+                match self.queue(state, run, batch).await {
+                    Ok((_, capped)) => cut.fetch_or(capped, Ordering::Relaxed),
+                    Err(e) => {
+                        failed = Some(e);
+                        true
+                    }
+                };
+            }
+        }
+        let listing = reader.await.map_err(|e| Error::new(ErrorKind::State { source: Box::new(e) }))?;
+        todo.extend(listing.children.into_iter().map(|s| (s, depth + 1)));
+        *bytes_left = bytes_left.saturating_sub(listing.bytes.max(1));
         if let Some(e) = failed {
             return Err(e);
         }
+        let too_deep = listing.too_deep;
         if too_deep > 0 {
             let message = format!("{too_deep} sitemaps listed by an index {depth} deep in indexes: not read");
             return Err(Error::new(ErrorKind::BadSitemap { source: message.into() }));
         }
+        let skipped = listing.skipped;
         if skipped > 0 {
             let message =
                 format!("the index lists {skipped} sitemaps past the {MAX_SITEMAPS} read (or too long): not read");
             return Err(Error::new(ErrorKind::BadSitemap { source: message.into() }));
         }
-        read.map(|()| cut)
+        listing.read.map(|()| cut.load(Ordering::Relaxed))
     }
+}
+
+/// What reading one sitemap gave, besides its pages.
+struct Listing {
+    /// The sitemaps it lists, in order.
+    children: Vec<String>,
+    /// Listed sitemaps past the bound, or too long.
+    skipped: usize,
+    /// Listed sitemaps too deep in indexes.
+    too_deep: usize,
+    /// Bytes read.
+    bytes: u64,
+    /// How the reading ended.
+    read: Result<(), Error>,
 }

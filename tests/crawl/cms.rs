@@ -20,6 +20,8 @@
 //! Every article must be written exactly once. The server logs every
 //! request, so the tests assert what was sent, what never was, and when.
 
+use crate::backends;
+use crate::support::states::Fresh;
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
 use std::sync::atomic::AtomicBool;
@@ -44,7 +46,7 @@ struct Crawled {
     duplicates: Vec<(String, String)>,
 }
 
-async fn crawl(crawler: &Crawler, state: &CrawlState) -> Crawled {
+async fn crawl<S: report_scraper::crawl::Frontier>(crawler: &Crawler, state: &S) -> Crawled {
     let (mut rows, mut duplicates) = (Vec::new(), Vec::new());
     let summary = crawler
         .run(state, &AtomicBool::new(false), |event| {
@@ -93,10 +95,9 @@ fn assert_once(rows: &[CrawledArticle], expected: &[String]) {
 
 // ---------------------------------------------------------------- Hanweb JCMS
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_jcms_column_is_read_through_its_data_endpoint() {
+async fn a_jcms_column_is_read_through_its_data_endpoint<S: Fresh>() {
     let site = serve(jcms).await;
-    let state = CrawlState::in_memory().unwrap();
+    let state = S::fresh().await;
     let crawler =
         Crawler::new(CrawlConfig::builder().seed(format!("{}/", site.base)).workers(4).build(), fetcher()).unwrap();
     let c = crawl(&crawler, &state).await;
@@ -110,6 +111,7 @@ async fn a_jcms_column_is_read_through_its_data_endpoint() {
     assert!(endpoint.iter().any(|h| h.body.contains("sourceContentType=1")), "ajaxParam's fields are sent");
     assert_eq!(c.summary.failed(), 0, "{:?}", c.summary.errors);
 }
+backends!(a_jcms_column_is_read_through_its_data_endpoint);
 
 // ------------------------------------------------------- ASP.NET WebForms
 
@@ -127,10 +129,9 @@ fn forbidden(site: &Server) -> Vec<String> {
         .collect()
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn postback_pagers_are_replayed_and_no_other_form_is_sent() {
+async fn postback_pagers_are_replayed_and_no_other_form_is_sent<S: Fresh>() {
     let site = serve(aspnet).await;
-    let state = CrawlState::in_memory().unwrap();
+    let state = S::fresh().await;
     let crawler =
         Crawler::new(CrawlConfig::builder().seed(format!("{}/", site.base)).workers(4).build(), fetcher()).unwrap();
     let c = crawl(&crawler, &state).await;
@@ -143,13 +144,13 @@ async fn postback_pagers_are_replayed_and_no_other_form_is_sent() {
     assert!(posts.iter().all(|p| p.starts_with("200")), "a postback was refused: {posts:#?}");
     assert_eq!(c.summary.failed(), 0, "{:?}", c.summary.errors);
 }
+backends!(postback_pagers_are_replayed_and_no_other_form_is_sent);
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_re_crawl_reads_postback_pages_only_while_they_hold_something_new() {
+async fn a_re_crawl_reads_postback_pages_only_while_they_hold_something_new<S: Fresh>() {
     let extra = Arc::new(std::sync::atomic::AtomicUsize::new(0));
     let e = extra.clone();
     let site = serve(move |req| aspnet_with(req, e.load(std::sync::atomic::Ordering::Relaxed))).await;
-    let state = CrawlState::in_memory().unwrap();
+    let state = S::fresh().await;
     let crawler =
         Crawler::new(CrawlConfig::builder().seed(format!("{}/", site.base)).workers(4).build(), fetcher()).unwrap();
     assert_eq!(crawl(&crawler, &state).await.rows.len(), aspnet_expected().len());
@@ -171,6 +172,7 @@ async fn a_re_crawl_reads_postback_pages_only_while_they_hold_something_new() {
     assert!(posts.iter().any(|p| p.contains("__EVENTARGUMENT=6&")), "{posts:#?}");
     assert!(forbidden(&site).is_empty());
 }
+backends!(a_re_crawl_reads_postback_pages_only_while_they_hold_something_new);
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_crawl_killed_in_the_middle_of_postback_paging_resumes() {
@@ -221,13 +223,12 @@ async fn a_crawl_killed_in_the_middle_of_postback_paging_resumes() {
 
 // ------------------------------------------------- TRS-style, with variants
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn handler_links_tracking_and_print_variants_and_redirects_give_each_article_once() {
+async fn handler_links_tracking_and_print_variants_and_redirects_give_each_article_once<S: Fresh>() {
     let base = Arc::new(std::sync::OnceLock::<String>::new());
     let b = base.clone();
     let site = serve(move |req| trs(b.get().map(String::as_str).unwrap_or_default(), req)).await;
     base.set(site.base.clone()).unwrap();
-    let state = CrawlState::in_memory().unwrap();
+    let state = S::fresh().await;
     let crawler =
         Crawler::new(CrawlConfig::builder().seed(format!("{}/", site.base)).workers(4).build(), fetcher()).unwrap();
     let c = crawl(&crawler, &state).await;
@@ -247,10 +248,12 @@ async fn handler_links_tracking_and_print_variants_and_redirects_give_each_artic
         c.duplicates
     );
     // Variants found the same article twice each and were learned: most were never fetched.
+    // Two give the evidence; one more may be fetched while the second is recorded (a host's
+    // next request goes out once the last one's response is in, before it is extracted).
     let print = site.pages().iter().filter(|h| h.target.contains("print=1")).count();
     let from = site.pages().iter().filter(|h| h.target.contains("from=list")).count();
-    assert!(print <= 2 && from <= 2, "variants fetched: print {print}, from {from}");
-    let learned: BTreeSet<String> = state.irrelevant_params().unwrap().into_iter().map(|(_, n)| n).collect();
+    assert!(print <= 3 && from <= 3, "variants fetched of {TRS_ARTICLES}: print {print}, from {from}");
+    let learned: BTreeSet<String> = state.learned_params().await.into_iter().map(|(_, n)| n).collect();
     assert_eq!(learned, BTreeSet::from(["from".to_string(), "print".to_string()]));
     // No address fetched twice, but the redirect's target (fetched to learn where it leads).
     let mut fetched: BTreeMap<String, usize> = BTreeMap::new();
@@ -259,11 +262,11 @@ async fn handler_links_tracking_and_print_variants_and_redirects_give_each_artic
     }
     assert!(fetched.values().all(|n| *n <= 1), "an address fetched twice: {fetched:?}");
 }
+backends!(handler_links_tracking_and_print_variants_and_redirects_give_each_article_once);
 
 // ------------------------------------------------------- several hosts
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn hosts_are_served_side_by_side_each_at_its_own_pace() {
+async fn hosts_are_served_side_by_side_each_at_its_own_pace<S: Fresh>() {
     let delay = Duration::from_millis(30);
     let sites = [
         serve(plain("甲站", 12, Some(2))).await,
@@ -276,7 +279,7 @@ async fn hosts_are_served_side_by_side_each_at_its_own_pace() {
     )
     .unwrap();
     let crawler = Crawler::new(config, f).unwrap();
-    let c = crawl(&crawler, &CrawlState::in_memory().unwrap()).await;
+    let c = crawl(&crawler, &S::fresh().await).await;
     assert_eq!(c.rows.len(), 36, "{:?}", c.summary);
     for s in &sites {
         let hits = s.hits();
@@ -301,13 +304,13 @@ async fn hosts_are_served_side_by_side_each_at_its_own_pace() {
         }
     }
 }
+backends!(hosts_are_served_side_by_side_each_at_its_own_pace);
 
 // ------------------------------------------------------- the page limit
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_run_at_the_page_limit_says_so_and_the_next_one_goes_on() {
+async fn a_run_at_the_page_limit_says_so_and_the_next_one_goes_on<S: Fresh>() {
     let site = serve(plain("丁站", 20, None)).await;
-    let state = CrawlState::in_memory().unwrap();
+    let state = S::fresh().await;
     let crawler =
         Crawler::new(CrawlConfig::builder().seed(format!("{}/", site.base)).max_pages(8).workers(2).build(), fetcher())
             .unwrap();
@@ -328,3 +331,4 @@ async fn a_run_at_the_page_limit_says_so_and_the_next_one_goes_on() {
     let expected: Vec<String> = (1..=20).map(|i| title_of("丁站", i)).collect();
     assert_once(&all, &expected);
 }
+backends!(a_run_at_the_page_limit_says_so_and_the_next_one_goes_on);

@@ -8,6 +8,8 @@
 //! records every request, so tests assert what was never fetched and how far
 //! apart requests were.
 
+use crate::backends;
+use crate::support::states::Fresh;
 use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
@@ -222,7 +224,7 @@ struct Crawled {
     failed: BTreeMap<String, String>,
 }
 
-async fn crawl(crawler: &Crawler, state: &CrawlState) -> Crawled {
+async fn crawl<S: report_scraper::crawl::Frontier>(crawler: &Crawler, state: &S) -> Crawled {
     let (mut rows, mut failed) = (Vec::new(), BTreeMap::new());
     let summary = crawler
         .run(state, &AtomicBool::new(false), |event| {
@@ -253,15 +255,14 @@ fn same_date(expected: &str, got: &str) -> bool {
     expected.get(..10) == got.get(..10)
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn every_article_is_emitted_once_with_its_title_and_date() {
+async fn every_article_is_emitted_once_with_its_title_and_date<S: Fresh>() {
     let (site, base) = serve().await;
     let crawler = Crawler::new(
         CrawlConfig::builder().seed(format!("{base}/")).sitemap(format!("{base}/sitemap.xml")).workers(4).build(),
         fetcher(true),
     )
     .unwrap();
-    let state = CrawlState::in_memory().unwrap();
+    let state = S::fresh().await;
     let Crawled { summary, rows, failed } = crawl(&crawler, &state).await;
 
     let mut by_path: BTreeMap<String, Vec<&Value>> = BTreeMap::new();
@@ -303,14 +304,14 @@ async fn every_article_is_emitted_once_with_its_title_and_date() {
     assert_eq!(summary.articles as usize, rows.len());
     assert_eq!(summary.queued, 0);
 }
+backends!(every_article_is_emitted_once_with_its_title_and_date);
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn requests_to_the_host_keep_the_politeness_delay() {
+async fn requests_to_the_host_keep_the_politeness_delay<S: Fresh>() {
     let (site, base) = serve().await;
     let crawler =
         Crawler::new(CrawlConfig::builder().seed(format!("{base}/")).workers(8).max_pages(12).build(), fetcher(true))
             .unwrap();
-    crawl(&crawler, &CrawlState::in_memory().unwrap()).await;
+    crawl(&crawler, &S::fresh().await).await;
     let mut times: Vec<Instant> = site.server.pages().iter().map(|h| h.at).collect();
     times.sort();
     assert!(times.len() >= 12, "{} requests", times.len());
@@ -318,21 +319,21 @@ async fn requests_to_the_host_keep_the_politeness_delay() {
         assert!(w[1] - w[0] >= DELAY - Duration::from_millis(5), "two requests {:?} apart", w[1] - w[0]);
     }
 }
+backends!(requests_to_the_host_keep_the_politeness_delay);
 
-#[tokio::test]
-async fn a_private_address_is_refused_unless_allowed() {
+async fn a_private_address_is_refused_unless_allowed<S: Fresh>() {
     let (site, base) = serve().await;
     let crawler = Crawler::new(CrawlConfig::builder().seed(format!("{base}/")).build(), fetcher(false)).unwrap();
-    let Crawled { summary, rows, .. } = crawl(&crawler, &CrawlState::in_memory().unwrap()).await;
+    let Crawled { summary, rows, .. } = crawl(&crawler, &S::fresh().await).await;
     assert!(rows.is_empty());
     assert_eq!(summary.errors.get(&ErrorCode::BlockedAddress), Some(&1));
     assert!(site.requests().is_empty(), "the server was reached: {:?}", site.requests());
 }
+backends!(a_private_address_is_refused_unless_allowed);
 
-#[tokio::test]
-async fn depth_and_page_limits_hold_and_a_second_run_continues() {
+async fn depth_and_page_limits_hold_and_a_second_run_continues<S: Fresh>() {
     let (_site, base) = serve().await;
-    let state = CrawlState::in_memory().unwrap();
+    let state = S::fresh().await;
     let shallow =
         Crawler::new(CrawlConfig::builder().seed(format!("{base}/")).max_depth(1).build(), fetcher(true)).unwrap();
     let Crawled { summary, rows, .. } = crawl(&shallow, &state).await;
@@ -340,11 +341,11 @@ async fn depth_and_page_limits_hold_and_a_second_run_continues() {
     assert_eq!((summary.fetched, summary.lists, rows.len()), (3, 3, 0));
 
     // The limit bounds what is queued, not only what is fetched.
-    let state = CrawlState::in_memory().unwrap();
+    let state = S::fresh().await;
     let limited =
         Crawler::new(CrawlConfig::builder().seed(format!("{base}/")).max_pages(5).build(), fetcher(true)).unwrap();
     let first = crawl(&limited, &state).await;
-    let counts = state.counts().unwrap();
+    let counts = state.tally().await;
     assert_eq!((counts.done(), counts.queued, first.summary.fetched), (5, 0, 5), "{counts:?}");
     assert!(first.summary.limit_reached, "{:?}", first.summary);
     // Cut short by the limit, the run is resumed: the list pages whose links did not
@@ -352,11 +353,12 @@ async fn depth_and_page_limits_hold_and_a_second_run_continues() {
     let more =
         Crawler::new(CrawlConfig::builder().seed(format!("{base}/")).max_pages(4).build(), fetcher(true)).unwrap();
     let second = crawl(&more, &state).await;
-    let done = state.counts().unwrap().done();
+    let done = state.tally().await.done();
     assert!(done > 5 && done <= 5 + 4, "{done} addresses done");
     let first_paths: Vec<String> = first.rows.iter().map(|r| path_of(r, "url")).collect();
     assert!(second.rows.iter().all(|r| !first_paths.contains(&path_of(r, "url"))), "an article written twice");
 }
+backends!(depth_and_page_limits_hold_and_a_second_run_continues);
 
 /// A crawl written through the library's sink: the articles the file held
 /// when opened, and the summary.
@@ -518,19 +520,19 @@ async fn a_crawl_killed_mid_way_resumes_to_the_same_articles() {
 
 /// A crawl is a task like any other: its future is `Send`, its state and
 /// crawler shared through `Arc`, so it runs inside `tokio::spawn`.
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_crawl_runs_inside_tokio_spawn() {
+async fn a_crawl_runs_inside_tokio_spawn<S: Fresh>() {
     let (_site, base) = serve().await;
-    let state = Arc::new(CrawlState::in_memory().unwrap());
+    let state = Arc::new(S::fresh().await);
     let crawler = Arc::new(
         Crawler::new(CrawlConfig::builder().seed(format!("{base}/")).max_pages(6).build(), fetcher(true)).unwrap(),
     );
     let stop = Arc::new(AtomicBool::new(false));
     let task = {
         let (state, crawler, stop) = (state.clone(), crawler.clone(), stop.clone());
-        tokio::spawn(async move { crawler.run(&state, &stop, |_| Ok(())).await })
+        tokio::spawn(async move { crawler.run(&*state, &stop, |_| Ok(())).await })
     };
     let summary = task.await.expect("the task ran to its end").unwrap();
     assert_eq!(summary.fetched, 6);
-    assert_eq!(state.counts().unwrap().done(), 6);
+    assert_eq!(state.tally().await.done(), 6);
 }
+backends!(a_crawl_runs_inside_tokio_spawn);

@@ -4,6 +4,8 @@
 //! redirect). A canary server on another port records anything that
 //! reaches it; every server is on 127.0.0.1.
 
+use crate::backends;
+use crate::support::states::Fresh;
 use std::sync::atomic::AtomicBool;
 use std::sync::{Arc, OnceLock};
 use std::time::Duration;
@@ -12,7 +14,7 @@ use crate::support::server::{Reply, serve};
 use report_scraper::{
     ErrorCode,
     crawl::CrawlConfig,
-    crawl::{CrawlEvent, CrawlState, Crawler},
+    crawl::{CrawlEvent, Crawler},
     fetch::FetchConfig,
     fetch::FetchConfigBuilder,
     fetch::Fetcher,
@@ -48,8 +50,7 @@ async fn user_headers_go_only_to_the_origin_asked_for() {
     }
 }
 
-#[tokio::test]
-async fn a_crawl_reads_no_sitemap_of_another_origin() {
+async fn a_crawl_reads_no_sitemap_of_another_origin<S: Fresh>() {
     let canary = serve(|_| Reply::typed("application/xml", "<urlset></urlset>")).await;
     let other = canary.base.clone();
     let base = Arc::new(OnceLock::<String>::new());
@@ -79,7 +80,7 @@ async fn a_crawl_reads_no_sitemap_of_another_origin() {
     .unwrap();
     let mut failed = Vec::new();
     let summary = crawler
-        .run(&CrawlState::in_memory().unwrap(), &AtomicBool::new(false), |e| {
+        .run(&S::fresh().await, &AtomicBool::new(false), |e| {
             if let CrawlEvent::Failed { url, error, .. } = e {
                 failed.push((url.to_string(), error.kind().code()));
             }
@@ -98,9 +99,9 @@ async fn a_crawl_reads_no_sitemap_of_another_origin() {
     let robots = site.hits().into_iter().find(|h| h.target == "/robots.txt").unwrap();
     assert_eq!(robots.header("authorization"), None);
 }
+backends!(a_crawl_reads_no_sitemap_of_another_origin);
 
-#[tokio::test]
-async fn a_sitemap_index_of_many_children_is_read_within_bounds() {
+async fn a_sitemap_index_of_many_children_is_read_within_bounds<S: Fresh>() {
     let base = Arc::new(OnceLock::<String>::new());
     let b = base.clone();
     let site = serve(move |req| {
@@ -127,14 +128,14 @@ async fn a_sitemap_index_of_many_children_is_read_within_bounds() {
         Fetcher::new(fetcher().build()).unwrap(),
     )
     .unwrap();
-    let summary = crawler.run(&CrawlState::in_memory().unwrap(), &AtomicBool::new(false), |_| Ok(())).await.unwrap();
+    let summary = crawler.run(&S::fresh().await, &AtomicBool::new(false), |_| Ok(())).await.unwrap();
     let children = site.hits().iter().filter(|h| h.target.starts_with("/s/")).count();
     assert!(children <= 1000, "{children} children fetched");
     assert!(summary.errors.contains_key(&ErrorCode::BadSitemap), "the cut is reported: {:?}", summary.errors);
 }
+backends!(a_sitemap_index_of_many_children_is_read_within_bounds);
 
-#[tokio::test]
-async fn nested_indexes_and_gzip_bombs_stop_at_the_run_bounds() {
+async fn nested_indexes_and_gzip_bombs_stop_at_the_run_bounds<S: Fresh>() {
     use std::io::Write;
     // A chain of indexes, each listing a page and the next index: only two levels are followed.
     // And twelve gzip bombs (a page, then 101 MB of white space): a run reads 1 GB of sitemaps.
@@ -172,7 +173,7 @@ async fn nested_indexes_and_gzip_bombs_stop_at_the_run_bounds() {
         Fetcher::new(fetcher().build()).unwrap(),
     )
     .unwrap();
-    let summary = crawler.run(&CrawlState::in_memory().unwrap(), &AtomicBool::new(false), |_| Ok(())).await.unwrap();
+    let summary = crawler.run(&S::fresh().await, &AtomicBool::new(false), |_| Ok(())).await.unwrap();
     let fetched = |prefix: &str| site.hits().iter().filter(|h| h.target.starts_with(prefix)).count();
     // i0 (named by robots.txt), i1 and i2 are read; i2's children are two levels deep: not read.
     assert_eq!(fetched("/i"), 3, "{:?}", site.hits().iter().map(|h| h.target.clone()).collect::<Vec<_>>());
@@ -181,3 +182,4 @@ async fn nested_indexes_and_gzip_bombs_stop_at_the_run_bounds() {
     assert_eq!(fetched("/bomb"), 10);
     assert!(summary.errors.get(&ErrorCode::BadSitemap).copied().unwrap_or(0) >= 2, "{:?}", summary.errors);
 }
+backends!(nested_indexes_and_gzip_bombs_stop_at_the_run_bounds);

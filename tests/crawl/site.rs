@@ -12,6 +12,8 @@
 //! real pages from `../shared/datasets/zh-dev` (when present) and written
 //! ones. Every request is recorded, so tests assert what was never fetched.
 
+use crate::backends;
+use crate::support::states::Fresh;
 use std::collections::{BTreeMap, HashMap};
 use std::hash::{Hash, Hasher};
 use std::path::PathBuf;
@@ -305,7 +307,7 @@ struct Crawled {
     failed: BTreeMap<String, ErrorCode>,
 }
 
-async fn crawl(crawler: &Crawler, state: &CrawlState) -> Crawled {
+async fn crawl<S: report_scraper::crawl::Frontier>(crawler: &Crawler, state: &S) -> Crawled {
     let (mut rows, mut failed) = (Vec::new(), BTreeMap::new());
     let summary = crawler
         .run(state, &AtomicBool::new(false), |event| {
@@ -341,10 +343,9 @@ fn same_page(a: &str, b: &str) -> bool {
     norm(a) == norm(b)
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn every_article_of_an_association_site_is_found_once() {
+async fn every_article_of_an_association_site_is_found_once<S: Fresh>() {
     let (site, base, elsewhere) = serve().await;
-    let state = CrawlState::in_memory().unwrap();
+    let state = S::fresh().await;
     let Crawled { summary, rows, failed } =
         crawl(&Crawler::new(crawler(&base).build(), fetcher()).unwrap(), &state).await;
 
@@ -386,11 +387,11 @@ async fn every_article_of_an_association_site_is_found_once() {
     );
     assert_eq!(summary.articles as usize, rows.len());
 }
+backends!(every_article_of_an_association_site_is_found_once);
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_second_run_costs_a_handful_of_304s_and_finds_what_is_new() {
+async fn a_second_run_costs_a_handful_of_304s_and_finds_what_is_new<S: Fresh>() {
     let (site, base, _) = serve().await;
-    let state = CrawlState::in_memory().unwrap();
+    let state = S::fresh().await;
     let crawler = Crawler::new(crawler(&base).build(), fetcher()).unwrap();
     let first = crawl(&crawler, &state).await;
     assert!(first.rows.len() > 5);
@@ -425,11 +426,11 @@ async fn a_second_run_costs_a_handful_of_304s_and_finds_what_is_new() {
     let written: Vec<String> = fourth.rows.iter().map(path_of).collect();
     assert_eq!(written, ["/xwzx/202403/t20240321_3100.html"]);
 }
+backends!(a_second_run_costs_a_handful_of_304s_and_finds_what_is_new);
 
-#[tokio::test]
-async fn a_state_from_another_crawl_is_refused_unless_adopted() {
+async fn a_state_from_another_crawl_is_refused_unless_adopted<S: Fresh>() {
     let (_site, base, _) = serve().await;
-    let state = CrawlState::in_memory().unwrap();
+    let state = S::fresh().await;
     let first = Crawler::new(crawler(&base).max_pages(3).build(), fetcher()).unwrap();
     crawl(&first, &state).await;
     let other =
@@ -443,6 +444,7 @@ async fn a_state_from_another_crawl_is_refused_unless_adopted() {
     .unwrap();
     assert!(adopted.run(&state, &AtomicBool::new(false), |_| Ok(())).await.is_ok());
 }
+backends!(a_state_from_another_crawl_is_refused_unless_adopted);
 
 fn temp(name: &str) -> PathBuf {
     let dir = std::env::temp_dir().join(format!("rs-site-{}-{name}", std::process::id()));
@@ -486,12 +488,11 @@ fn url_of(line: &str) -> &str {
     &line[start..end]
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn failures_that_can_heal_are_tried_again_by_later_runs() {
+async fn failures_that_can_heal_are_tried_again_by_later_runs<S: Fresh>() {
     let (site, base, _) = serve().await;
     // robots.txt is down for the whole first run (each request retried once).
     *site.content.robots_down.lock().unwrap() = 1000;
-    let state = CrawlState::in_memory().unwrap();
+    let state = S::fresh().await;
     let crawler = Crawler::new(crawler(&base).build(), fetcher()).unwrap();
     let first = crawl(&crawler, &state).await;
     assert!(first.rows.is_empty());
@@ -509,24 +510,24 @@ async fn failures_that_can_heal_are_tried_again_by_later_runs() {
     let tries = site.requests().iter().filter(|p| *p == "/xwzx/slow.html").count();
     assert!(tries <= 3 * 2, "{tries} requests to a page that always times out");
 }
+backends!(failures_that_can_heal_are_tried_again_by_later_runs);
 
 fn crawler_with_new_fetcher(base: &str) -> Crawler {
     Crawler::new(crawler(base).build(), fetcher()).unwrap()
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn extraction_past_its_budget_is_recorded_not_waited_for() {
+async fn extraction_past_its_budget_is_recorded_not_waited_for<S: Fresh>() {
     let (_site, base, _) = serve().await;
     let crawler = Crawler::new(crawler(&base).extract_budget(Duration::ZERO).build(), fetcher()).unwrap();
-    let Crawled { summary, rows, .. } = crawl(&crawler, &CrawlState::in_memory().unwrap()).await;
+    let Crawled { summary, rows, .. } = crawl(&crawler, &S::fresh().await).await;
     assert!(rows.is_empty());
     assert!(summary.errors.get(&ErrorCode::ExtractTimeout).is_some_and(|n| *n >= 1), "{:?}", summary.errors);
 }
+backends!(extraction_past_its_budget_is_recorded_not_waited_for);
 
-#[tokio::test]
-async fn a_resumed_run_does_not_read_its_sitemaps_again() {
+async fn a_resumed_run_does_not_read_its_sitemaps_again<S: Fresh>() {
     let (site, base, _) = serve().await;
-    let state = CrawlState::in_memory().unwrap();
+    let state = S::fresh().await;
     let crawler = Crawler::new(crawler(&base).build(), fetcher()).unwrap();
     // Stopped before any page: the sitemaps were read, the run is not finished.
     let stopped = crawler.run(&state, &AtomicBool::new(true), |_| Ok(())).await.unwrap();
@@ -535,11 +536,11 @@ async fn a_resumed_run_does_not_read_its_sitemaps_again() {
     crawl(&crawler, &state).await;
     assert_eq!(site.requests().iter().filter(|p| *p == "/sitemap.xml").count(), 1, "read again on resuming");
 }
+backends!(a_resumed_run_does_not_read_its_sitemaps_again);
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_feed_is_a_seed_like_any_list() {
+async fn a_feed_is_a_seed_like_any_list<S: Fresh>() {
     let (_site, base, _) = serve().await;
-    let state = CrawlState::in_memory().unwrap();
+    let state = S::fresh().await;
     // The sitemap robots.txt names is left out: only what the feed leads to is crawled.
     let config = CrawlConfig::builder().seed(format!("{base}/rss.xml")).max_depth(1).robots_sitemaps(false).build();
     let crawler = Crawler::new(config, fetcher()).unwrap();
@@ -549,3 +550,4 @@ async fn a_feed_is_a_seed_like_any_list() {
     // The feed's other entry, the news column, was followed as a list.
     assert!(c.summary.lists >= 2, "{:?}", c.summary);
 }
+backends!(a_feed_is_a_seed_like_any_list);

@@ -14,6 +14,8 @@
 pub mod cms_sites;
 pub mod fixture;
 pub mod server;
+#[cfg(feature = "crawl")]
+pub mod states;
 
 use std::path::PathBuf;
 

@@ -1,10 +1,11 @@
 //! The seen-set key of an address, and the fingerprint of an article.
 
+use std::collections::{BTreeSet, HashMap};
 use std::hash::Hasher;
+use std::sync::RwLock;
 
 use url::Url;
 
-use super::CrawlState;
 use crate::crawl::urls::canonical_url;
 use crate::model::Article;
 
@@ -14,7 +15,7 @@ fn hasher() -> siphasher::sip::SipHasher13 {
 }
 
 /// `scheme://host:port` of an address, and its path with query.
-pub(super) fn split(url: &Url) -> (String, String) {
+pub(crate) fn split(url: &Url) -> (String, String) {
     let origin = url.origin().ascii_serialization();
     let mut path = url.path().to_string();
     if let Some(q) = url.query() {
@@ -24,13 +25,50 @@ pub(super) fn split(url: &Url) -> (String, String) {
     (origin, path)
 }
 
-impl CrawlState {
+/// Query parameters learned to be irrelevant, by origin: a backend's copy
+/// of its table, read by every key.
+#[derive(Debug, Default)]
+pub(super) struct Learned(RwLock<HashMap<String, BTreeSet<String>>>);
+
+impl Learned {
+    fn read(&self) -> std::sync::RwLockReadGuard<'_, HashMap<String, BTreeSet<String>>> {
+        // A panic while holding the lock left a map, whole.
+        self.0.read().unwrap_or_else(|e| e.into_inner())
+    }
+
+    fn write(&self) -> std::sync::RwLockWriteGuard<'_, HashMap<String, BTreeSet<String>>> {
+        self.0.write().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// Replaces the copy with these `(origin, name)` rows.
+    pub(super) fn replace(&self, rows: impl IntoIterator<Item = (String, String)>) {
+        let mut learned = self.write();
+        learned.clear();
+        for (origin, name) in rows {
+            learned.entry(origin).or_default().insert(name);
+        }
+    }
+
+    /// Adds parameters learned on `origin`.
+    pub(super) fn add(&self, origin: &str, names: &[String]) {
+        self.write().entry(origin.to_string()).or_default().extend(names.iter().cloned());
+    }
+
+    /// Every `(origin, name)`, sorted.
+    pub(super) fn list(&self) -> Vec<(String, String)> {
+        let learned = self.read();
+        let mut out: Vec<(String, String)> =
+            learned.iter().flat_map(|(o, names)| names.iter().map(move |n| (o.clone(), n.clone()))).collect();
+        out.sort();
+        out
+    }
+
     /// The seen-set key of an address: a hash of its canonical form, less
     /// the parameters learned to be irrelevant on its origin, and for a
     /// form sent by POST, of the fields that choose its answer.
     pub(super) fn key(&self, url: &Url, selects: Option<&str>) -> i64 {
         let mut canonical = canonical_url(url.as_str()).unwrap_or_else(|_| url.clone());
-        let learned = self.learned.read().unwrap_or_else(|e| e.into_inner());
+        let learned = self.read();
         if let Some(names) = learned.get(&url.origin().ascii_serialization()).filter(|_| canonical.query().is_some()) {
             let kept: Vec<(String, String)> = canonical
                 .query_pairs()
@@ -87,6 +125,7 @@ fn narrow(c: char) -> char {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::crawl::state::CrawlState;
 
     fn article(title: &str, text: &str) -> Article {
         crate::clean_text(&format!("{title}\n{text}")).unwrap()

@@ -6,22 +6,8 @@ use std::sync::atomic::Ordering;
 use rusqlite::{OptionalExtension, params};
 
 use super::{CrawlState, db_err};
+use crate::crawl::state::{RunStart, SitemapRead};
 use crate::error::{Error, ErrorCode};
-
-/// The last read of a sitemap: the run that read it, and its validators.
-#[derive(Debug, Clone)]
-pub(crate) struct SitemapRead {
-    pub run: i64,
-    pub etag: Option<String>,
-    pub last_modified: Option<String>,
-}
-
-/// How a run starts: resuming one that was cut short, or a new one after one that finished.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum RunStart {
-    Resume,
-    New,
-}
 
 impl CrawlState {
     /// Runs an update that queues addresses again; how many it queued.

@@ -1,6 +1,8 @@
 //! The state's own tests: resuming, keys, outcomes, reconciling, runs, scale.
 
 use super::*;
+use crate::crawl::state::{Found, RunStart};
+use crate::error::ErrorCode;
 
 fn url(s: &str) -> Url {
     s.parse().unwrap()

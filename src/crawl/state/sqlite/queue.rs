@@ -4,48 +4,13 @@
 use rusqlite::{Connection, params};
 use url::Url;
 
-use super::keys::split;
-use super::{ARTICLE, CrawlState, LIST, Outcome, QUEUED, TAKEN, db_err};
+use super::{CrawlState, db_err};
+use crate::crawl::state::keys::split;
+use crate::crawl::state::{ARTICLE, Found, LIST, Outcome, QUEUED, TAKEN, Taken};
 use crate::error::Error;
-use crate::model::Post;
 
 /// Inserts at least this large fold the write-ahead log into the file at once.
 const BULK: usize = 1000;
-
-/// An address found, to be queued unless it was ever seen.
-#[derive(Debug, Clone)]
-pub(crate) struct Found {
-    pub url: Url,
-    pub depth: u32,
-    /// The form it sends, for a postback or a data request.
-    pub post: Option<Post>,
-}
-
-impl Found {
-    pub(crate) fn get(url: Url, depth: u32) -> Found {
-        Found { url, depth, post: None }
-    }
-}
-
-/// An address taken from the frontier.
-#[derive(Debug, Clone)]
-pub(crate) struct Taken {
-    /// Its row.
-    pub id: i64,
-    /// Its origin's row: the host whose turn it takes.
-    pub origin: i64,
-    /// The address to fetch, as it was found.
-    pub url: Url,
-    pub depth: u32,
-    /// Attempts so far, this one included: times taken since it last
-    /// succeeded (a kill in the middle of a fetch counts).
-    pub attempts: u32,
-    /// The validators of its last fetch, for a conditional request.
-    pub etag: Option<String>,
-    pub last_modified: Option<String>,
-    /// The form to send by POST, for a postback or a data request.
-    pub form: Option<String>,
-}
 
 impl CrawlState {
     fn origin_id(conn: &Connection, origin: &str) -> Result<i64, Error> {

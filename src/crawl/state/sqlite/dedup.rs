@@ -6,22 +6,9 @@
 use rusqlite::{OptionalExtension, params};
 use url::Url;
 
-use super::{ARTICLE, CrawlState, DUPLICATE, db_err};
+use super::{CrawlState, db_err};
+use crate::crawl::state::{ARTICLE, DUPLICATE, Holder, LEARN_AFTER};
 use crate::error::Error;
-
-/// Pieces of evidence (different addresses) that make a parameter learned:
-/// one pair of addresses may be a page whose default happens to be what the
-/// parameter chose; two are a pattern.
-const LEARN_AFTER: i64 = 2;
-
-/// The address that holds a fingerprint.
-#[derive(Debug, Clone)]
-pub(crate) struct Holder {
-    pub id: i64,
-    pub url: Url,
-    /// Its article is written (not only fetched, or queued again).
-    pub written: bool,
-}
 
 impl CrawlState {
     /// Reads the learned parameters into memory.
@@ -34,11 +21,7 @@ impl CrawlState {
             let rows = stmt.query_map([LEARN_AFTER], |r| Ok((r.get(0)?, r.get(1)?))).map_err(db_err)?;
             rows.collect::<Result<_, _>>().map_err(db_err)?
         };
-        let mut learned = self.learned.write().unwrap_or_else(|e| e.into_inner());
-        learned.clear();
-        for (origin, name) in rows {
-            learned.entry(origin).or_default().insert(name);
-        }
+        self.learned.replace(rows);
         Ok(())
     }
 
@@ -62,8 +45,7 @@ impl CrawlState {
             }
         }
         if !now_learned.is_empty() {
-            let mut learned = self.learned.write().unwrap_or_else(|e| e.into_inner());
-            learned.entry(origin.to_string()).or_default().extend(now_learned.iter().cloned());
+            self.learned.add(origin, &now_learned);
             tracing::info!(origin, params = ?now_learned, "query parameters learned to be irrelevant");
         }
         Ok(now_learned)
@@ -83,11 +65,7 @@ impl CrawlState {
     /// # Errors
     /// [`ErrorKind::State`](crate::ErrorKind::State) on a database failure.
     pub fn irrelevant_params(&self) -> Result<Vec<(String, String)>, Error> {
-        let learned = self.learned.read().unwrap_or_else(|e| e.into_inner());
-        let mut out: Vec<(String, String)> =
-            learned.iter().flat_map(|(o, names)| names.iter().map(move |n| (o.clone(), n.clone()))).collect();
-        out.sort();
-        Ok(out)
+        Ok(self.learned.list())
     }
 
     /// The address that holds an article's fingerprint, if any.

@@ -10,7 +10,7 @@ use std::collections::HashMap;
 use tokio::time::Instant;
 use url::Url;
 
-use super::state::CrawlState;
+use super::state::Frontier;
 use crate::error::Error;
 use crate::fetch::Fetcher;
 
@@ -23,6 +23,8 @@ struct Host {
     busy: bool,
     /// It may have queued addresses.
     queued: bool,
+    /// Its turn, as the state's other workers left it.
+    not_before: Option<Instant>,
 }
 
 /// What to do next.
@@ -38,22 +40,23 @@ pub(crate) enum Next {
 
 /// The hosts of a crawl, by their origin's row in the state.
 #[derive(Debug, Default)]
-pub(crate) struct Frontier {
+pub(crate) struct Schedule {
     hosts: HashMap<i64, Host>,
     /// Origins by name, to mark the hosts that new links went to.
     rows: HashMap<String, i64>,
 }
 
-impl Frontier {
+impl Schedule {
     /// Reads which hosts have queued addresses.
-    pub(crate) fn refresh(&mut self, state: &CrawlState) -> Result<(), Error> {
+    pub(crate) async fn refresh<S: Frontier>(&mut self, state: &S) -> Result<(), Error> {
         for host in self.hosts.values_mut() {
             host.queued = false;
         }
-        for (row, origin) in state.queued_origins()? {
+        for (row, origin) in state.queued_origins().await? {
             let Ok(url) = Url::parse(&origin) else { continue };
             self.rows.insert(origin, row);
-            self.hosts.entry(row).or_insert(Host { origin: url, busy: false, queued: true }).queued = true;
+            self.hosts.entry(row).or_insert(Host { origin: url, busy: false, queued: true, not_before: None }).queued =
+                true;
         }
         Ok(())
     }
@@ -77,7 +80,7 @@ impl Frontier {
             .hosts
             .iter()
             .filter(|(_, h)| h.queued && !h.busy)
-            .map(|(row, h)| (fetcher.due(&h.origin).unwrap_or(now), *row))
+            .map(|(row, h)| (fetcher.due(&h.origin).unwrap_or(now).max(h.not_before.unwrap_or(now)), *row))
             .min();
         match due {
             Some((at, row)) if at <= now => Next::Host(row),
@@ -94,9 +97,18 @@ impl Frontier {
     }
 
     /// Its request is done (fetched or failed): the host may be due again.
-    pub(crate) fn release(&mut self, row: i64) {
+    /// Its origin, to ask when.
+    pub(crate) fn release(&mut self, row: i64) -> Option<&Url> {
+        let h = self.hosts.get_mut(&row)?;
+        h.busy = false;
+        h.not_before = None;
+        Some(&h.origin)
+    }
+
+    /// Another worker holds the host's turn: not due before `at`.
+    pub(crate) fn not_before(&mut self, row: i64, at: Instant) {
         if let Some(h) = self.hosts.get_mut(&row) {
-            h.busy = false;
+            h.not_before = Some(at);
         }
     }
 
@@ -115,12 +127,12 @@ mod tests {
 
     #[tokio::test]
     async fn hosts_are_served_when_due_and_never_twice_at_once() {
-        let state = CrawlState::in_memory().unwrap();
+        let state = crate::crawl::CrawlState::in_memory().unwrap();
         let urls = ["http://a.cn/1", "http://a.cn/2", "http://b.cn/1"];
         state.enqueue_many(urls.iter().map(|u| Found::get(u.parse().unwrap(), 0))).unwrap();
         let fetcher = Fetcher::new(crate::fetch::FetchConfig::default()).unwrap();
-        let mut f = Frontier::default();
-        f.refresh(&state).unwrap();
+        let mut f = Schedule::default();
+        f.refresh(&state).await.unwrap();
         let now = Instant::now();
         let Next::Host(first) = f.next(&fetcher, now) else { panic!("a host is due") };
         f.busy(first);
