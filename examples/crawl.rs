@@ -15,13 +15,23 @@
 //! Running the same command after a crawl that finished reads the list
 //! pages again, conditionally, and writes only the new articles.
 //! Ctrl-C stops after the requests in flight; a second Ctrl-C quits at once.
+//!
+//! With `--state postgres://…` (built with the feature `postgres`) the
+//! state is a PostgreSQL database, and any number of these processes, on
+//! any machines, make one crawl (`--crawl NAME`; several crawls share a
+//! database): each address fetched once, each host asked once per delay
+//! between them all, every article once in the database's `articles`
+//! table (`--export FILE` writes them as JSON Lines; `--status` shows the
+//! crawl). A worker killed at any moment loses its leases when they expire
+//! (`--lease`), and the others take its addresses; Ctrl-C gives them back
+//! at once.
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
 use clap::{CommandFactory, Parser};
-use report_scraper::crawl::{CrawlConfig, CrawlEvent, CrawlState, Crawler, JsonlSink, Summary};
+use report_scraper::crawl::{CrawlConfig, CrawlEvent, CrawlState, Crawler, Frontier, JsonlSink, Summary};
 use report_scraper::fetch::{FetchConfig, Fetcher};
 
 #[path = "cli/mod.rs"]
@@ -59,8 +69,9 @@ struct Args {
     #[arg(long, value_name = "N", default_value_t = 1000)]
     max_pages: u64,
     /// JSON Lines output, appended to and reconciled with the state; - streams to standard output
-    #[arg(short, long, value_name = "FILE", default_value = "articles.jsonl")]
-    out: PathBuf,
+    /// [default: articles.jsonl with a SQLite state; none with PostgreSQL, whose articles are in its table]
+    #[arg(short, long, value_name = "FILE")]
+    out: Option<PathBuf>,
     /// jsonl (to --out), or json, markdown or text: one file per article in --out-dir
     #[arg(short, long, value_enum, default_value_t = Format::Jsonl)]
     format: Format,
@@ -68,9 +79,25 @@ struct Args {
     /// never twice over)
     #[arg(long, value_name = "DIR")]
     out_dir: Option<PathBuf>,
-    /// SQLite crawl state; run again with it to resume
-    #[arg(long, value_name = "FILE", default_value = "crawl.db")]
-    state: PathBuf,
+    /// The crawl state: a SQLite file (run again with it to resume), or a PostgreSQL database
+    /// (postgres://user@host/db) that many workers share
+    #[arg(long, value_name = "FILE|URL", default_value = "crawl.db")]
+    state: String,
+    /// The crawl's name in a PostgreSQL state (several crawls share a database)
+    #[arg(long = "crawl", value_name = "NAME", default_value = "default")]
+    crawl_name: String,
+    /// How long an address stays a PostgreSQL worker's unless it finishes it, in seconds: after it a
+    /// worker that died has lost it
+    #[arg(long = "lease", value_name = "SECS", default_value_t = 300)]
+    lease_s: u64,
+    /// Print the crawl's progress (counts; with PostgreSQL each host's backlog and the workers seen)
+    /// and exit
+    #[arg(long)]
+    status: bool,
+    /// Write the crawl's articles from a PostgreSQL state's table as JSON Lines (- for standard
+    /// output) and exit
+    #[arg(long, value_name = "FILE")]
+    export: Option<PathBuf>,
     /// The run's summary as JSON (counts, errors by kind, seconds); - writes it to standard output after
     /// the articles
     #[arg(long, value_name = "FILE")]
@@ -136,7 +163,11 @@ impl Args {
         for file in std::mem::take(&mut args.seed_files) {
             args.seeds.extend(read_seed_file(&file).unwrap_or_else(|e| usage(&e)));
         }
-        if args.seeds.is_empty() && args.sitemaps.is_empty() && args.serve.is_none() {
+        if args.out_dir.is_some() && is_postgres(&args.state) {
+            usage("--out-dir needs a SQLite state (a PostgreSQL state keeps the articles in its table)");
+        }
+        let inspecting = args.status || args.export.is_some();
+        if args.seeds.is_empty() && args.sitemaps.is_empty() && args.serve.is_none() && !inspecting {
             usage("no seed address given");
         }
         args
@@ -193,6 +224,10 @@ async fn main() {
         }
     }
     args.verbosity.init_logs();
+    if args.status || args.export.is_some() {
+        inspect(&args).await.unwrap_or_else(|e| fail(&e));
+        return;
+    }
     let summary = crawl(&args).await.unwrap_or_else(|e| fail(&e));
     if !args.verbosity.quiet() {
         report(&summary, args.max_pages);
@@ -223,17 +258,140 @@ fn fail(message: &str) -> ! {
     std::process::exit(1);
 }
 
+/// A PostgreSQL address rather than a file.
+fn is_postgres(state: &str) -> bool {
+    state.starts_with("postgres://") || state.starts_with("postgresql://")
+}
+
 async fn crawl(args: &Args) -> Result<Summary, String> {
-    let state = CrawlState::open(&args.state).map_err(|e| chain(&e))?;
     let crawler = args.crawler()?;
+    if is_postgres(&args.state) {
+        return crawl_shared(args, &crawler).await;
+    }
+    let state = CrawlState::open(&args.state).map_err(|e| chain(&e))?;
     // A state of another crawl is refused before the output is reconciled with it: a refusal touches nothing.
     crawler.check_state(&state).await.map_err(|e| chain(&e))?;
-    let mut out = Out::open(args, &state)?;
+    let out = Out::open(args, &state)?;
     let stop = Arc::new(AtomicBool::new(false));
     tokio::spawn(stop_on_ctrl_c(stop.clone()));
+    run(args, &crawler, &state, out, &stop).await
+}
+
+/// One worker of a crawl kept in PostgreSQL.
+#[cfg(feature = "postgres")]
+async fn crawl_shared(args: &Args, crawler: &Crawler) -> Result<Summary, String> {
+    let state = connect(args).await?;
+    eprintln!("worker {} on crawl {}", state.worker(), args.crawl_name);
+    crawler.check_state(&state).await.map_err(|e| chain(&e))?;
+    let out = match &args.out {
+        None => Out::None,
+        Some(path) if path == Path::new("-") => Out::Jsonl(JsonlSink::stream(std::io::stdout())),
+        // This worker's own copy; the table is the crawl's record.
+        Some(path) => {
+            let file = std::fs::OpenOptions::new().create(true).append(true).open(path);
+            Out::Jsonl(JsonlSink::stream(file.map_err(|e| format!("{}: {e}", path.display()))?))
+        }
+    };
+    let stop = Arc::new(AtomicBool::new(false));
+    tokio::spawn(stop_on_ctrl_c(stop.clone()));
+    let summary = run(args, crawler, &state, out, &stop).await;
+    if stop.load(Ordering::Relaxed) {
+        // Stopped by Ctrl-C: the others need not wait for this worker's leases to expire.
+        state.release_leases().await.map_err(|e| chain(&e))?;
+    }
+    summary
+}
+
+#[cfg(not(feature = "postgres"))]
+async fn crawl_shared(_: &Args, _: &Crawler) -> Result<Summary, String> {
+    Err(NO_POSTGRES.into())
+}
+
+#[cfg(not(feature = "postgres"))]
+const NO_POSTGRES: &str = "a PostgreSQL state needs the example built with --features postgres";
+
+#[cfg(feature = "postgres")]
+async fn connect(args: &Args) -> Result<report_scraper::crawl::PgState, String> {
+    report_scraper::crawl::PgState::builder(&args.state, &args.crawl_name)
+        .lease(Duration::from_secs(args.lease_s))
+        .connect()
+        .await
+        .map_err(|e| chain(&e))
+}
+
+/// `--status` and `--export`.
+async fn inspect(args: &Args) -> Result<(), String> {
+    if !is_postgres(&args.state) {
+        if args.export.is_some() {
+            return Err("--export reads a PostgreSQL state; a SQLite crawl's articles are in its --out file".into());
+        }
+        let counts = CrawlState::open(&args.state).and_then(|s| s.counts()).map_err(|e| chain(&e))?;
+        println!("{}", serde_json::to_string_pretty(&counts).expect("counts serialize"));
+        return Ok(());
+    }
+    inspect_shared(args).await
+}
+
+#[cfg(feature = "postgres")]
+async fn inspect_shared(args: &Args) -> Result<(), String> {
+    use std::io::Write;
+    let state = connect(args).await?;
+    if let Some(path) = &args.export {
+        let mut out: Box<dyn Write> = if path == Path::new("-") {
+            Box::new(std::io::stdout().lock())
+        } else {
+            Box::new(std::fs::File::create(path).map_err(|e| format!("{}: {e}", path.display()))?)
+        };
+        let (mut after, mut n) = (0, 0u64);
+        loop {
+            let (lines, last) = state.articles(after, 1000).await.map_err(|e| chain(&e))?;
+            if lines.is_empty() {
+                break;
+            }
+            for line in &lines {
+                writeln!(out, "{line}").map_err(|e| format!("{}: {e}", path.display()))?;
+            }
+            n += lines.len() as u64;
+            after = last;
+        }
+        out.flush().map_err(|e| format!("{}: {e}", path.display()))?;
+        eprintln!("{n} articles of crawl {} exported", args.crawl_name);
+        return Ok(());
+    }
+    let s = state.status().await.map_err(|e| chain(&e))?;
+    let c = &s.counts;
+    println!(
+        "crawl {}, run {}: {} queued, {} articles, {} lists, {} duplicates, {} robots, {} failed",
+        args.crawl_name, s.run, c.queued, c.articles, c.lists, c.duplicates, c.robots, c.failed
+    );
+    println!("hosts (queued / in flight / done):");
+    for h in &s.hosts {
+        let turn = h.held_by.as_deref().map(|w| format!("  requested by {w}")).unwrap_or_default();
+        println!("  {}  {} / {} / {}{turn}", h.origin, h.queued, h.leased, h.done);
+    }
+    println!("workers:");
+    for w in &s.workers {
+        println!("  {}  started {}  seen {:.0}s ago  holding {}", w.worker, w.started, w.seen_secs_ago, w.leased);
+    }
+    Ok(())
+}
+
+#[cfg(not(feature = "postgres"))]
+async fn inspect_shared(_: &Args) -> Result<(), String> {
+    Err(NO_POSTGRES.into())
+}
+
+/// Runs the crawl on a state, its articles to `out`, with progress on a terminal.
+async fn run<S: Frontier>(
+    args: &Args,
+    crawler: &Crawler,
+    state: &S,
+    mut out: Out,
+    stop: &AtomicBool,
+) -> Result<Summary, String> {
     let mut progress = CrawlProgress::new(args.verbosity.quiet());
     let summary = crawler
-        .run(&state, &stop, |event| {
+        .run(state, stop, |event| {
             // Each page's lines reach the OS before the state records the page as done.
             out.record(&event)?;
             progress.show(&event);
@@ -250,6 +408,9 @@ async fn crawl(args: &Args) -> Result<Summary, String> {
 enum Out {
     Jsonl(JsonlSink),
     Files(Files),
+    /// Nothing here: a PostgreSQL state keeps the articles.
+    #[cfg_attr(not(feature = "postgres"), allow(dead_code))]
+    None,
 }
 
 impl Out {
@@ -260,14 +421,15 @@ impl Out {
             say_requeued(files.requeued, dir);
             return Ok(Out::Files(files));
         }
-        if args.out == Path::new("-") {
+        let path = args.out.clone().unwrap_or_else(|| PathBuf::from("articles.jsonl"));
+        if path == Path::new("-") {
             return Ok(Out::Jsonl(JsonlSink::stream(std::io::stdout())));
         }
-        let sink = JsonlSink::open(&args.out, state).map_err(|e| format!("{}: {}", args.out.display(), chain(&e)))?;
+        let sink = JsonlSink::open(&path, state).map_err(|e| format!("{}: {}", path.display(), chain(&e)))?;
         if sink.resumed() > 0 {
-            eprintln!("resuming: {} articles already in {}", sink.resumed(), args.out.display());
+            eprintln!("resuming: {} articles already in {}", sink.resumed(), path.display());
         }
-        say_requeued(sink.requeued(), &args.out);
+        say_requeued(sink.requeued(), &path);
         Ok(Out::Jsonl(sink))
     }
 
@@ -275,6 +437,7 @@ impl Out {
         match self {
             Out::Jsonl(sink) => sink.record(event),
             Out::Files(files) => files.record(event),
+            Out::None => Ok(()),
         }
     }
 }

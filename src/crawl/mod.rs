@@ -49,7 +49,7 @@ pub use sink::JsonlSink;
 pub use sitemap::{Sitemap, parse_sitemap};
 pub use state::{Counts, CrawlState, Frontier, Outcome};
 #[cfg(feature = "postgres")]
-pub use state::{PgState, PgStateBuilder};
+pub use state::{CrawlStatus, HostStatus, PgState, PgStateBuilder, WorkerStatus};
 pub use urls::canonical_url;
 
 use self::schedule::{Next, Schedule};
@@ -181,10 +181,12 @@ impl Crawler {
         if start == RunStart::New {
             state.revisit_lists(number, self.config.revisit_after().as_secs()).await?;
         }
-        let transient: Vec<ErrorCode> = TRANSIENT.to_vec();
-        state.retry_failed(&transient, self.config.max_attempts()).await?;
+        if start != RunStart::Join {
+            let transient: Vec<ErrorCode> = TRANSIENT.to_vec();
+            state.retry_failed(&transient, self.config.max_attempts()).await?;
+            state.requeue_capped().await?;
+        }
         state.give_up_interrupted(self.config.max_attempts()).await?;
-        state.requeue_capped().await?;
         let counts = state.counts().await?;
         let done_in_run = state.done_in_run(number).await?;
         tracing::info!(
@@ -207,6 +209,7 @@ impl Crawler {
         let (fetched_tx, mut fetched_rx) = tokio::sync::mpsc::unbounded_channel::<i64>();
         // The schedule is read again from the state after waiting on other workers.
         let mut look_again = false;
+        let mut sitemaps_again = false;
         loop {
             let mut wake = None;
             while !stop.load(Ordering::Relaxed)
@@ -259,6 +262,13 @@ impl Crawler {
                         wake = Some(tokio::time::Instant::now() + after);
                         look_again = true;
                     }
+                    // A sitemap another worker claimed and dropped (it died) is read now.
+                    None if more && state.shared() && !sitemaps_again => {
+                        sitemaps_again = true;
+                        self.read_abandoned_sitemaps(state, &mut run, &mut sink).await?;
+                        run.frontier.refresh(state).await?;
+                        continue;
+                    }
                     None => break,
                 }
             }
@@ -310,13 +320,15 @@ impl Crawler {
     ///
     /// ```
     /// use report_scraper::{ErrorCode, fetch::{FetchConfig, Fetcher}, crawl::{CrawlConfig, CrawlState, Crawler}};
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> Result<(), report_scraper::Error> {
     /// let state = CrawlState::in_memory()?;
     /// let config = CrawlConfig::builder().seed("http://a.cn/").build();
     /// let ours = Crawler::new(config, Fetcher::new(FetchConfig::default())?)?;
-    /// ours.check_state(&state)?;
+    /// ours.check_state(&state).await?;
     /// let theirs = Crawler::new(CrawlConfig::builder().seed("http://b.cn/").build(), Fetcher::new(FetchConfig::default())?)?;
-    /// assert_eq!(theirs.check_state(&state).unwrap_err().kind().code(), ErrorCode::StateMismatch);
-    /// # Ok::<(), report_scraper::Error>(())
+    /// assert_eq!(theirs.check_state(&state).await.unwrap_err().kind().code(), ErrorCode::StateMismatch);
+    /// # Ok(()) }
     /// ```
     ///
     /// # Errors

@@ -61,6 +61,36 @@ impl Crawler {
         }
         // Sitemaps listed by an index read in an earlier run are read again too.
         todo.extend(state.known_sitemaps().await?.into_iter().map(|s| (s, 1)));
+        self.read_these(state, run, start, todo, sink).await
+    }
+
+    /// Reads the sitemaps other workers of a shared state claimed in this
+    /// run and dropped (they died reading them).
+    pub(crate) async fn read_abandoned_sitemaps<S: Frontier, F>(
+        &self,
+        state: &S,
+        run: &mut Run,
+        sink: &mut F,
+    ) -> Result<(), Error>
+    where
+        F: FnMut(CrawlEvent<'_>) -> std::io::Result<()>,
+    {
+        let todo = state.abandoned_sitemaps(run.number).await?.into_iter().map(|s| (s, 0)).collect();
+        self.read_these(state, run, RunStart::Resume, todo, sink).await
+    }
+
+    /// Reads `todo` (each sitemap with its depth in indexes) and what they list.
+    async fn read_these<S: Frontier, F>(
+        &self,
+        state: &S,
+        run: &mut Run,
+        start: RunStart,
+        mut todo: Vec<(String, u8)>,
+        sink: &mut F,
+    ) -> Result<(), Error>
+    where
+        F: FnMut(CrawlEvent<'_>) -> std::io::Result<()>,
+    {
         let mut seen = HashSet::new();
         let mut bytes_left = MAX_SITEMAP_BYTES_PER_RUN;
         todo.reverse();
@@ -92,7 +122,11 @@ impl Crawler {
                 continue;
             }
             let prior = state.sitemap(&address).await?;
-            if start == RunStart::Resume && prior.as_ref().is_some_and(|p| p.run == run.number) {
+            if start != RunStart::New && prior.as_ref().is_some_and(|p| p.run == run.number) {
+                continue;
+            }
+            // Another worker of a shared state reads it now, or read it in this run.
+            if !state.claim_sitemap(&address, run.number).await? {
                 continue;
             }
             let scope = self.scope.clone();
@@ -107,6 +141,8 @@ impl Crawler {
             let fetched = match request.send().await {
                 Ok(f) => f,
                 Err(error) => {
+                    // Not read: the claim goes back (a later run reads it, as with one process).
+                    state.release_sitemap(&address).await?;
                     let url = Url::parse(&address).ok();
                     *run.summary.errors.entry(error.kind().code()).or_default() += 1;
                     if let Some(url) = &url {

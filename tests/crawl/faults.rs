@@ -43,8 +43,8 @@ struct Page {
 
 /// An article the crawl must emit once, with this title and date.
 #[derive(Debug, Clone)]
-struct Expected {
-    path: String,
+pub(super) struct Expected {
+    pub(super) path: String,
     title: String,
     published: Option<String>,
 }
@@ -56,14 +56,14 @@ struct Site {
 }
 
 /// The site being served: what it must give, and its server's log.
-struct Served {
-    expected: Vec<Expected>,
-    server: Server,
+pub(super) struct Served {
+    pub(super) expected: Vec<Expected>,
+    pub(super) server: Server,
 }
 
 impl Served {
     /// The paths asked for, in order.
-    fn requests(&self) -> Vec<String> {
+    pub(super) fn requests(&self) -> Vec<String> {
         self.server.hits().into_iter().map(|h| h.target.split('?').next().unwrap_or_default().to_string()).collect()
     }
 }
@@ -195,7 +195,7 @@ fn answer(req: &Req, pages: &HashMap<String, Page>) -> Reply {
     }
 }
 
-async fn serve() -> (Served, String) {
+pub(super) async fn serve() -> (Served, String) {
     let Site { pages, expected } = build_site();
     let server = support::server::serve(move |req| answer(req, &pages)).await;
     let base = server.base.clone();
@@ -246,7 +246,7 @@ async fn crawl<S: report_scraper::crawl::Frontier>(crawler: &Crawler, state: &S)
     Crawled { summary, rows, failed }
 }
 
-fn path_of(row: &Value, key: &str) -> String {
+pub(super) fn path_of(row: &Value, key: &str) -> String {
     url::Url::parse(row[key].as_str().unwrap()).unwrap().path().to_string()
 }
 
@@ -403,7 +403,7 @@ async fn a_lost_state_with_its_output_kept_writes_nothing_twice() {
 // ---- the example binary, killed and resumed ------------------------------
 
 /// `target/<profile>/examples/crawl`, which `cargo test` builds beside the tests.
-fn example_binary() -> PathBuf {
+pub(super) fn example_binary() -> PathBuf {
     let exe = std::env::current_exe().unwrap();
     let bin =
         exe.parent().unwrap().parent().unwrap().join("examples").join(format!("crawl{}", std::env::consts::EXE_SUFFIX));
@@ -441,12 +441,12 @@ fn start_crawl(base: &str, dir: &Path, name: &str) -> Child {
         .unwrap()
 }
 
-fn lines(path: &Path) -> Vec<Value> {
+pub(super) fn lines(path: &Path) -> Vec<Value> {
     std::fs::read_to_string(path).unwrap_or_default().lines().map(|l| serde_json::from_str(l).unwrap()).collect()
 }
 
 /// Waits (without blocking the server's threads) until the output has `n` lines.
-async fn wait_for_lines(path: &Path, n: usize) {
+pub(super) async fn wait_for_lines(path: &Path, n: usize) {
     for _ in 0..600 {
         if lines(path).len() >= n {
             return;
@@ -456,12 +456,12 @@ async fn wait_for_lines(path: &Path, n: usize) {
     panic!("{} never reached {n} lines", path.display());
 }
 
-async fn finish(child: Child) -> (bool, String) {
+pub(super) async fn finish(child: Child) -> (bool, String) {
     let out = tokio::task::spawn_blocking(move || child.wait_with_output().unwrap()).await.unwrap();
     (out.status.success(), String::from_utf8_lossy(&out.stderr).into_owned())
 }
 
-fn signal(child: &Child, sig: &str) {
+pub(super) fn signal(child: &Child, sig: &str) {
     let ok = Command::new("kill").args([sig, &child.id().to_string()]).status().unwrap().success();
     assert!(ok, "kill {sig} failed");
 }

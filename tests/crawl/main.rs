@@ -23,3 +23,4 @@ mod cms;
 mod faults;
 mod scope;
 mod site;
+mod workers;

@@ -25,6 +25,9 @@ impl<T, F: Future<Output = Result<T, Error>> + Send> Op<T> for F {}
 /// per-host turns shared between workers.
 pub trait Backend: Send + Sync {
     // --- the crawl's identity and runs -------------------------------------
+    /// Whether other processes share the state (then a run ends only when
+    /// theirs do, and what they started and dropped is taken over).
+    fn shared(&self) -> bool;
     /// The identity of the crawl the state belongs to, if recorded.
     fn identity(&self) -> impl Op<Option<String>>;
     /// Records the crawl's identity.
@@ -99,6 +102,13 @@ pub trait Backend: Send + Sync {
     // --- sitemaps ----------------------------------------------------------
     /// The last read of a sitemap.
     fn sitemap(&self, url: &str) -> impl Op<Option<SitemapRead>>;
+    /// Claims a sitemap for this worker to read in `run`: false when another
+    /// worker reads it now or read it in this run.
+    fn claim_sitemap(&self, url: &str, run: i64) -> impl Op<bool>;
+    /// Gives back this worker's claim on a sitemap it could not read.
+    fn release_sitemap(&self, url: &str) -> impl Op<()>;
+    /// Sitemaps claimed for `run` by workers whose claim expired unread.
+    fn abandoned_sitemaps(&self, run: i64) -> impl Op<Vec<String>>;
     /// Records a sitemap as read in `run`.
     fn sitemap_read(&self, url: &str, run: i64, etag: Option<&str>, last_modified: Option<&str>) -> impl Op<()>;
     /// Every sitemap read in an earlier run.

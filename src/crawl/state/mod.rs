@@ -27,7 +27,7 @@ use url::Url;
 pub(crate) use self::backend::Backend;
 pub(crate) use self::keys::fingerprint;
 #[cfg(feature = "postgres")]
-pub use self::postgres::{PgState, PgStateBuilder};
+pub use self::postgres::{CrawlStatus, HostStatus, PgState, PgStateBuilder, WorkerStatus};
 pub use self::sqlite::CrawlState;
 use crate::error::ErrorCode;
 use crate::model::Post;
@@ -210,11 +210,16 @@ pub struct SitemapRead {
     pub last_modified: Option<String>,
 }
 
-/// How a run starts: resuming one that was cut short, or a new one after one that finished.
+/// How a run starts: resuming one that was cut short, a new one after one
+/// that finished, or joining one that other workers are making now.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum RunStart {
     Resume,
     New,
+    /// Other workers of a shared state are in this run: what a run does
+    /// once at its start (retrying failures, reading capped lists again)
+    /// is theirs, done already.
+    Join,
 }
 
 /// What a claim on one host's queue gave.

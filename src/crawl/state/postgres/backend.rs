@@ -19,6 +19,9 @@ use crate::error::{Error, ErrorCode};
 /// The shortest wait a busy host is given, so workers do not spin on it.
 const MIN_WAIT: Duration = Duration::from_millis(20);
 
+/// A worker says it is alive (for `--status`) at most this often.
+const ALIVE_EVERY_SECS: i64 = 5;
+
 /// How often a worker with nothing to do looks for what other workers queued.
 const LOOK_AGAIN: Duration = Duration::from_millis(500);
 
@@ -54,9 +57,10 @@ impl PgState {
             tx.prepare("SELECT 1 FROM report_scraper.urls WHERE crawl = $1 AND key = $2").await.map_err(pg_err)?;
         let host = tx
             .prepare(
-                "WITH i AS (INSERT INTO report_scraper.hosts (crawl, origin) VALUES ($1, $2)
-                     ON CONFLICT (crawl, origin) DO NOTHING RETURNING id)
-                 SELECT id FROM i UNION ALL SELECT id FROM report_scraper.hosts WHERE crawl = $1 AND origin = $2",
+                // DO UPDATE, not DO NOTHING: it returns the row another worker inserted a moment
+                // ago too, which this statement's snapshot would not see.
+                "INSERT INTO report_scraper.hosts (crawl, origin) VALUES ($1, $2)
+                 ON CONFLICT (crawl, origin) DO UPDATE SET origin = excluded.origin RETURNING id",
             )
             .await
             .map_err(pg_err)?;
@@ -123,12 +127,34 @@ impl PgState {
         Ok(n == 1)
     }
 
+    /// Records that this worker is alive, at most once every few seconds.
+    async fn say_alive(&self, client: &impl GenericClient) -> Result<(), Error> {
+        let now = jiff::Timestamp::now().as_second();
+        let last = self.seen.load(std::sync::atomic::Ordering::Relaxed);
+        if now - last < ALIVE_EVERY_SECS {
+            return Ok(());
+        }
+        self.seen.store(now, std::sync::atomic::Ordering::Relaxed);
+        client
+            .execute(
+                "UPDATE report_scraper.workers SET seen = now() WHERE crawl = $1 AND worker = $2",
+                &[&self.crawl, &self.worker],
+            )
+            .await
+            .map_err(pg_err)
+            .map(|_| ())
+    }
+
     async fn simple(&self, sql: &str, params: &[&(dyn tokio_postgres::types::ToSql + Sync)]) -> Result<u64, Error> {
         self.client().await?.execute(sql, params).await.map_err(pg_err)
     }
 }
 
 impl Backend for PgState {
+    fn shared(&self) -> bool {
+        true
+    }
+
     fn identity(&self) -> impl Op<Option<String>> {
         async move {
             let client = self.client().await?;
@@ -168,21 +194,51 @@ impl Backend for PgState {
     fn start_run(&self) -> impl Op<(RunStart, i64)> {
         async move {
             let client = self.client().await?;
+            // A worker is one that runs: connecting to read the status or export is not.
+            client
+                .execute(
+                    "INSERT INTO report_scraper.workers (crawl, worker) VALUES ($1, $2)
+                     ON CONFLICT (crawl, worker) DO UPDATE SET seen = now()",
+                    &[&self.crawl, &self.worker],
+                )
+                .await
+                .map_err(pg_err)?;
             // A new run when the last finished; else every worker joins the one in progress.
-            let row = client
+            // The row is locked first, so two workers starting together see each other's run.
+            let mut client = client;
+            let tx = client.transaction().await.map_err(pg_err)?;
+            let old = tx
                 .query_one(
-                    "UPDATE report_scraper.crawls SET
-                         run = CASE WHEN run = 0 OR run_finished THEN run + 1 ELSE run END,
-                         run_finished = false
-                     WHERE id = $1
-                     RETURNING run, (SELECT run = 0 OR run_finished FROM report_scraper.crawls WHERE id = $1)",
+                    "SELECT run, run_finished FROM report_scraper.crawls WHERE id = $1 FOR UPDATE",
                     &[&self.crawl],
                 )
                 .await
                 .map_err(pg_err)?;
-            let (run, new): (i64, bool) = (row.get(0), row.get(1));
+            let (old_run, finished): (i64, bool) = (old.get(0), old.get(1));
+            let new = old_run == 0 || finished;
+            let run = if new { old_run + 1 } else { old_run };
+            tx.execute(
+                "UPDATE report_scraper.crawls SET run = $2, run_finished = false WHERE id = $1",
+                &[&self.crawl, &run],
+            )
+            .await
+            .map_err(pg_err)?;
+            tx.commit().await.map_err(pg_err)?;
             self.run.store(run, std::sync::atomic::Ordering::Relaxed);
-            Ok((if new { RunStart::New } else { RunStart::Resume }, run))
+            if new {
+                return Ok((RunStart::New, run));
+            }
+            // Another worker alive (seen within a lease) makes this run now: join it.
+            let lease = self.lease.as_secs_f64();
+            let others = client
+                .query_one(
+                    "SELECT EXISTS (SELECT 1 FROM report_scraper.workers WHERE crawl = $1 AND worker <> $2
+                         AND seen > now() - make_interval(secs => $3))",
+                    &[&self.crawl, &self.worker, &lease],
+                )
+                .await
+                .map_err(pg_err)?;
+            Ok((if others.get(0) { RunStart::Join } else { RunStart::Resume }, run))
         }
     }
 
@@ -241,6 +297,8 @@ impl Backend for PgState {
     }
 
     fn give_up_interrupted(&self, max_attempts: u32) -> impl Op<u64> {
+        // Kept for the leases that expire during the run.
+        self.max_attempts.store(max_attempts, std::sync::atomic::Ordering::Relaxed);
         async move {
             let max = i32::try_from(max_attempts).unwrap_or(i32::MAX);
             self.simple(
@@ -354,10 +412,16 @@ impl Backend for PgState {
                 return Ok(Claim::Wait(wait.max(MIN_WAIT)));
             };
             let host: String = turn.get(0);
-            // Addresses whose lease expired (their worker died) go back to the queue.
+            // Addresses whose lease expired (their worker died) go back to the queue, but
+            // those taken as often as the crawl tries an address: they are given up.
+            let max_attempts =
+                i32::try_from(self.max_attempts.load(std::sync::atomic::Ordering::Relaxed)).unwrap_or(i32::MAX);
             tx.execute(
-                "UPDATE report_scraper.urls SET state = 0 WHERE host = $1 AND state = 1 AND lease_until < clock_timestamp()",
-                &[&origin],
+                "UPDATE report_scraper.urls SET
+                     state = CASE WHEN attempts >= $2 THEN 6 ELSE 0 END,
+                     error = CASE WHEN attempts >= $2 THEN 'interrupted' ELSE error END
+                 WHERE host = $1 AND state = 1 AND lease_until < clock_timestamp()",
+                &[&origin, &max_attempts],
             )
             .await
             .map_err(pg_err)?;
@@ -380,6 +444,7 @@ impl Backend for PgState {
                 tx.rollback().await.map_err(pg_err)?;
                 return Ok(Claim::Empty);
             };
+            self.say_alive(&tx).await?;
             tx.commit().await.map_err(pg_err)?;
             let path: String = row.get(1);
             let Ok(url) = Url::parse(&format!("{host}{path}")) else {
@@ -419,9 +484,12 @@ impl Backend for PgState {
             let client = self.client().await?;
             let row = client
                 .query_one(
-                    "SELECT bool_or(state = 0), EXTRACT(EPOCH FROM MIN(lease_until) - clock_timestamp())::float8
+                    "SELECT bool_or(state = 0), EXTRACT(EPOCH FROM LEAST(MIN(lease_until),
+                         (SELECT MIN(reading_until) FROM report_scraper.sitemaps s
+                          WHERE s.crawl = $1 AND s.reader IS NOT NULL AND s.reader <> $2
+                          AND s.reading_until > clock_timestamp())) - clock_timestamp())::float8
                      FROM report_scraper.urls WHERE crawl = $1 AND state IN (0, 1)",
-                    &[&self.crawl],
+                    &[&self.crawl, &self.worker],
                 )
                 .await
                 .map_err(pg_err)?;
@@ -683,12 +751,59 @@ impl Backend for PgState {
         }
     }
 
+    fn claim_sitemap(&self, url: &str, run: i64) -> impl Op<bool> {
+        async move {
+            let lease = self.lease.as_secs_f64();
+            let client = self.client().await?;
+            let claimed = client
+                .query_opt(
+                    "INSERT INTO report_scraper.sitemaps (crawl, url, run, reader, reading_until)
+                     VALUES ($1, $2, 0, $3, clock_timestamp() + make_interval(secs => $5))
+                     ON CONFLICT (crawl, url) DO UPDATE SET reader = $3, reading_until = excluded.reading_until
+                     WHERE sitemaps.run < $4
+                     AND (sitemaps.reader IS NULL OR sitemaps.reader = $3 OR sitemaps.reading_until < clock_timestamp())
+                     RETURNING 1",
+                    &[&self.crawl, &url, &self.worker, &run, &lease],
+                )
+                .await
+                .map_err(pg_err)?;
+            Ok(claimed.is_some())
+        }
+    }
+
+    fn release_sitemap(&self, url: &str) -> impl Op<()> {
+        async move {
+            self.simple(
+                "UPDATE report_scraper.sitemaps SET reader = NULL, reading_until = NULL
+                 WHERE crawl = $1 AND url = $2 AND reader = $3",
+                &[&self.crawl, &url, &self.worker],
+            )
+            .await
+            .map(|_| ())
+        }
+    }
+
+    fn abandoned_sitemaps(&self, run: i64) -> impl Op<Vec<String>> {
+        async move {
+            let client = self.client().await?;
+            let rows = client
+                .query(
+                    "SELECT url FROM report_scraper.sitemaps WHERE crawl = $1 AND run < $2
+                     AND reader IS NOT NULL AND reading_until < clock_timestamp() ORDER BY url",
+                    &[&self.crawl, &run],
+                )
+                .await
+                .map_err(pg_err)?;
+            Ok(rows.into_iter().map(|r| r.get(0)).collect())
+        }
+    }
+
     fn sitemap_read(&self, url: &str, run: i64, etag: Option<&str>, last_modified: Option<&str>) -> impl Op<()> {
         async move {
             self.simple(
-                "INSERT INTO report_scraper.sitemaps VALUES ($1, $2, $3, $4, $5)
+                "INSERT INTO report_scraper.sitemaps (crawl, url, run, etag, last_modified) VALUES ($1, $2, $3, $4, $5)
                  ON CONFLICT (crawl, url) DO UPDATE SET run = $3, etag = COALESCE($4, sitemaps.etag),
-                     last_modified = COALESCE($5, sitemaps.last_modified)",
+                     last_modified = COALESCE($5, sitemaps.last_modified), reader = NULL, reading_until = NULL",
                 &[&self.crawl, &url, &run, &etag, &last_modified],
             )
             .await

@@ -15,7 +15,7 @@
 mod backend;
 mod schema;
 
-use std::sync::atomic::AtomicI64;
+use std::sync::atomic::{AtomicI64, AtomicU32};
 use std::time::Duration;
 
 use deadpool_postgres::{Client, Pool};
@@ -58,6 +58,10 @@ pub struct PgState {
     /// The run in progress (0 before one starts).
     run: AtomicI64,
     learned: Learned,
+    /// When this worker last said it is alive (seconds since the epoch).
+    seen: AtomicI64,
+    /// Times an address is taken before it is given up (the crawl's `max_attempts`).
+    max_attempts: AtomicU32,
 }
 
 /// How to connect a [`PgState`]: the lease and the worker's name.
@@ -119,17 +123,17 @@ impl PgStateBuilder {
             .map_err(pg_err)?
             .get(0);
         let worker = self.worker.unwrap_or_else(worker_name);
-        client
-            .execute(
-                "INSERT INTO report_scraper.workers (crawl, worker) VALUES ($1, $2)
-                 ON CONFLICT (crawl, worker) DO UPDATE SET seen = now()",
-                &[&crawl, &worker],
-            )
-            .await
-            .map_err(pg_err)?;
         drop(client);
-        let state =
-            PgState { pool, crawl, worker, lease: self.lease, run: AtomicI64::new(0), learned: Learned::default() };
+        let state = PgState {
+            pool,
+            crawl,
+            worker,
+            lease: self.lease,
+            run: AtomicI64::new(0),
+            learned: Learned::default(),
+            seen: AtomicI64::new(0),
+            max_attempts: AtomicU32::new(u32::MAX),
+        };
         state.load_learned().await?;
         tracing::info!(worker = %state.worker, crawl = %self.crawl, schema = schema::version(), "PostgreSQL state connected");
         Ok(state)
@@ -242,6 +246,62 @@ impl PgState {
         Ok(self.learned.list())
     }
 
+    /// A crawl's progress as every worker left it: counts, each host's
+    /// backlog and turn, and the workers seen.
+    ///
+    /// # Errors
+    /// [`ErrorKind::State`] on a database failure.
+    pub async fn status(&self) -> Result<CrawlStatus, Error> {
+        let counts = self.counts().await?;
+        let client = self.client().await?;
+        let hosts = client
+            .query(
+                "SELECT h.origin,
+                     COUNT(*) FILTER (WHERE u.state = 0),
+                     COUNT(*) FILTER (WHERE u.state = 1),
+                     COUNT(*) FILTER (WHERE u.state >= 2),
+                     h.held_by
+                 FROM report_scraper.hosts h LEFT JOIN report_scraper.urls u ON u.host = h.id
+                 WHERE h.crawl = $1 GROUP BY h.id ORDER BY 2 DESC, h.origin",
+                &[&self.crawl],
+            )
+            .await
+            .map_err(pg_err)?
+            .into_iter()
+            .map(|r| HostStatus {
+                origin: r.get(0),
+                queued: r.get::<_, i64>(1) as u64,
+                leased: r.get::<_, i64>(2) as u64,
+                done: r.get::<_, i64>(3) as u64,
+                held_by: r.get(4),
+            })
+            .collect();
+        let workers = client
+            .query(
+                "SELECT worker, to_char(started AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'),
+                     EXTRACT(EPOCH FROM now() - seen)::float8,
+                     (SELECT COUNT(*) FROM report_scraper.urls u WHERE u.crawl = $1 AND u.state = 1 AND u.worker = w.worker)
+                 FROM report_scraper.workers w WHERE crawl = $1 ORDER BY seen DESC",
+                &[&self.crawl],
+            )
+            .await
+            .map_err(pg_err)?
+            .into_iter()
+            .map(|r| WorkerStatus {
+                worker: r.get(0),
+                started: r.get(1),
+                seen_secs_ago: r.get::<_, f64>(2).max(0.0),
+                leased: r.get::<_, i64>(3) as u64,
+            })
+            .collect();
+        let run: i64 = client
+            .query_one("SELECT run FROM report_scraper.crawls WHERE id = $1", &[&self.crawl])
+            .await
+            .map_err(pg_err)?
+            .get(0);
+        Ok(CrawlStatus { run, counts, hosts, workers })
+    }
+
     async fn load_learned(&self) -> Result<(), Error> {
         let rows = self
             .client()
@@ -258,6 +318,50 @@ impl PgState {
     }
 }
 
+/// A crawl's progress, from [`PgState::status`].
+#[derive(Debug, Clone, serde::Serialize)]
+#[non_exhaustive]
+pub struct CrawlStatus {
+    /// The run in progress, or the last one.
+    pub run: i64,
+    /// Addresses by state (leased ones count as queued).
+    pub counts: Counts,
+    /// Each host, the largest backlog first.
+    pub hosts: Vec<HostStatus>,
+    /// Each worker that connected, the last seen first.
+    pub workers: Vec<WorkerStatus>,
+}
+
+/// One host of a [`CrawlStatus`].
+#[derive(Debug, Clone, serde::Serialize)]
+#[non_exhaustive]
+pub struct HostStatus {
+    /// `scheme://host:port`.
+    pub origin: String,
+    /// Addresses waiting.
+    pub queued: u64,
+    /// Addresses in flight, under a worker's lease.
+    pub leased: u64,
+    /// Addresses finished.
+    pub done: u64,
+    /// The worker whose request to it is in flight.
+    pub held_by: Option<String>,
+}
+
+/// One worker of a [`CrawlStatus`].
+#[derive(Debug, Clone, serde::Serialize)]
+#[non_exhaustive]
+pub struct WorkerStatus {
+    /// Its name.
+    pub worker: String,
+    /// When it first connected (UTC).
+    pub started: String,
+    /// Seconds since it last took an address.
+    pub seen_secs_ago: f64,
+    /// Addresses it holds now.
+    pub leased: u64,
+}
+
 /// The machine's name, the process id and a random suffix.
 fn worker_name() -> String {
     let host = std::fs::read_to_string("/etc/hostname")
@@ -269,3 +373,6 @@ fn worker_name() -> String {
     let nanos = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.subsec_nanos());
     format!("{host}-{}-{:04x}", std::process::id(), nanos & 0xffff)
 }
+
+#[cfg(test)]
+mod tests;

@@ -65,6 +65,9 @@ const MIGRATIONS: &[&str] = &[
         run           bigint NOT NULL,
         etag          text,
         last_modified text,
+        -- The worker reading it now, and until when its claim holds.
+        reader        text,
+        reading_until timestamptz,
         PRIMARY KEY (crawl, url)
     );
     CREATE TABLE report_scraper.posts (

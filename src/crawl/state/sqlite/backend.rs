@@ -15,6 +15,9 @@ use crate::crawl::state::{Claim, Counts, Found, Holder, Outcome, RunStart, Sitem
 use crate::error::{Error, ErrorCode};
 
 impl Backend for CrawlState {
+    fn shared(&self) -> bool {
+        false
+    }
     fn identity(&self) -> impl Op<Option<String>> {
         ready(CrawlState::identity(self))
     }
@@ -109,6 +112,15 @@ impl Backend for CrawlState {
     }
     fn sitemap(&self, url: &str) -> impl Op<Option<SitemapRead>> {
         ready(CrawlState::sitemap(self, url))
+    }
+    fn claim_sitemap(&self, _url: &str, _run: i64) -> impl Op<bool> {
+        ready(Ok::<_, Error>(true))
+    }
+    fn release_sitemap(&self, _url: &str) -> impl Op<()> {
+        ready(Ok::<_, Error>(()))
+    }
+    fn abandoned_sitemaps(&self, _run: i64) -> impl Op<Vec<String>> {
+        ready(Ok::<_, Error>(Vec::new()))
     }
     fn sitemap_read(&self, url: &str, run: i64, etag: Option<&str>, last_modified: Option<&str>) -> impl Op<()> {
         ready(CrawlState::sitemap_read(self, url, run, etag, last_modified))
