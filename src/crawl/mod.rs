@@ -665,3 +665,41 @@ where
 {
     sink(event).map_err(|source| Error::new(ErrorKind::Output { source: Box::new(source) }))
 }
+
+/// Frontier operations as the crawl loop runs them, for the crate's
+/// benchmarks (`benches/frontier.rs`); not part of the API.
+#[doc(hidden)]
+pub mod bench {
+    use std::time::Duration;
+
+    use url::Url;
+
+    use super::state::{Claim, Found};
+    use super::{Frontier, Outcome};
+    use crate::error::Error;
+
+    /// Queues `urls` (depth 0); how many were new.
+    pub async fn enqueue<S: Frontier>(state: &S, urls: Vec<Url>) -> Result<usize, Error> {
+        Ok(state.enqueue_within(urls.into_iter().map(|u| Found::get(u, 0)).collect(), usize::MAX).await?.0)
+    }
+
+    /// Takes and finishes queued addresses host by host (a claim, a
+    /// finish and the host's turn given back each, no delay) until none is
+    /// left for this worker; how many it took.
+    pub async fn drain<S: Frontier>(state: &S) -> Result<u64, Error> {
+        let mut n = 0;
+        loop {
+            let origins = state.queued_origins().await?;
+            if origins.is_empty() {
+                return Ok(n);
+            }
+            for (origin, _) in origins {
+                if let Claim::Taken(t) = state.take_one(origin).await? {
+                    state.finish_row(t.id, &Outcome::Article).await?;
+                    state.release(origin, Duration::ZERO).await?;
+                    n += 1;
+                }
+            }
+        }
+    }
+}
