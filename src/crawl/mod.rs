@@ -674,8 +674,8 @@ pub mod bench {
 
     use url::Url;
 
-    use super::state::{Claim, Found};
-    use super::{Frontier, Outcome};
+    use crate::crawl::state::{Claim, Found};
+    use crate::crawl::{Frontier, Outcome};
     use crate::error::Error;
 
     /// Queues `urls` (depth 0); how many were new.
