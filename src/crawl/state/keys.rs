@@ -6,6 +6,7 @@ use std::sync::RwLock;
 
 use url::Url;
 
+use super::LEARN_AFTER;
 use crate::crawl::urls::canonical_url;
 use crate::model::Article;
 
@@ -50,8 +51,21 @@ impl Learned {
     }
 
     /// Adds parameters learned on `origin`.
-    pub(super) fn add(&self, origin: &str, names: &[String]) {
+    fn add(&self, origin: &str, names: &[String]) {
         self.write().entry(origin.to_string()).or_default().extend(names.iter().cloned());
+    }
+
+    /// A piece of evidence was recorded for each of `names` on `origin`
+    /// (`added`: it was new; `pieces`: how many the parameter has now).
+    /// Those it makes learned are added, logged and returned.
+    pub(super) fn evidence(&self, origin: &str, names: impl IntoIterator<Item = (String, bool, i64)>) -> Vec<String> {
+        let now: Vec<String> =
+            names.into_iter().filter(|(_, added, pieces)| *added && *pieces == LEARN_AFTER).map(|(n, ..)| n).collect();
+        if !now.is_empty() {
+            self.add(origin, &now);
+            tracing::info!(origin, params = ?now, "query parameters learned to be irrelevant");
+        }
+        now
     }
 
     /// Every `(origin, name)`, sorted.

@@ -148,6 +148,18 @@ pub struct Counts {
 }
 
 impl Counts {
+    /// Adds `n` addresses in the stored state `state` (taken ones count as queued).
+    fn add(&mut self, state: i64, n: u64) {
+        match state {
+            QUEUED | TAKEN => self.queued += n,
+            ARTICLE => self.articles += n,
+            LIST => self.lists += n,
+            ROBOTS => self.robots += n,
+            DUPLICATE => self.duplicates += n,
+            _ => self.failed += n,
+        }
+    }
+
     /// Addresses finished one way or another: everything not queued.
     ///
     /// ```

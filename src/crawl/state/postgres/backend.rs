@@ -12,7 +12,7 @@ use crate::crawl::CrawledArticle;
 use crate::crawl::state::backend::{Backend, Op};
 use crate::crawl::state::keys::split;
 use crate::crawl::state::{
-    ARTICLE, Claim, Counts, Found, Holder, LEARN_AFTER, LIST, Outcome, QUEUED, RunStart, SitemapRead, TAKEN, Taken,
+    ARTICLE, Claim, Counts, Found, Holder, LIST, Outcome, QUEUED, RunStart, SitemapRead, TAKEN, Taken,
 };
 use crate::error::{Error, ErrorCode};
 
@@ -25,15 +25,7 @@ const ALIVE_EVERY_SECS: i64 = 5;
 /// How often a worker with nothing to do looks for what other workers queued.
 const LOOK_AGAIN: Duration = Duration::from_millis(500);
 
-/// The conditions under which this worker may still finish a row: it holds
-/// its lease, or held it and nobody took it since (it went back to the queue).
-const MINE: &str = "worker = $W AND state IN (0, 1)";
-
 impl PgState {
-    fn mine(&self) -> String {
-        MINE.replace("$W", &format!("'{}'", self.worker.replace('\'', "''")))
-    }
-
     /// The row of an address, by key.
     async fn row_by_key(&self, key: i64) -> Result<Option<i64>, Error> {
         let client = self.client().await?;
@@ -113,14 +105,15 @@ impl PgState {
             _ => (None, false),
         };
         let run = self.run.load(std::sync::atomic::Ordering::Relaxed);
-        let sql = format!(
-            "UPDATE report_scraper.urls SET state = $2, error = $3,
+        // Finished only by the worker that holds its lease, or held it and was not
+        // replaced since (the address went back to the queue and nobody took it).
+        let sql = "UPDATE report_scraper.urls SET state = $2, error = $3,
                  attempts = CASE WHEN $4 THEN attempts ELSE 0 END,
                  fetched_at = now(), run = $5, lease_until = NULL
-             WHERE id = $1 AND {}",
-            self.mine()
-        );
-        let n = client.execute(&sql, &[&id, &(outcome.code() as i16), &error, &failed, &run]).await.map_err(pg_err)?;
+             WHERE id = $1 AND worker = $6 AND state IN (0, 1)";
+        let params: [&(dyn tokio_postgres::types::ToSql + Sync); 6] =
+            [&id, &(outcome.code() as i16), &error, &failed, &run, &self.worker];
+        let n = client.execute(sql, &params).await.map_err(pg_err)?;
         if n == 0 {
             tracing::warn!(id, worker = %self.worker, "lease lost: another worker has this address; its outcome stands");
         }
@@ -708,7 +701,7 @@ impl Backend for PgState {
     fn learn(&self, origin: &str, names: &[String], evidence: &str) -> impl Op<Vec<String>> {
         async move {
             let client = self.client().await?;
-            let mut now_learned = Vec::new();
+            let mut pieces = Vec::new();
             for name in names {
                 let added = client
                     .execute(
@@ -725,15 +718,9 @@ impl Backend for PgState {
                     .await
                     .map_err(pg_err)?
                     .get(0);
-                if added == 1 && n == LEARN_AFTER {
-                    now_learned.push(name.clone());
-                }
+                pieces.push((name.clone(), added == 1, n));
             }
-            if !now_learned.is_empty() {
-                self.learned.add(origin, &now_learned);
-                tracing::info!(origin, params = ?now_learned, "query parameters learned to be irrelevant");
-            }
-            Ok(now_learned)
+            Ok(self.learned.evidence(origin, pieces))
         }
     }
 

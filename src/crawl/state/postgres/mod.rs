@@ -21,8 +21,8 @@ use std::time::Duration;
 use deadpool_postgres::{Client, Pool};
 use tokio_postgres::NoTls;
 
+use super::Counts;
 use super::keys::Learned;
-use super::{ARTICLE, Counts, DUPLICATE, LIST, QUEUED, ROBOTS, TAKEN};
 use crate::error::{Error, ErrorKind};
 
 /// How long an address stays leased to a worker unless it finishes it.
@@ -179,15 +179,7 @@ impl PgState {
         let mut c = Counts::default();
         for row in rows {
             let (state, n): (i16, i64) = (row.get(0), row.get(1));
-            let n = n as u64;
-            match i64::from(state) {
-                QUEUED | TAKEN => c.queued += n,
-                ARTICLE => c.articles += n,
-                LIST => c.lists += n,
-                ROBOTS => c.robots += n,
-                DUPLICATE => c.duplicates += n,
-                _ => c.failed += n,
-            }
+            c.add(i64::from(state), n as u64);
         }
         Ok(c)
     }

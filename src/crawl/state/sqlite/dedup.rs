@@ -30,7 +30,7 @@ impl CrawlState {
     /// parameter has [`LEARN_AFTER`] pieces, keys made from then on leave it
     /// out. The parameters learned by this call come back.
     pub(crate) fn learn(&self, origin: &str, names: &[String], evidence: &str) -> Result<Vec<String>, Error> {
-        let mut now_learned = Vec::new();
+        let mut pieces = Vec::new();
         {
             let conn = self.conn();
             let mut insert = conn.prepare_cached("INSERT OR IGNORE INTO params VALUES (?1, ?2, ?3)").map_err(db_err)?;
@@ -39,16 +39,10 @@ impl CrawlState {
             for name in names {
                 let added = insert.execute(params![origin, name, evidence]).map_err(db_err)?;
                 let n: i64 = count.query_row(params![origin, name], |r| r.get(0)).map_err(db_err)?;
-                if added == 1 && n == LEARN_AFTER {
-                    now_learned.push(name.clone());
-                }
+                pieces.push((name.clone(), added == 1, n));
             }
         }
-        if !now_learned.is_empty() {
-            self.learned.add(origin, &now_learned);
-            tracing::info!(origin, params = ?now_learned, "query parameters learned to be irrelevant");
-        }
-        Ok(now_learned)
+        Ok(self.learned.evidence(origin, pieces))
     }
 
     /// The query parameters learned to be irrelevant, as `(origin, name)`:

@@ -23,7 +23,7 @@ use rusqlite::{Connection, OptionalExtension, params};
 use url::Url;
 
 use super::keys::Learned;
-use super::{ARTICLE, Counts, DUPLICATE, LIST, Outcome, QUEUED, ROBOTS, TAKEN};
+use super::{Counts, DUPLICATE, Outcome};
 use crate::error::{Error, ErrorKind};
 
 /// The frontier and the seen set of a crawl, in one SQLite file. Every
@@ -202,14 +202,7 @@ impl CrawlState {
         let mut c = Counts::default();
         for row in rows {
             let (state, n) = row.map_err(db_err)?;
-            match state {
-                QUEUED | TAKEN => c.queued += n,
-                ARTICLE => c.articles += n,
-                LIST => c.lists += n,
-                ROBOTS => c.robots += n,
-                DUPLICATE => c.duplicates += n,
-                _ => c.failed += n,
-            }
+            c.add(state, n);
         }
         Ok(c)
     }
