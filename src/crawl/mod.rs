@@ -29,13 +29,14 @@ mod record;
 mod schedule;
 mod scope;
 mod seed_sitemaps;
+mod shared;
 mod sink;
 mod sitemap;
 mod state;
 mod urls;
 mod visit;
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashSet};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Instant;
@@ -99,6 +100,8 @@ pub(crate) struct Run {
     capped: bool,
     summary: Summary,
     frontier: Schedule,
+    /// Origins whose robots.txt this worker and a shared state agree on.
+    robots: HashSet<String>,
 }
 
 impl Crawler {
@@ -199,14 +202,24 @@ impl Crawler {
         // The limit is this call's: the queue is bounded by it too, and a
         // run cut by it goes on in the next call.
         let room = self.config.max_pages().saturating_sub(counts.queued);
-        let mut run = Run { number, room, capped: false, summary: Summary::default(), frontier: Schedule::default() };
+        if state.shared() {
+            self.fetcher.share_robots();
+        }
+        let mut run = Run {
+            number,
+            room,
+            capped: false,
+            summary: Summary::default(),
+            frontier: Schedule::default(),
+            robots: HashSet::new(),
+        };
         let seeds = self.config.seeds().iter().filter_map(|s| Url::parse(s).ok()).map(|u| Found::get(u, 0)).collect();
         self.queue(state, &mut run, seeds).await?;
         self.read_sitemaps(state, &mut run, start, &mut sink).await?;
         run.frontier.refresh(state).await?;
         let mut done = 0;
         let mut workers: JoinSet<Visit> = JoinSet::new();
-        let (fetched_tx, mut fetched_rx) = tokio::sync::mpsc::unbounded_channel::<i64>();
+        let (fetched_tx, mut fetched_rx) = tokio::sync::mpsc::unbounded_channel::<(i64, i64)>();
         // The schedule is read again from the state after waiting on other workers.
         let mut look_again = false;
         let mut sitemaps_again = false;
@@ -216,41 +229,46 @@ impl Crawler {
                 && workers.len() < self.config.workers()
                 && done + (workers.len() as u64) < self.config.max_pages()
             {
-                match run.frontier.next(&self.fetcher, tokio::time::Instant::now()) {
-                    Next::Host(origin) => {
-                        let taken = match state.take_one(origin).await? {
-                            Claim::Taken(taken) => taken,
-                            Claim::Empty => {
-                                run.frontier.exhausted(origin);
-                                continue;
-                            }
-                            // Another worker has the host's turn: it is due again after a while.
-                            Claim::Wait(after) => {
-                                run.frontier.not_before(origin, tokio::time::Instant::now() + after);
-                                continue;
-                            }
-                        };
-                        if self.known_variant(state, &mut run, &taken, &mut sink).await? {
-                            // No request was made: the host's turn goes back at once.
-                            state.release(origin, std::time::Duration::ZERO).await?;
+                // As many hosts as there are free workers, taken in one claim.
+                let free = (self.config.workers() - workers.len())
+                    .min(usize::try_from(self.config.max_pages() - done - workers.len() as u64).unwrap_or(usize::MAX));
+                let now = tokio::time::Instant::now();
+                let hosts = run.frontier.due(&self.fetcher, now, free);
+                if hosts.is_empty() {
+                    if let Next::Wait(at) = run.frontier.next(&self.fetcher, now) {
+                        wake = Some(at);
+                    }
+                    break;
+                }
+                for (origin, claim) in state.take(&hosts).await? {
+                    let taken = match claim {
+                        Claim::Taken(taken) => taken,
+                        Claim::Empty => {
+                            run.frontier.exhausted(origin);
                             continue;
                         }
-                        run.frontier.busy(origin);
-                        let job = visit::Job {
-                            fetcher: self.fetcher.clone(),
-                            extractor: self.extractor.clone(),
-                            scope: self.scope.clone(),
-                            budget: self.config.extract_budget(),
-                            fetched: fetched_tx.clone(),
-                        };
-                        // Spawned tasks log to the caller's subscriber, not only a global one.
-                        workers.spawn(tracing::instrument::WithSubscriber::with_current_subscriber(job.run(taken)));
+                        // Another worker has the host's turn: it is due again after a while.
+                        Claim::Wait(after) => {
+                            run.frontier.not_before(origin, now + after);
+                            continue;
+                        }
+                    };
+                    if self.known_variant(state, &mut run, &taken, &mut sink).await? {
+                        // No request was made: the host's turn goes back at once.
+                        state.release(origin, std::time::Duration::ZERO).await?;
+                        continue;
                     }
-                    Next::Wait(at) => {
-                        wake = Some(at);
-                        break;
-                    }
-                    Next::Idle => break,
+                    self.robots_from_state(state, &mut run, &taken.url).await?;
+                    run.frontier.busy(origin, taken.id);
+                    let job = visit::Job {
+                        fetcher: self.fetcher.clone(),
+                        extractor: self.extractor.clone(),
+                        scope: self.scope.clone(),
+                        budget: self.config.extract_budget(),
+                        fetched: fetched_tx.clone(),
+                    };
+                    // Spawned tasks log to the caller's subscriber, not only a global one.
+                    workers.spawn(tracing::instrument::WithSubscriber::with_current_subscriber(job.run(taken)));
                 }
             }
             if workers.is_empty() && wake.is_none() {
@@ -275,11 +293,11 @@ impl Crawler {
             tokio::select! {
                 Some(joined) = workers.join_next(), if !workers.is_empty() => {
                     let visit = joined.map_err(|e| Error::new(ErrorKind::State { source: Box::new(e) }))?;
-                    self.release(state, &mut run.frontier, visit.taken.origin).await?;
+                    self.release(state, &mut run, visit.taken.origin, visit.taken.id).await?;
                     self.record(state, &mut run, visit, &mut sink).await?;
                     done += 1;
                 }
-                Some(origin) = fetched_rx.recv() => self.release(state, &mut run.frontier, origin).await?,
+                Some((origin, id)) = fetched_rx.recv() => self.release(state, &mut run, origin, id).await?,
                 () = sleep_until(wake), if wake.is_some() => {
                     if std::mem::take(&mut look_again) {
                         run.frontier.refresh(state).await?;
@@ -370,12 +388,14 @@ impl Crawler {
     /// A host's request is done (fetched or failed): it may be due again,
     /// after the delay the fetcher keeps for it (shared with other workers
     /// by a backend that has them).
-    async fn release<S: Frontier>(&self, state: &S, schedule: &mut Schedule, origin: i64) -> Result<(), Error> {
-        let delay = schedule.release(origin).map_or(std::time::Duration::ZERO, |url| {
-            let now = tokio::time::Instant::now();
-            self.fetcher.due(url).map_or(std::time::Duration::ZERO, |at| at.saturating_duration_since(now))
-        });
-        state.release(origin, delay).await
+    async fn release<S: Frontier>(&self, state: &S, run: &mut Run, origin: i64, id: i64) -> Result<(), Error> {
+        // Done twice (response in, page read): the second finds the turn given back.
+        let Some(url) = run.frontier.release(origin, id).cloned() else { return Ok(()) };
+        let now = tokio::time::Instant::now();
+        let delay = self.fetcher.due(&url).map_or(std::time::Duration::ZERO, |at| at.saturating_duration_since(now));
+        state.release(origin, delay).await?;
+        // The robots.txt read in this turn, if one was, serves the other workers.
+        self.robots_to_state(state, run, &url).await
     }
 
     /// Applies one visit to the state, after handing it to the sink.
@@ -683,21 +703,26 @@ pub mod bench {
         Ok(state.enqueue_within(urls.into_iter().map(|u| Found::get(u, 0)).collect(), usize::MAX).await?.0)
     }
 
-    /// Takes and finishes queued addresses host by host (a claim, a
-    /// finish and the host's turn given back each, no delay) until none is
-    /// left for this worker; how many it took.
-    pub async fn drain<S: Frontier>(state: &S) -> Result<u64, Error> {
+    /// Takes and finishes queued addresses (a claim of up to `batch` hosts,
+    /// then for each address taken a finish and its host's turn given back,
+    /// no delay) until none is left for this worker; how many it took.
+    /// Workers start at different hosts (`offset`), as a crawl's would.
+    pub async fn drain<S: Frontier>(state: &S, batch: usize, offset: usize) -> Result<u64, Error> {
         let mut n = 0;
         loop {
-            let origins = state.queued_origins().await?;
+            let mut origins: Vec<i64> = state.queued_origins().await?.into_iter().map(|(row, _)| row).collect();
             if origins.is_empty() {
                 return Ok(n);
             }
-            for (origin, _) in origins {
-                if let Claim::Taken(t) = state.take_one(origin).await? {
-                    state.finish_row(t.id, &Outcome::Article).await?;
-                    state.release(origin, Duration::ZERO).await?;
-                    n += 1;
+            let len = origins.len();
+            origins.rotate_left(offset % len);
+            for hosts in origins.chunks(batch.max(1)) {
+                for (origin, claim) in state.take(hosts).await? {
+                    if let Claim::Taken(t) = claim {
+                        state.finish_row(t.id, &Outcome::Article).await?;
+                        state.release(origin, Duration::ZERO).await?;
+                        n += 1;
+                    }
                 }
             }
         }

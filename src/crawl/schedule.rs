@@ -19,8 +19,8 @@ use crate::fetch::Fetcher;
 struct Host {
     /// Its origin as an address, to ask the fetcher when it is due.
     origin: Url,
-    /// A request of its is in flight.
-    busy: bool,
+    /// The address of its in flight, by row.
+    busy: Option<i64>,
     /// It may have queued addresses.
     queued: bool,
     /// Its turn, as the state's other workers left it.
@@ -55,7 +55,7 @@ impl Schedule {
         for (row, origin) in state.queued_origins().await? {
             let Ok(url) = Url::parse(&origin) else { continue };
             self.rows.insert(origin, row);
-            self.hosts.entry(row).or_insert(Host { origin: url, busy: false, queued: true, not_before: None }).queued =
+            self.hosts.entry(row).or_insert(Host { origin: url, busy: None, queued: true, not_before: None }).queued =
                 true;
         }
         Ok(())
@@ -76,31 +76,47 @@ impl Schedule {
 
     /// The host to take an address from now, or how long to wait.
     pub(crate) fn next(&self, fetcher: &Fetcher, now: Instant) -> Next {
-        let due = self
-            .hosts
-            .iter()
-            .filter(|(_, h)| h.queued && !h.busy)
-            .map(|(row, h)| (fetcher.due(&h.origin).unwrap_or(now).max(h.not_before.unwrap_or(now)), *row))
-            .min();
-        match due {
+        match self.candidates(fetcher, now).min() {
             Some((at, row)) if at <= now => Next::Host(row),
             Some((at, _)) => Next::Wait(at),
             None => Next::Idle,
         }
     }
 
-    /// A request of this host is in flight.
-    pub(crate) fn busy(&mut self, row: i64) {
+    /// Up to `n` hosts to take an address from now, the one due longest
+    /// first: what one claim of a batch asks for.
+    pub(crate) fn due(&self, fetcher: &Fetcher, now: Instant, n: usize) -> Vec<i64> {
+        let mut due: Vec<(Instant, i64)> = self.candidates(fetcher, now).filter(|(at, _)| *at <= now).collect();
+        due.sort_unstable();
+        due.into_iter().take(n).map(|(_, row)| row).collect()
+    }
+
+    /// Each host with an address to take and none in flight, with when it is due.
+    fn candidates<'a>(&'a self, fetcher: &'a Fetcher, now: Instant) -> impl Iterator<Item = (Instant, i64)> + 'a {
+        self.hosts
+            .iter()
+            .filter(|(_, h)| h.queued && h.busy.is_none())
+            .map(move |(row, h)| (fetcher.due(&h.origin).unwrap_or(now).max(h.not_before.unwrap_or(now)), *row))
+    }
+
+    /// The address `id` of this host is in flight.
+    pub(crate) fn busy(&mut self, row: i64, id: i64) {
         if let Some(h) = self.hosts.get_mut(&row) {
-            h.busy = true;
+            h.busy = Some(id);
         }
     }
 
-    /// Its request is done (fetched or failed): the host may be due again.
-    /// Its origin, to ask when.
-    pub(crate) fn release(&mut self, row: i64) -> Option<&Url> {
+    /// The request of address `id` is done (fetched or failed): the host
+    /// may be due again. Its origin, to ask when; `None` when the host's
+    /// turn went back already (a request is done twice: when its response
+    /// is in, and when its page is read, by which time the host may be busy
+    /// with its next address).
+    pub(crate) fn release(&mut self, row: i64, id: i64) -> Option<&Url> {
         let h = self.hosts.get_mut(&row)?;
-        h.busy = false;
+        if h.busy != Some(id) {
+            return None;
+        }
+        h.busy = None;
         h.not_before = None;
         Some(&h.origin)
     }
@@ -135,15 +151,23 @@ mod tests {
         f.refresh(&state).await.unwrap();
         let now = Instant::now();
         let Next::Host(first) = f.next(&fetcher, now) else { panic!("a host is due") };
-        f.busy(first);
+        f.busy(first, 10);
         let Next::Host(second) = f.next(&fetcher, now) else { panic!("the other host is due") };
         assert_ne!(first, second, "a busy host is not handed out again");
-        f.busy(second);
+        f.busy(second, 20);
         assert_eq!(f.next(&fetcher, now), Next::Idle, "both hosts in flight");
-        f.release(first);
+        assert!(f.release(first, 10).is_some());
         assert_eq!(f.next(&fetcher, now), Next::Host(first));
+        f.busy(first, 11);
+        assert!(f.release(first, 10).is_none(), "a request done twice does not free the host's next one");
+        assert_eq!(f.next(&fetcher, now), Next::Idle, "first is busy with 11, second with 20");
+        assert!(f.release(first, 11).is_some());
         f.exhausted(first);
         assert_eq!(f.next(&fetcher, now), Next::Idle);
+        f.release(second, 20);
+        assert_eq!(f.due(&fetcher, now, 4), [second], "only hosts with queued addresses");
+        f.not_before(second, now + std::time::Duration::from_secs(1));
+        assert_eq!(f.due(&fetcher, now, 4), [] as [i64; 0], "a host another worker holds is not due");
         assert!(!f.queued(["http://a.cn"]));
         assert!(f.queued(["http://c.cn"]), "a new host asks for a refresh");
     }

@@ -55,8 +55,8 @@ impl Crawler {
         // Each sitemap with how deep in indexes it was found (0: given, or named by robots.txt).
         let mut todo: Vec<(String, u8)> = self.config.sitemaps().iter().map(|s| (s.clone(), 0)).collect();
         if self.config.robots_sitemaps() {
-            for seed in self.config.seeds() {
-                todo.extend(self.fetcher.robots_sitemaps(seed).await.unwrap_or_default().into_iter().map(|s| (s, 0)));
+            for seed in self.config.seeds().iter().filter_map(|s| Url::parse(s).ok()) {
+                todo.extend(self.seed_robots(state, run, &seed).await?.into_iter().map(|s| (s, 0)));
             }
         }
         // Sitemaps listed by an index read in an earlier run are read again too.
@@ -138,7 +138,8 @@ impl Crawler {
             if let Some(modified) = prior.as_ref().and_then(|p| p.last_modified.as_deref()) {
                 request = request.if_modified_since(modified);
             }
-            let fetched = match request.send().await {
+            // A shared state's workers fetch it in its host's turn, like any page.
+            let fetched = match self.in_turn(state, &url, request.send()).await? {
                 Ok(f) => f,
                 Err(error) => {
                     // Not read: the claim goes back (a later run reads it, as with one process).

@@ -25,9 +25,10 @@ pub(crate) struct Job {
     pub extractor: Arc<Extractor>,
     pub scope: Arc<Scope>,
     pub budget: Duration,
-    /// Told the host's row once the response is in (before it is read), so
-    /// the host can be handed out again while the page is extracted.
-    pub fetched: UnboundedSender<i64>,
+    /// Told the host's row and the address's once the response is in
+    /// (before it is read), so the host can be handed out again while the
+    /// page is extracted.
+    pub fetched: UnboundedSender<(i64, i64)>,
 }
 
 /// The result of one address.
@@ -80,7 +81,7 @@ impl Job {
         }
         let fetched = request.send().await;
         // The crawl may be gone (a stopped run); then nobody needs to know.
-        let _ = self.fetched.send(taken.origin);
+        let _ = self.fetched.send((taken.origin, taken.id));
         let fetched = fetched?;
         if fetched.not_modified() {
             return Ok(Visited::Unchanged);

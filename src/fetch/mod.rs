@@ -36,6 +36,7 @@ pub use request::FetchRequest;
 pub use response::Fetched;
 
 use self::guard::GuardedResolver;
+pub(crate) use self::robots::RobotsFile;
 use self::robots::RobotsSlot;
 use crate::error::{Error, ErrorKind};
 use crate::model::Article;
@@ -58,6 +59,8 @@ pub struct Fetcher {
     headers: reqwest::header::HeaderMap,
     hosts: Mutex<HashMap<String, Arc<HostState>>>,
     global: Semaphore,
+    /// robots.txt files are kept to hand to other crawlers of the same crawl.
+    shares_robots: std::sync::atomic::AtomicBool,
 }
 
 /// Per-host state: one request at a time, the time of the last one, robots.txt.
@@ -107,6 +110,7 @@ impl Fetcher {
             headers: default_headers(&config.headers)?,
             global: Semaphore::new(config.max_concurrency.max(1)),
             hosts: Mutex::new(HashMap::new()),
+            shares_robots: std::sync::atomic::AtomicBool::new(false),
             config,
         })
     }
@@ -182,6 +186,24 @@ impl Fetcher {
         }
         let host = self.host(&url);
         Ok(host.robots.sitemaps(self, &host, &url).await)
+    }
+
+    /// Keeps each robots.txt read, for [`robots_file`](Self::robots_file):
+    /// a crawl whose workers share their state hands them to each other.
+    pub(crate) fn share_robots(&self) {
+        self.shares_robots.store(true, std::sync::atomic::Ordering::Relaxed);
+    }
+
+    /// The robots.txt file `url`'s host's rules came from, once read (kept
+    /// only after [`share_robots`](Self::share_robots)).
+    pub(crate) fn robots_file(&self, url: &Url) -> Option<RobotsFile> {
+        self.host(url).robots.file()
+    }
+
+    /// Obeys the robots.txt another crawler read for `url`'s host, unless
+    /// this fetcher has read its rules already.
+    pub(crate) async fn adopt_robots(&self, url: &Url, file: RobotsFile) {
+        self.host(url).robots.adopt(&self.config.user_agent, file).await;
     }
 
     /// When a request to `url`'s host may start: its last request's end

@@ -38,6 +38,16 @@ enum Robots {
     Blocked(String),
 }
 
+/// What a host's robots.txt said, as a file another crawler of the same
+/// crawl can read again instead of asking the host.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum RobotsFile {
+    /// Nothing to obey: a 4xx, or no robots.txt at all.
+    AllowAll,
+    /// The file as read (its first 512 KiB).
+    Text(Vec<u8>),
+}
+
 /// A host's robots.txt, read on first use; its `Crawl-delay` and `Sitemap:`
 /// lines kept apart for cheap reads.
 #[derive(Debug, Default)]
@@ -45,6 +55,8 @@ pub(crate) struct RobotsSlot {
     robots: tokio::sync::Mutex<Option<Robots>>,
     crawl_delay: Mutex<Option<Duration>>,
     sitemaps: Mutex<Vec<String>>,
+    /// The file the rules came from, kept when the fetcher shares robots.txt.
+    file: Mutex<Option<RobotsFile>>,
 }
 
 impl RobotsSlot {
@@ -103,6 +115,26 @@ impl RobotsSlot {
         }
     }
 
+    /// The file the host's rules were read from, when the fetcher keeps
+    /// files ([`Fetcher::share_robots`]) and one was read (not a failure).
+    pub(crate) fn file(&self) -> Option<RobotsFile> {
+        self.file.lock().unwrap_or_else(|e| e.into_inner()).clone()
+    }
+
+    /// Takes the rules of a file another crawler read, unless this slot
+    /// holds rules already (a failure to read is replaced).
+    pub(crate) async fn adopt(&self, agent: &str, file: RobotsFile) {
+        let mut slot = self.robots.lock().await;
+        if matches!(slot.as_ref(), Some(Robots::AllowAll | Robots::Rules(_))) {
+            return;
+        }
+        *slot = Some(match &file {
+            RobotsFile::AllowAll => Robots::AllowAll,
+            RobotsFile::Text(body) => self.parse(agent, body),
+        });
+        *self.file.lock().unwrap_or_else(|e| e.into_inner()) = Some(file);
+    }
+
     /// The `Sitemap:` lines of the host's robots.txt, reading it if needed.
     pub(crate) async fn sitemaps(&self, f: &Fetcher, host: &HostState, url: &Url) -> Vec<String> {
         // Whatever the verdict for this address, the file has been read (or could not be).
@@ -133,11 +165,29 @@ impl RobotsSlot {
             };
             match reply {
                 Ok(Reply::Redirect(next, _)) => at = next,
-                Ok(Reply::Page(page)) => return self.parse(&f.config.user_agent, &page.body),
-                Err(e) => return failure(e),
+                Ok(Reply::Page(page)) => {
+                    self.keep(f, RobotsFile::Text(page.body.clone()));
+                    return self.parse(&f.config.user_agent, &page.body);
+                }
+                Err(e) => {
+                    let robots = failure(e);
+                    if matches!(robots, Robots::AllowAll) {
+                        self.keep(f, RobotsFile::AllowAll);
+                    }
+                    return robots;
+                }
             }
         }
+        self.keep(f, RobotsFile::AllowAll);
         Robots::AllowAll
+    }
+
+    /// Keeps the file read when the fetcher shares them (only then: a
+    /// crawl of many hosts on one process need not hold every file).
+    fn keep(&self, f: &Fetcher, file: RobotsFile) {
+        if f.shares_robots.load(std::sync::atomic::Ordering::Relaxed) {
+            *self.file.lock().unwrap_or_else(|e| e.into_inner()) = Some(file);
+        }
     }
 
     fn parse(&self, agent: &str, body: &[u8]) -> Robots {

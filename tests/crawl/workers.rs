@@ -1,7 +1,8 @@
 //! Many workers, one crawl: processes of the crawl example sharing a
 //! PostgreSQL state (`REPORT_SCRAPER_PG`), on the faults site. Every
-//! article once in the database's table, no address fetched twice, the
-//! host's delay held between all workers' requests, and workers killed
+//! article once in the database's table, no address fetched twice (nor
+//! robots.txt), the host's delay held between all workers' requests
+//! (robots.txt and the sitemap included), and workers killed
 //! with SIGKILL losing nothing once their leases expire.
 #![cfg(feature = "postgres")]
 
@@ -71,13 +72,13 @@ fn assert_every_article_once(site: &Served, rows: &[Value]) {
 /// Pages fetched more than once, but those whose fault asks for a second
 /// request (a 500 or a 429 then 200; a page slower than the timeout), the
 /// target of a redirect (fetched again to learn where the redirect leads,
-/// as one process does too) and robots.txt, which every worker reads for itself.
+/// as one process does too). robots.txt is read once, by one worker for all.
 fn fetched_twice(site: &Served) -> Vec<(String, usize)> {
     let mut n: BTreeMap<String, usize> = BTreeMap::new();
     for h in site.server.hits() {
         *n.entry(h.target).or_default() += 1;
     }
-    let retried = ["/news/flaky.html", "/news/busy.html", "/news/slow.html", "/news/final.html", "/robots.txt"];
+    let retried = ["/news/flaky.html", "/news/busy.html", "/news/slow.html", "/news/final.html"];
     n.into_iter().filter(|(p, c)| *c > 1 && !retried.contains(&p.as_str())).collect()
 }
 
@@ -99,11 +100,11 @@ async fn four_workers_make_one_crawl_each_page_once_the_host_polite() {
     }
     assert_every_article_once(&site, &export(&pg, &crawl, &dir));
     assert_eq!(fetched_twice(&site), [], "addresses fetched by two workers");
-    // One request at a time to the host between all workers, the delay between them. Left
-    // out: robots.txt, which each worker asks for itself when it starts, and the sitemap,
-    // read once a run by one worker: both outside the turns the state hands out.
-    let outside = ["/robots.txt", "/sitemap.xml"];
-    let hits: Vec<_> = site.server.hits().into_iter().filter(|h| !outside.contains(&h.target.as_str())).collect();
+    // One request at a time to the host between all workers, the delay between them:
+    // robots.txt and the sitemap are fetched in the host's turn like its pages.
+    let hits = site.server.hits();
+    assert_eq!(hits.iter().filter(|h| h.target == "/robots.txt").count(), 1, "robots.txt once for all");
+    assert_eq!(hits.iter().filter(|h| h.target == "/sitemap.xml").count(), 1, "the sitemap once for all");
     let delay = Duration::from_millis(DELAY_MS);
     for w in hits.windows(2) {
         let gap = w[1].at.duration_since(w[0].at);

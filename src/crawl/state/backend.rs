@@ -11,7 +11,7 @@ use std::time::Duration;
 
 use url::Url;
 
-use super::{Claim, Counts, Found, Holder, Outcome, RunStart, SitemapRead, Taken};
+use super::{Claim, Counts, Found, Holder, Outcome, RunStart, SitemapRead, Taken, Turn};
 use crate::crawl::CrawledArticle;
 use crate::error::{Error, ErrorCode};
 
@@ -60,10 +60,26 @@ pub trait Backend: Send + Sync {
     fn enqueue_within(&self, found: Vec<Found>, room: usize) -> impl Op<(usize, usize)>;
     /// The origins (rows and `scheme://host:port`) with queued addresses.
     fn queued_origins(&self) -> impl Op<Vec<(i64, String)>>;
-    /// Takes the oldest queued address of one origin, when its turn has come.
-    fn take_one(&self, origin: i64) -> impl Op<Claim>;
+    /// Takes an address of each origin in `origins` whose turn has come
+    /// (one round trip for them all where the state is a server): the
+    /// oldest queued, or one whose worker died holding it. One claim per
+    /// origin asked for.
+    fn take(&self, origins: &[i64]) -> impl Op<Vec<(i64, Claim)>>;
+    /// [`take`](Self::take) for one origin.
+    fn take_one(&self, origin: i64) -> impl Op<Claim> {
+        async move { Ok(self.take(&[origin]).await?.pop().map_or(Claim::Empty, |(_, claim)| claim)) }
+    }
     /// The request of an origin's address is done: its next turn comes after `delay`.
     fn release(&self, origin: i64, delay: Duration) -> impl Op<()>;
+    /// Takes the turn of `origin` (`scheme://host:port`) for a request
+    /// that is not a queued address: robots.txt, a sitemap. One process
+    /// keeps its hosts' turns in its fetcher: held at once.
+    fn hold_turn(&self, origin: &str) -> impl Op<Turn>;
+    /// The robots.txt another worker read for `origin` lately: `Some(None)`
+    /// when it allows all; `None` when none is kept (or with one process).
+    fn robots(&self, origin: &str) -> impl Op<Option<Option<Vec<u8>>>>;
+    /// Keeps the robots.txt read for `origin` (`None`: it allows all) for the other workers.
+    fn keep_robots(&self, origin: &str, file: Option<&[u8]>) -> impl Op<()>;
     /// Whether work may still come that this process does not see: other
     /// workers' addresses in flight (they may queue links, or die and give
     /// them back) or queued for hosts not yet scheduled here. When so, how

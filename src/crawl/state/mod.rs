@@ -244,3 +244,13 @@ pub enum Claim {
     /// Another worker holds the host, or its delay has not passed: try again after this long.
     Wait(Duration),
 }
+
+/// A host's turn asked for a request that is not one of its queued
+/// addresses (its robots.txt, a sitemap).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Turn {
+    /// Held from now on (the host's row): give it back with `release`.
+    Held(i64),
+    /// Another worker holds it, or its delay has not passed: ask again after this long.
+    Wait(Duration),
+}

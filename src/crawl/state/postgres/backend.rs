@@ -7,17 +7,15 @@ use std::time::Duration;
 use deadpool_postgres::GenericClient;
 use url::Url;
 
+use super::turns::MIN_WAIT;
 use super::{PgState, pg_err};
 use crate::crawl::CrawledArticle;
 use crate::crawl::state::backend::{Backend, Op};
 use crate::crawl::state::keys::split;
 use crate::crawl::state::{
-    ARTICLE, Claim, Counts, Found, Holder, LIST, Outcome, QUEUED, RunStart, SitemapRead, TAKEN, Taken,
+    ARTICLE, Claim, Counts, Found, Holder, LIST, Outcome, QUEUED, RunStart, SitemapRead, TAKEN, Taken, Turn,
 };
 use crate::error::{Error, ErrorCode};
-
-/// The shortest wait a busy host is given, so workers do not spin on it.
-const MIN_WAIT: Duration = Duration::from_millis(20);
 
 /// A worker says it is alive (for `--status`) at most this often.
 const ALIVE_EVERY_SECS: i64 = 5;
@@ -121,7 +119,7 @@ impl PgState {
     }
 
     /// Records that this worker is alive, at most once every few seconds.
-    async fn say_alive(&self, client: &impl GenericClient) -> Result<(), Error> {
+    pub(super) async fn say_alive(&self, client: &impl GenericClient) -> Result<(), Error> {
         let now = jiff::Timestamp::now().as_second();
         let last = self.seen.load(std::sync::atomic::Ordering::Relaxed);
         if now - last < ALIVE_EVERY_SECS {
@@ -374,106 +372,32 @@ impl Backend for PgState {
         }
     }
 
-    fn take_one(&self, origin: i64) -> impl Op<Claim> {
-        async move {
-            let lease = self.lease.as_secs_f64();
-            let mut client = self.client().await?;
-            let tx = client.transaction().await.map_err(pg_err)?;
-            // The host's turn first: one request at a time between all workers.
-            let turn = tx
-                .query_opt(
-                    "UPDATE report_scraper.hosts SET held_by = $2,
-                         held_until = clock_timestamp() + make_interval(secs => $3)
-                     WHERE id = $1 AND next_at <= clock_timestamp()
-                     AND (held_by IS NULL OR held_until < clock_timestamp())
-                     RETURNING origin",
-                    &[&origin, &self.worker, &lease],
-                )
-                .await
-                .map_err(pg_err)?;
-            let Some(turn) = turn else {
-                let row = tx
-                    .query_one(
-                        "SELECT EXTRACT(EPOCH FROM GREATEST(next_at, COALESCE(held_until, next_at)) - clock_timestamp())::float8
-                         FROM report_scraper.hosts WHERE id = $1",
-                        &[&origin],
-                    )
-                    .await
-                    .map_err(pg_err)?;
-                let secs: Option<f64> = row.get(0);
-                let wait = Duration::try_from_secs_f64(secs.unwrap_or(0.0)).unwrap_or(Duration::ZERO);
-                return Ok(Claim::Wait(wait.max(MIN_WAIT)));
-            };
-            let host: String = turn.get(0);
-            // Addresses whose lease expired (their worker died) go back to the queue, but
-            // those taken as often as the crawl tries an address: they are given up.
-            let max_attempts =
-                i32::try_from(self.max_attempts.load(std::sync::atomic::Ordering::Relaxed)).unwrap_or(i32::MAX);
-            tx.execute(
-                "UPDATE report_scraper.urls SET
-                     state = CASE WHEN attempts >= $2 THEN 6 ELSE 0 END,
-                     error = CASE WHEN attempts >= $2 THEN 'interrupted' ELSE error END
-                 WHERE host = $1 AND state = 1 AND lease_until < clock_timestamp()",
-                &[&origin, &max_attempts],
-            )
-            .await
-            .map_err(pg_err)?;
-            let row = tx
-                .query_opt(
-                    "UPDATE report_scraper.urls u SET state = 1, attempts = attempts + 1, worker = $2,
-                         lease_until = clock_timestamp() + make_interval(secs => $3)
-                     WHERE id = (SELECT id FROM report_scraper.urls WHERE host = $1 AND state = 0
-                                 ORDER BY id LIMIT 1 FOR UPDATE SKIP LOCKED)
-                     RETURNING id, path, depth, attempts,
-                         (SELECT etag FROM report_scraper.lists l WHERE l.id = u.id),
-                         (SELECT last_modified FROM report_scraper.lists l WHERE l.id = u.id),
-                         (SELECT body FROM report_scraper.posts p WHERE p.id = u.id)",
-                    &[&origin, &self.worker, &lease],
-                )
-                .await
-                .map_err(pg_err)?;
-            let Some(row) = row else {
-                // Nothing queued: the turn goes back untouched.
-                tx.rollback().await.map_err(pg_err)?;
-                return Ok(Claim::Empty);
-            };
-            self.say_alive(&tx).await?;
-            tx.commit().await.map_err(pg_err)?;
-            let path: String = row.get(1);
-            let Ok(url) = Url::parse(&format!("{host}{path}")) else {
-                let id: i64 = row.get(0);
-                self.finish_row(id, &Outcome::Failed(ErrorCode::BadUrl)).await?;
-                self.release(origin, Duration::ZERO).await?;
-                return Ok(Claim::Empty);
-            };
-            Ok(Claim::Taken(Taken {
-                id: row.get(0),
-                origin,
-                url,
-                depth: u32::try_from(row.get::<_, i32>(2)).unwrap_or(0),
-                attempts: u32::try_from(row.get::<_, i32>(3)).unwrap_or(0),
-                etag: row.get(4),
-                last_modified: row.get(5),
-                form: row.get(6),
-            }))
-        }
+    fn take(&self, origins: &[i64]) -> impl Op<Vec<(i64, Claim)>> {
+        self.take_batch(origins)
     }
 
     fn release(&self, origin: i64, delay: Duration) -> impl Op<()> {
-        async move {
-            self.simple(
-                "UPDATE report_scraper.hosts SET held_by = NULL, held_until = NULL,
-                     next_at = clock_timestamp() + make_interval(secs => $3)
-                 WHERE id = $1 AND held_by = $2",
-                &[&origin, &self.worker, &delay.as_secs_f64()],
-            )
-            .await
-            .map(|_| ())
-        }
+        self.give_turn(origin, delay)
+    }
+
+    fn hold_turn(&self, origin: &str) -> impl Op<Turn> {
+        PgState::hold_turn(self, origin)
+    }
+
+    fn robots(&self, origin: &str) -> impl Op<Option<Option<Vec<u8>>>> {
+        self.stored_robots(origin)
+    }
+
+    fn keep_robots(&self, origin: &str, file: Option<&[u8]>) -> impl Op<()> {
+        PgState::keep_robots(self, origin, file)
     }
 
     fn elsewhere(&self) -> impl Op<Option<Duration>> {
         async move {
+            // An address whose lease expired as often as the crawl tries one is given up
+            // here: taking skips it, so nobody else would.
+            let max_attempts = self.max_attempts.load(std::sync::atomic::Ordering::Relaxed);
+            Backend::give_up_interrupted(self, max_attempts).await?;
             let client = self.client().await?;
             let row = client
                 .query_one(

@@ -2,7 +2,8 @@
 //! machines making one crawl:
 //!
 //! - [`schema`]: the tables, created and migrated by the crate (versioned);
-//! - [`backend`]: the crawl loop's operations, with leases and host turns.
+//! - [`backend`]: the crawl loop's operations, with leases;
+//! - [`turns`]: host turns and claims, several hosts a round trip; robots.txt kept for every worker.
 //!
 //! An address is handed out under a lease (the worker, until when): a
 //! worker that dies loses it when it expires, and the address goes back to
@@ -14,6 +15,7 @@
 
 mod backend;
 mod schema;
+mod turns;
 
 use std::sync::atomic::{AtomicI64, AtomicU32};
 use std::time::Duration;

@@ -118,6 +118,11 @@ const MIGRATIONS: &[&str] = &[
         PRIMARY KEY (crawl, worker)
     );
     ",
+    // 2: robots.txt read once for every worker: the file (NULL when it
+    // allows all) and when it was read.
+    "
+    ALTER TABLE report_scraper.hosts ADD COLUMN robots bytea, ADD COLUMN robots_at timestamptz;
+    ",
 ];
 
 /// Creates the tables or brings them up to date. A database of a newer

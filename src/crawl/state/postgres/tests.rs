@@ -6,7 +6,7 @@
 use std::time::Duration;
 
 use super::*;
-use crate::crawl::state::{Backend, Claim, Found, Outcome};
+use crate::crawl::state::{Backend, Claim, Found, Outcome, Turn};
 
 fn server() -> Option<String> {
     match std::env::var("REPORT_SCRAPER_PG") {
@@ -68,6 +68,59 @@ async fn a_host_is_one_worker_s_at_a_time_and_waits_its_delay() {
     assert_ne!(first.id, second.id, "each address once");
     b.release(host, Duration::ZERO).await.unwrap();
     assert!(matches!(a.take_one(host).await.unwrap(), Claim::Empty));
+}
+
+#[tokio::test]
+async fn one_claim_takes_an_address_of_every_free_host_asked_for() {
+    let Some(url) = server() else { return };
+    let crawl = unique("batch");
+    let a = worker(&url, &crawl, "a", DEFAULT_LEASE).await;
+    let b = worker(&url, &crawl, "b", DEFAULT_LEASE).await;
+    let pages = ["http://a.cn/1", "http://b.cn/1", "http://b.cn/2", "http://c.cn/1", "http://d.cn/1"];
+    a.enqueue_within(pages.iter().map(|p| found(p)).collect(), 10).await.unwrap();
+    let rows: std::collections::HashMap<String, i64> =
+        a.queued_origins().await.unwrap().into_iter().map(|(row, origin)| (origin, row)).collect();
+    let [ha, hb, hc, hd] = ["http://a.cn", "http://b.cn", "http://c.cn", "http://d.cn"].map(|o| rows[o]);
+    // b holds c's turn; d's one address is in flight with b too.
+    let Claim::Taken(_) = b.take_one(hc).await.unwrap() else { panic!("c is free") };
+    let Claim::Taken(_) = b.take_one(hd).await.unwrap() else { panic!("d is free") };
+    b.release(hd, Duration::ZERO).await.unwrap();
+    let claims = a.take(&[ha, hb, hc, hd]).await.unwrap();
+    let by_host: std::collections::HashMap<i64, &Claim> = claims.iter().map(|(h, c)| (*h, c)).collect();
+    assert_eq!(claims.len(), 4, "one claim per host asked for");
+    let Claim::Taken(ta) = by_host[&ha] else { panic!("a is free: {:?}", by_host[&ha]) };
+    let Claim::Taken(tb) = by_host[&hb] else { panic!("b is free: {:?}", by_host[&hb]) };
+    assert_eq!((ta.url.as_str(), tb.url.as_str()), ("http://a.cn/1", "http://b.cn/1"), "the oldest of each");
+    // Held by b: asked again soon, not when b's hold would expire (a lease away).
+    let Claim::Wait(wait) = by_host[&hc] else { panic!("c's turn is b's: {:?}", by_host[&hc]) };
+    assert!(*wait < Duration::from_secs(1), "{wait:?}");
+    assert!(matches!(by_host[&hd], Claim::Empty), "d has nothing queued");
+    // One address per host and claim: b's second waits for a's turn on b.
+    assert!(matches!(b.take_one(hb).await.unwrap(), Claim::Wait(_)));
+    a.release(hb, Duration::ZERO).await.unwrap();
+    let Claim::Taken(tb2) = b.take_one(hb).await.unwrap() else { panic!("b's turn is free again") };
+    assert_eq!(tb2.url.as_str(), "http://b.cn/2");
+}
+
+#[tokio::test]
+async fn a_turn_is_held_for_robots_txt_and_the_file_kept_for_all() {
+    let Some(url) = server() else { return };
+    let crawl = unique("robots");
+    let a = worker(&url, &crawl, "a", DEFAULT_LEASE).await;
+    let b = worker(&url, &crawl, "b", DEFAULT_LEASE).await;
+    // A host with nothing queued yet: its row is made for the turn.
+    let Turn::Held(row) = a.hold_turn("http://a.cn").await.unwrap() else { panic!("a new host is free") };
+    assert!(matches!(b.hold_turn("http://a.cn").await.unwrap(), Turn::Wait(_)), "a holds it");
+    assert_eq!(b.robots("http://a.cn").await.unwrap(), None, "nobody read it yet");
+    a.keep_robots("http://a.cn", Some(b"User-agent: *\nDisallow: /x/\n")).await.unwrap();
+    a.release(row, Duration::from_millis(200)).await.unwrap();
+    assert!(matches!(b.hold_turn("http://a.cn").await.unwrap(), Turn::Wait(_)), "the delay holds");
+    assert_eq!(b.robots("http://a.cn").await.unwrap(), Some(Some(b"User-agent: *\nDisallow: /x/\n".to_vec())));
+    // Pages queued later go to the same host row, and wait for the same turn.
+    b.enqueue_within(vec![found("http://a.cn/1")], 10).await.unwrap();
+    assert_eq!(host_of(&b).await, row);
+    a.keep_robots("http://b.cn", None).await.unwrap();
+    assert_eq!(b.robots("http://b.cn").await.unwrap(), Some(None), "a robots.txt that allows all is kept too");
 }
 
 #[tokio::test]

@@ -11,7 +11,7 @@ use url::Url;
 use super::CrawlState;
 use crate::crawl::CrawledArticle;
 use crate::crawl::state::backend::{Backend, Op};
-use crate::crawl::state::{Claim, Counts, Found, Holder, Outcome, RunStart, SitemapRead, Taken};
+use crate::crawl::state::{Claim, Counts, Found, Holder, Outcome, RunStart, SitemapRead, Taken, Turn};
 use crate::error::{Error, ErrorCode};
 
 impl Backend for CrawlState {
@@ -63,8 +63,22 @@ impl Backend for CrawlState {
     fn queued_origins(&self) -> impl Op<Vec<(i64, String)>> {
         ready(CrawlState::queued_origins(self))
     }
-    fn take_one(&self, origin: i64) -> impl Op<Claim> {
-        ready(self.take_from(origin, 1).map(|mut t| t.pop().map_or(Claim::Empty, Claim::Taken)))
+    fn take(&self, origins: &[i64]) -> impl Op<Vec<(i64, Claim)>> {
+        let taken = origins
+            .iter()
+            .map(|&origin| Ok((origin, self.take_from(origin, 1)?.pop().map_or(Claim::Empty, Claim::Taken))))
+            .collect::<Result<Vec<_>, Error>>();
+        ready(taken)
+    }
+    fn hold_turn(&self, _origin: &str) -> impl Op<Turn> {
+        ready(Ok::<_, Error>(Turn::Held(0)))
+    }
+    fn robots(&self, _origin: &str) -> impl Op<Option<Option<Vec<u8>>>> {
+        // The one process keeps what it read in its fetcher.
+        ready(Ok::<_, Error>(None))
+    }
+    fn keep_robots(&self, _origin: &str, _file: Option<&[u8]>) -> impl Op<()> {
+        ready(Ok::<(), Error>(()))
     }
     fn release(&self, _origin: i64, _delay: Duration) -> impl Op<()> {
         ready(Ok::<(), Error>(()))
