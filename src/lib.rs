@@ -133,6 +133,7 @@ pub mod fetch;
 mod html;
 pub mod model;
 mod plain;
+pub mod repost;
 mod text;
 mod tuning;
 

@@ -232,7 +232,7 @@ const LEVELS: &[&[&str]] = &[
     &[""],
     &["crawl"],
     &["fetch"],
-    &["extract"],
+    &["extract", "repost"],
     &["html", "plain"],
     &["clean"],
     &["model"],
