@@ -112,6 +112,8 @@ pub(crate) struct Context {
     pub detect_lang: bool,
     /// The page's address.
     pub url: Option<String>,
+    /// The name the page's site goes by (`og:site_name`, the `<title>`'s suffix).
+    pub site: Option<String>,
     /// When the page was fetched (or what the caller gave as "now"): the
     /// reference for relative dates (`昨天 14:30`, `3小时前`).
     pub now: Option<Timestamp>,
@@ -121,7 +123,8 @@ pub(crate) struct Context {
 impl Context {
     pub(crate) fn new(layout: Layout) -> Context {
         let (base, detect_lang) = (None, false);
-        Context { titles: Vec::new(), stamps: Vec::new(), lang: None, url: None, now: None, layout, base, detect_lang }
+        let (url, site) = (None, None);
+        Context { titles: Vec::new(), stamps: Vec::new(), lang: None, url, site, now: None, layout, base, detect_lang }
     }
 }
 

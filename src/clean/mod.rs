@@ -88,6 +88,7 @@ pub(crate) fn run(raw: Vec<RawLine>, ctx: &Context, rules: &RuleSet, deadline: O
         parts.articles().into_iter().filter(|a| !(a.is_empty() && a.title.is_none())).collect();
     for a in &mut articles {
         a.lang = ctx.lang.clone().or_else(|| ctx.detect_lang.then(|| lang::detect(&a.text())).flatten());
+        a.site_name = ctx.site.clone();
     }
     Some(Cleaned { articles, removed, dates })
 }

@@ -460,13 +460,31 @@ fn neighbours(head: &mut Head, lines: &[Line], t: usize, kicker: bool) {
 /// (`after-hours`).
 pub(crate) fn strip_site(title: &str) -> String {
     let t = title.trim();
+    site_cut(t).map_or_else(|| t.to_string(), |(i, _)| t[..i].trim().to_string())
+}
+
+/// The site's name in a `<title>`: the last of the names after the
+/// headline (`标题_栏目_网站` → `网站`), when [`strip_site`] finds them.
+pub(crate) fn site_of(title: &str) -> Option<String> {
+    let t = title.trim();
+    let (i, len) = site_cut(t)?;
+    let site = site_segments(&t[i + len..]).map(str::trim).filter(|seg| !seg.is_empty()).last()?;
+    Some(site.to_string())
+}
+
+/// Where the site's and column's names start in a `<title>`: the
+/// separator's byte offset and length.
+fn site_cut(t: &str) -> Option<(usize, usize)> {
     let site_like = |tail: &str| {
-        tail.split(|c: char| SITE_SEPARATORS.iter().any(|s| s.trim() == c.to_string()) || BARE_DASHES.contains(&c))
+        site_segments(tail)
             .all(|seg| units(seg) <= SITE_NAME_UNITS && !seg.contains(['，', ',', '。', '！', '？', '：']))
     };
-    separators(t)
-        .find(|&(i, len)| units(&t[..i]) >= HEADLINE_MIN_UNITS && site_like(&t[i + len..]))
-        .map_or_else(|| t.to_string(), |(i, _)| t[..i].trim().to_string())
+    separators(t).find(|&(i, len)| units(&t[..i]) >= HEADLINE_MIN_UNITS && site_like(&t[i + len..]))
+}
+
+/// The names after a headline, split at their separators.
+fn site_segments(tail: &str) -> impl Iterator<Item = &str> {
+    tail.split(|c: char| SITE_SEPARATORS.iter().any(|s| s.trim() == c.to_string()) || BARE_DASHES.contains(&c))
 }
 
 /// Dashes that separate a site's name with no space around them, between Chinese text.
@@ -498,6 +516,9 @@ mod tests {
     #[test]
     fn site_names_are_cut_from_page_titles() {
         assert_eq!(strip_site("以战时内阁审查重启停火谈判提案_新闻频道_中国青年网"), "以战时内阁审查重启停火谈判提案");
+        assert_eq!(site_of("以战时内阁审查重启停火谈判提案_新闻频道_中国青年网").as_deref(), Some("中国青年网"));
+        assert_eq!(site_of("市计生协开展春节走访慰问活动—中国计生协网").as_deref(), Some("中国计生协网"));
+        assert_eq!(site_of("首页_中国计划生育协会"), None, "no headline before it");
         assert_eq!(strip_site("关于印发工作要点的通知 - 江西省卫生健康委员会"), "关于印发工作要点的通知");
         assert_eq!(strip_site("首页_中国计划生育协会"), "首页_中国计划生育协会");
         assert_eq!(strip_site("关于印发2024年工作要点的通知-江西省卫生健康委员会"), "关于印发2024年工作要点的通知");

@@ -18,6 +18,22 @@ pub(crate) fn titles(head: &HeadInfo) -> Vec<String> {
     out
 }
 
+/// `<meta>` keys of the site's own name, most trusted first.
+const SITE_KEYS: &[&str] = &["og:site_name", "application-name", "sitename", "site_name", "site"];
+
+/// A site's name is no longer than this (characters).
+const MAX_SITE_CHARS: usize = 40;
+
+/// The name the page's site goes by: a `<meta>` that says it, else the
+/// site's part of `<title>` (`标题_栏目_广东省计生协` → `广东省计生协`).
+pub(crate) fn site_name(head: &HeadInfo) -> Option<String> {
+    let meta = SITE_KEYS
+        .iter()
+        .filter_map(|k| head.metas.iter().find(|(name, _)| name == k).map(|(_, v)| plain_text(v)))
+        .find(|v| !v.is_empty() && v.chars().count() <= MAX_SITE_CHARS);
+    meta.or_else(|| head.title.as_deref().and_then(|t| crate::clean::title::site_of(&plain_text(t))))
+}
+
 /// Hints longer than this are no headline (and are not parsed again).
 const MAX_HINT_BYTES: usize = 4096;
 
@@ -42,6 +58,22 @@ mod tests {
             ..HeadInfo::default()
         };
         assert_eq!(titles(&head), ["为建设凝聚力量——热烈祝贺会议开幕"]);
+    }
+
+    #[test]
+    fn the_site_s_name_from_a_meta_or_the_title() {
+        let by_meta = HeadInfo { metas: vec![("og:site_name".into(), "新华网".into())], ..HeadInfo::default() };
+        assert_eq!(site_name(&by_meta).as_deref(), Some("新华网"));
+        let by_title = HeadInfo {
+            title: Some("召开2025年全省计生协工作会议_工作动态_广东省计生协".into()),
+            ..HeadInfo::default()
+        };
+        assert_eq!(site_name(&by_title).as_deref(), Some("广东省计生协"));
+        let none = HeadInfo {
+            title: Some("书记市长这一周 | 奋马扬鞭争春色，“虎”力全开向未来".into()),
+            ..HeadInfo::default()
+        };
+        assert_eq!(site_name(&none), None);
     }
 
     #[test]

@@ -77,6 +77,7 @@ pub(crate) fn read(html: &str, url: Option<&str>, want: Want, deadline: Option<I
     let mut ctx = Context::new(Layout::MARKUP);
     ctx.stamps = std::mem::take(&mut doc.head.stamps);
     ctx.lang = doc.head.lang.take();
+    ctx.site = head::site_name(&doc.head);
     ctx.titles = titles;
     ctx.url = url.map(str::to_string);
     ctx.base = links::base(doc.base.as_deref(), url);

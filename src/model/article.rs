@@ -32,6 +32,11 @@ pub struct Article {
     pub published: Option<Published>,
     /// Where the text comes from (信息来源 / 来源 / 本文来源).
     pub source: Option<String>,
+    /// The name the page's own site goes by (`og:site_name`, the `<title>`'s
+    /// suffix: `…_广东省计生协`); `None` in text mode. A repost credits
+    /// its original's site as its [`source`](Self::source).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub site_name: Option<String>,
     /// Who wrote it (作者 / 记者 / 通讯员 / 文).
     pub author: Option<String>,
     /// Editing credits, each a role and a name (`编辑 | 康晓杰` → role

@@ -29,8 +29,8 @@ pub struct Member {
     pub published: Option<String>,
     /// The source it credits (来源), when it names one.
     pub source: Option<String>,
-    /// The names its own site goes by (`og:site_name`, the `<title>`'s
-    /// suffix), when known: a copy whose site the others name as their source is the original.
+    /// The names its own site goes by ([`Article::site_name`], and any the
+    /// caller knows): a copy whose site the others name as their source is the original.
     pub site_names: Vec<String>,
     /// Its body was cut short (a paywall, a login stub).
     pub truncated: bool,
@@ -48,7 +48,7 @@ impl Member {
             url: url.to_string(),
             published: article.published.as_ref().map(|p| p.value.to_string()),
             source: article.source.clone(),
-            site_names: Vec::new(),
+            site_names: article.site_name.iter().cloned().collect(),
             truncated: article.truncated.is_some(),
             chars: text.chars().count(),
             fingerprint: Fingerprint::of_text(&text),

@@ -73,7 +73,11 @@ pub fn build() -> Option<Set> {
         let dir = dataset(name)?;
         for line in truth(&dir) {
             let id = line["id"].as_str().unwrap_or_default();
-            let url = line["url"].as_str().unwrap_or_default().to_string();
+            // A page kept without its address gets one: a crawl always knows where a copy was.
+            let url = match line["url"].as_str() {
+                Some(u) if !u.is_empty() => u.to_string(),
+                _ => format!("https://{name}.example/{id}.html"),
+            };
             let Ok(bytes) = std::fs::read(dir.join("html").join(format!("{id}.html"))) else { continue };
             let Ok(article) = report_scraper::extract(&bytes, Some(&url)) else { continue };
             // What a crawl writes: pages that look like articles.
@@ -186,11 +190,12 @@ fn repost(article: &Article, url: &str, elsewhere: &str, rng: &mut Rng) -> (Stri
         lines.push(stub.to_string());
     }
     lines.push(NOISE[rng.below(NOISE.len())].to_string());
-    // Half the reposts credit the original's site (by its domain: the pages give no
-    // name of their own site), some a vague source, some none.
+    // Half the reposts credit the original's site, by the name it goes by (or by its
+    // domain when its pages give none), some a vague source, some none.
     let host = url::Url::parse(url).ok().and_then(|u| u.host_str().map(str::to_string)).unwrap_or_default();
+    let credit = article.site_name.clone().unwrap_or_else(|| host.trim_start_matches("www.").to_string());
     match rng.below(4) {
-        0 | 1 => lines.push(format!("来源：{}", host.trim_start_matches("www."))),
+        0 | 1 => lines.push(format!("来源：{credit}")),
         2 => lines.push("来源：网络整理".to_string()),
         _ => {}
     }
