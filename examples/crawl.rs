@@ -98,6 +98,13 @@ struct Args {
     /// output) and exit
     #[arg(long, value_name = "FILE")]
     export: Option<PathBuf>,
+    /// With --export, only each group of reposts' original (and articles no other site carries)
+    #[arg(long, requires = "export")]
+    unique: bool,
+    /// Write the crawl's reposts as its state groups them now (url, group, repost_of: the group's
+    /// original, null on the original) as JSON Lines (- for standard output) and exit
+    #[arg(long, value_name = "FILE")]
+    reposts: Option<PathBuf>,
     /// The run's summary as JSON (counts, errors by kind, seconds); - writes it to standard output after
     /// the articles
     #[arg(long, value_name = "FILE")]
@@ -166,7 +173,7 @@ impl Args {
         if args.out_dir.is_some() && is_postgres(&args.state) {
             usage("--out-dir needs a SQLite state (a PostgreSQL state keeps the articles in its table)");
         }
-        let inspecting = args.status || args.export.is_some();
+        let inspecting = args.status || args.export.is_some() || args.reposts.is_some();
         if args.seeds.is_empty() && args.sitemaps.is_empty() && args.serve.is_none() && !inspecting {
             usage("no seed address given");
         }
@@ -224,7 +231,7 @@ async fn main() {
         }
     }
     args.verbosity.init_logs();
-    if args.status || args.export.is_some() {
+    if args.status || args.export.is_some() || args.reposts.is_some() {
         inspect(&args).await.unwrap_or_else(|e| fail(&e));
         return;
     }
@@ -319,8 +326,30 @@ async fn connect(args: &Args) -> Result<report_scraper::crawl::PgState, String> 
         .map_err(|e| chain(&e))
 }
 
-/// `--status` and `--export`.
+/// `--status`, `--export` and `--reposts`.
 async fn inspect(args: &Args) -> Result<(), String> {
+    if let Some(path) = &args.reposts {
+        let rows = if is_postgres(&args.state) {
+            shared_reposts(args).await?
+        } else {
+            let state = CrawlState::open(&args.state).map_err(|e| chain(&e))?;
+            Crawler::reposts(&state).await.map_err(|e| chain(&e))?
+        };
+        let lines: String = rows.iter().map(|r| serde_json::to_string(r).expect("a row serializes") + "\n").collect();
+        let written = if path == Path::new("-") {
+            std::io::Write::write_all(&mut std::io::stdout(), lines.as_bytes())
+        } else {
+            std::fs::write(path, lines)
+        };
+        written.map_err(|e| format!("{}: {e}", path.display()))?;
+        let groups = rows.iter().map(|r| &r.group).collect::<std::collections::BTreeSet<_>>().len();
+        eprintln!(
+            "{} articles in {groups} groups, {} reposts",
+            rows.len(),
+            rows.iter().filter(|r| r.repost_of.is_some()).count()
+        );
+        return Ok(());
+    }
     if !is_postgres(&args.state) {
         if args.export.is_some() {
             return Err("--export reads a PostgreSQL state; a SQLite crawl's articles are in its --out file".into());
@@ -332,11 +361,29 @@ async fn inspect(args: &Args) -> Result<(), String> {
     inspect_shared(args).await
 }
 
+/// The final grouping of a PostgreSQL state's reposts.
+#[cfg(feature = "postgres")]
+async fn shared_reposts(args: &Args) -> Result<Vec<report_scraper::crawl::RepostRow>, String> {
+    Crawler::reposts(&connect(args).await?).await.map_err(|e| chain(&e))
+}
+
+#[cfg(not(feature = "postgres"))]
+async fn shared_reposts(_: &Args) -> Result<Vec<report_scraper::crawl::RepostRow>, String> {
+    Err(NO_POSTGRES.into())
+}
+
 #[cfg(feature = "postgres")]
 async fn inspect_shared(args: &Args) -> Result<(), String> {
     use std::io::Write;
     let state = connect(args).await?;
     if let Some(path) = &args.export {
+        // With --unique, the reposts (as the state groups them now) are left out.
+        let reposts: std::collections::HashSet<String> = if args.unique {
+            let rows = Crawler::reposts(&state).await.map_err(|e| chain(&e))?;
+            rows.into_iter().filter(|r| r.repost_of.is_some()).map(|r| r.url).collect()
+        } else {
+            Default::default()
+        };
         let mut out: Box<dyn Write> = if path == Path::new("-") {
             Box::new(std::io::stdout().lock())
         } else {
@@ -349,9 +396,15 @@ async fn inspect_shared(args: &Args) -> Result<(), String> {
                 break;
             }
             for line in &lines {
+                if !reposts.is_empty() {
+                    let v: serde_json::Value = serde_json::from_str(line).map_err(|e| e.to_string())?;
+                    if v["final_url"].as_str().is_some_and(|u| reposts.contains(u)) {
+                        continue;
+                    }
+                }
                 writeln!(out, "{line}").map_err(|e| format!("{}: {e}", path.display()))?;
+                n += 1;
             }
-            n += lines.len() as u64;
             after = last;
         }
         out.flush().map_err(|e| format!("{}: {e}", path.display()))?;

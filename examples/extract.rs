@@ -4,6 +4,7 @@
 //! cargo run --release --example extract -- PAGE.html
 //! cargo run --release --example extract -- --format markdown https://www.example.cn/a/t20250220_1.html
 //! cargo run --release --example extract -- --format jsonl --out-dir out/ pages/   # a folder, all cores
+//! cargo run --release --example extract -- --group pages/    # which pages are reposts of which
 //! cat page.html | cargo run --release --example extract -- -
 //! ```
 //!
@@ -14,6 +15,7 @@ use std::path::{Path, PathBuf};
 
 use clap::{CommandFactory, Parser};
 use rayon::prelude::*;
+use report_scraper::repost::{Member, Reposts};
 use report_scraper::{
     Article, Extractor, Input, Page,
     fetch::{FetchConfig, Fetcher},
@@ -66,6 +68,10 @@ struct Args {
     /// One output per input, named after it (.json, .md, .txt)
     #[arg(long, value_name = "DIR")]
     out_dir: Option<PathBuf>,
+    /// Group the inputs' articles by story: each input's group and the group's original (null on the
+    /// original itself) as JSON Lines, in place of the articles
+    #[arg(long, conflicts_with_all = ["out_dir", "all"])]
+    group: bool,
     /// Inputs extracted at once (default: every core)
     #[arg(short, long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..))]
     jobs: Option<u16>,
@@ -82,6 +88,7 @@ fn main() {
         Args::command().error(clap::error::ErrorKind::ArgumentConflict, message).exit();
     }
     args.verbosity.init_logs();
+    let run = if args.group { group } else { run };
     let produced = cli::inputs::list(&args.inputs).and_then(|jobs| run(&args, &jobs)).unwrap_or_else(|e| {
         eprintln!("extract: {e}");
         0
@@ -162,14 +169,50 @@ fn deliver(args: &Args, job: &Job, root: Option<&Path>, sink: &mut dyn Write, te
     }
 }
 
-/// Reads, extracts and renders one input.
-fn extract_one(
+/// `--group`: every input extracted (on every core), its first article's
+/// copies found among the others, one line an input in input order.
+/// Returns how many inputs had an article.
+fn group(args: &Args, jobs: &[(Job, Option<PathBuf>)]) -> Result<usize, String> {
+    let fetcher = jobs.iter().any(|(j, _)| matches!(j, Job::Url(_))).then(|| Fetch::new(&args.net)).transpose()?;
+    let threads = args.jobs.map_or(0, usize::from);
+    let pool = rayon::ThreadPoolBuilder::new().num_threads(threads).build().map_err(|e| e.to_string())?;
+    let members: Vec<Option<(String, Member)>> = pool.install(|| {
+        jobs.par_iter()
+            .map(|(job, _)| {
+                let page = read_page(args, job, fetcher.as_ref()).ok()?;
+                let article = page.article()?;
+                let at = page.url.clone().unwrap_or_else(|| job.name());
+                Some((article.title.clone().unwrap_or_default(), Member::of_article(&at, article)))
+            })
+            .collect()
+    });
+    let mut reposts = Reposts::new();
+    let numbers: Vec<Option<(usize, String)>> =
+        members.into_iter().map(|m| m.map(|(title, member)| (reposts.add(member), title))).collect();
+    let mut out = std::io::stdout().lock();
+    for ((job, _), n) in jobs.iter().zip(&numbers) {
+        let Some((n, title)) = n else {
+            eprintln!("extract: {}: no article", job.name());
+            continue;
+        };
+        let place = reposts.placement(*n);
+        let url = reposts.member(*n).map(|m| m.url.as_str());
+        let line = serde_json::json!({"input": job.name(), "url": url, "title": title, "group": place.group, "repost_of": place.repost_of});
+        writeln!(out, "{line}").map_err(|e| e.to_string())?;
+    }
+    let groups = reposts.groups();
+    let copies: usize = groups.iter().map(|(m, _)| m.len() - 1).sum();
+    eprintln!("extract: {} articles in {} groups, {copies} reposts", reposts.len(), groups.len());
+    Ok(reposts.len())
+}
+
+/// Reads and extracts one input.
+fn read_page(
     args: &Args,
     job: &Job,
     fetcher: Option<&Fetch>,
-) -> Result<String, Box<dyn std::error::Error + Send + Sync>> {
-    let started = std::time::Instant::now();
-    let page = match job {
+) -> Result<Page, Box<dyn std::error::Error + Send + Sync>> {
+    Ok(match job {
         Job::Url(url) => fetcher.ok_or("no fetcher")?.page(url, args.details).map_err(|e| chain(&e))?,
         Job::File(_) | Job::Stdin => {
             let bytes = match job {
@@ -192,7 +235,17 @@ fn extract_one(
             let input = if args.details { input.with_details() } else { input };
             Extractor::default().page(input).map_err(|e| chain(&e))?
         }
-    };
+    })
+}
+
+/// Reads, extracts and renders one input.
+fn extract_one(
+    args: &Args,
+    job: &Job,
+    fetcher: Option<&Fetch>,
+) -> Result<String, Box<dyn std::error::Error + Send + Sync>> {
+    let started = std::time::Instant::now();
+    let page = read_page(args, job, fetcher)?;
     tracing::debug!(input = %job.name(), articles = page.articles.len(), elapsed = ?started.elapsed(), "extracted");
     if page.articles.is_empty() {
         return Err("no article text found on the page".into());

@@ -32,6 +32,7 @@ pub struct CrawlConfig {
     revisit_after: Duration,
     max_attempts: u32,
     adopt_state: bool,
+    reposts: bool,
 }
 
 impl Default for CrawlConfig {
@@ -49,6 +50,7 @@ impl Default for CrawlConfig {
             revisit_after: Duration::ZERO,
             max_attempts: 3,
             adopt_state: false,
+            reposts: true,
         }
     }
 }
@@ -117,6 +119,11 @@ impl CrawlConfig {
     /// See [`CrawlConfigBuilder::adopt_state`].
     pub fn adopts_state(&self) -> bool {
         self.adopt_state
+    }
+
+    /// See [`CrawlConfigBuilder::reposts`].
+    pub fn reposts(&self) -> bool {
+        self.reposts
     }
 }
 
@@ -276,6 +283,21 @@ impl CrawlConfigBuilder {
     /// ```
     pub fn extract_budget(mut self, budget: Duration) -> Self {
         self.config.extract_budget = budget;
+        self
+    }
+
+    /// Find reposts across the crawl's sites (default true): each article
+    /// written is fingerprinted, kept in the state and placed among the
+    /// copies met so far; its record carries `group` and `repost_of`.
+    /// Off, records carry neither and the state keeps no copies.
+    ///
+    /// ```
+    /// let c = report_scraper::crawl::CrawlConfig::builder().reposts(false).build();
+    /// assert!(!c.reposts());
+    /// assert!(report_scraper::crawl::CrawlConfig::default().reposts());
+    /// ```
+    pub fn reposts(mut self, on: bool) -> Self {
+        self.config.reposts = on;
         self
     }
 

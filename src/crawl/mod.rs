@@ -26,6 +26,7 @@
 mod config;
 mod feed;
 mod record;
+mod reposts;
 mod schedule;
 mod scope;
 mod seed_sitemaps;
@@ -46,6 +47,7 @@ use url::Url;
 
 pub use config::{CrawlConfig, CrawlConfigBuilder};
 pub use record::{CrawlEvent, CrawledArticle, Summary};
+pub use reposts::RepostRow;
 pub use sink::JsonlSink;
 pub use sitemap::{Sitemap, parse_sitemap};
 pub use state::{Counts, CrawlState, Frontier, Outcome};
@@ -461,7 +463,7 @@ impl Crawler {
         let (new_links, _) = self.follow(state, run, &page.links, taken.depth).await?;
         state.hold(&fingerprints, taken.id).await?;
         let parts = u32::try_from(page.articles.len()).unwrap_or(u32::MAX);
-        let records: Vec<CrawledArticle> = (0..)
+        let mut records: Vec<CrawledArticle> = (0..)
             .zip(page.articles)
             .map(|(part, article)| CrawledArticle {
                 url: url.clone(),
@@ -470,9 +472,12 @@ impl Crawler {
                 depth: taken.depth,
                 part,
                 parts,
+                group: None,
+                repost_of: None,
                 article,
             })
             .collect();
+        self.place_reposts(state, &mut records, taken.id).await?;
         emit(sink, CrawlEvent::Articles(&records))?;
         tracing::trace!(url = %url, new_links, "articles recorded");
         run.summary.articles += records.len() as u64;

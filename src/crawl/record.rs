@@ -42,6 +42,18 @@ pub struct CrawledArticle {
     /// How many articles were recorded from the page.
     #[serde(default = "one")]
     pub parts: u32,
+    /// The group of copies of this article the crawl has met (on any of its
+    /// sites): the same id on every copy. `None` for a body too short to
+    /// tell.
+    #[serde(default)]
+    pub group: Option<String>,
+    /// The address of the group's original as known when this record was
+    /// written (see [`repost`](crate::repost) for the evidence); `None` on
+    /// the original itself. A copy written before its original was met
+    /// names none: [`Crawler::reposts`](super::Crawler::reposts) gives the
+    /// crawl's final grouping.
+    #[serde(default)]
+    pub repost_of: Option<String>,
     /// What was extracted.
     #[serde(flatten)]
     pub article: Article,
@@ -60,6 +72,8 @@ struct Written<'a> {
     depth: u32,
     part: u32,
     parts: u32,
+    group: &'a Option<String>,
+    repost_of: &'a Option<String>,
     #[serde(flatten)]
     article: &'a Article,
     text: String,
@@ -74,6 +88,8 @@ impl Serialize for CrawledArticle {
             depth: self.depth,
             part: self.part,
             parts: self.parts,
+            group: &self.group,
+            repost_of: &self.repost_of,
             article: &self.article,
             text: self.article.text(),
         }

@@ -157,6 +157,12 @@ impl Fingerprint {
         s.containment >= MIN_CONTAINMENT && s.jaccard >= MIN_JACCARD
     }
 
+    /// The id of a group this body founds: its folded text's hash, in hex.
+    /// A group keeps its first copy's id as copies join.
+    pub fn group_id(&self) -> String {
+        format!("{:016x}", self.exact)
+    }
+
     /// The hash of the whole folded body.
     pub(crate) fn exact_hash(&self) -> u64 {
         self.exact

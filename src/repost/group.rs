@@ -55,6 +55,19 @@ impl Member {
         }
     }
 
+    /// A copy as a store kept it.
+    pub(crate) fn stored(
+        url: String,
+        published: Option<String>,
+        source: Option<String>,
+        site_names: Vec<String>,
+        truncated: bool,
+        chars: usize,
+        fingerprint: Fingerprint,
+    ) -> Member {
+        Member { url, published, source, site_names, truncated, chars, fingerprint }
+    }
+
     /// The same copy, its site going by these names.
     pub fn with_site_names(mut self, names: impl IntoIterator<Item = impl Into<String>>) -> Member {
         self.site_names = names.into_iter().map(Into::into).collect();
@@ -156,7 +169,7 @@ impl Reposts {
         let root = self.root(n);
         let original = self.original(&self.copies[root]);
         Placement {
-            group: format!("{:016x}", self.members[root].fingerprint.exact_hash()),
+            group: self.members[root].fingerprint.group_id(),
             repost_of: (original != n).then(|| self.members[original].url.clone()),
         }
     }
@@ -186,32 +199,53 @@ impl Reposts {
 
     /// The group's original, by the evidence in the module's order.
     fn original(&self, members: &[usize]) -> usize {
-        let named = |m: &Member| {
-            let host = m.host();
-            let host = host.trim_start_matches("www.");
-            members
-                .iter()
-                .filter(|&&o| self.members[o].host() != m.host())
-                .filter_map(|&o| self.members[o].source.as_deref())
-                .filter(|source| {
-                    let source = source.to_ascii_lowercase();
-                    (host.contains('.') && source.contains(host))
-                        || m.site_names.iter().any(|name| !name.is_empty() && source.contains(name.as_str()))
-                })
-                .count()
-        };
-        let best = members.iter().copied().max_by(|&a, &b| {
-            let (ma, mb) = (&self.members[a], &self.members[b]);
-            named(ma)
-                .cmp(&named(mb))
-                .then_with(|| earlier(ma.published.as_deref(), mb.published.as_deref()))
-                .then_with(|| ma.is_official().cmp(&mb.is_official()))
-                .then_with(|| mb.truncated.cmp(&ma.truncated))
-                .then_with(|| ma.chars.cmp(&mb.chars))
-                .then_with(|| b.cmp(&a))
-        });
-        best.unwrap_or(0)
+        let copies: Vec<&Member> = members.iter().map(|&m| &self.members[m]).collect();
+        members.get(choose_original(&copies)).copied().unwrap_or(0)
     }
+}
+
+/// Which of a group's copies is the original (its index in `copies`), by
+/// the evidence in the module's order; the first on a tie of everything.
+/// 0 for no copies.
+///
+/// ```
+/// use report_scraper::repost::{choose_original, Member};
+/// let body = "会议指出，2024年各级计生协深入贯彻落实重要指示精神，深化推进改革，全省计生协工作迈上新台阶。";
+/// let original = report_scraper::clean_text(&format!("2025-02-20\n{body}"))?;
+/// let repost = report_scraper::clean_text(&format!("2025-02-20\n{body}\n来源：gdjsx.org.cn"))?;
+/// let copies = [
+///     Member::of_article("https://www.portal.com/a/1.html", &repost),
+///     Member::of_article("https://www.gdjsx.org.cn/xw/1.html", &original),
+/// ];
+/// assert_eq!(choose_original(&[&copies[0], &copies[1]]), 1);
+/// # Ok::<(), report_scraper::Error>(())
+/// ```
+pub fn choose_original(copies: &[&Member]) -> usize {
+    let named = |m: &Member| {
+        let host = m.host();
+        let host = host.trim_start_matches("www.");
+        copies
+            .iter()
+            .filter(|o| o.host() != m.host())
+            .filter_map(|o| o.source.as_deref())
+            .filter(|source| {
+                let source = source.to_ascii_lowercase();
+                (host.contains('.') && source.contains(host))
+                    || m.site_names.iter().any(|name| !name.is_empty() && source.contains(name.as_str()))
+            })
+            .count()
+    };
+    let best = (0..copies.len()).max_by(|&a, &b| {
+        let (ma, mb) = (copies[a], copies[b]);
+        named(ma)
+            .cmp(&named(mb))
+            .then_with(|| earlier(ma.published.as_deref(), mb.published.as_deref()))
+            .then_with(|| ma.is_official().cmp(&mb.is_official()))
+            .then_with(|| mb.truncated.cmp(&ma.truncated))
+            .then_with(|| ma.chars.cmp(&mb.chars))
+            .then_with(|| b.cmp(&a))
+    });
+    best.unwrap_or(0)
 }
 
 /// `Greater` when `a` is the earlier day (a copy without a date is the latest).

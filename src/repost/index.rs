@@ -122,8 +122,8 @@ impl<K> RepostIndex<K> {
     }
 }
 
-/// The hashes of a signature's bands.
-fn bands(print: &Fingerprint) -> [u32; BANDS] {
+/// The hashes of a signature's bands (a stored index keeps them as keys).
+pub(crate) fn bands(print: &Fingerprint) -> [u32; BANDS] {
     let mut out = [0u32; BANDS];
     for (band, rows) in print.mins().chunks_exact(ROWS).enumerate() {
         let mut h: u64 = band as u64;

@@ -28,5 +28,6 @@ mod group;
 mod index;
 
 pub use fingerprint::{Fingerprint, HASHES, SHINGLE, Similarity, VERSION};
-pub use group::{Member, Placement, Reposts};
+pub use group::{Member, Placement, Reposts, choose_original};
+pub(crate) use index::bands;
 pub use index::{BANDS, ROWS, RepostIndex};

@@ -10,7 +10,8 @@
 //!   (meta refreshes, iframes, TRS script pagination, GBK, feeds, ETags);
 //! - `cms`: the CMS families (Hanweb JCMS, ASP.NET postbacks, DedeCMS…)
 //!   and several hosts side by side;
-//! - `scope`: nothing leaves the scope it was meant for.
+//! - `scope`: nothing leaves the scope it was meant for;
+//! - `reposts`: an association's articles reposted on a portal, grouped under their original.
 //!
 //! A new crawl test goes in the module of the site it needs; a new kind of
 //! site is a new module.
@@ -21,6 +22,7 @@ mod support;
 
 mod cms;
 mod faults;
+mod reposts;
 mod scope;
 mod site;
 mod workers;

@@ -11,7 +11,7 @@ use std::time::Duration;
 
 use url::Url;
 
-use super::{Claim, Counts, Found, Holder, Outcome, RunStart, SitemapRead, Taken, Turn};
+use super::{Claim, Counts, Found, Holder, KeptCopy, Outcome, RunStart, SitemapRead, Taken, Turn};
 use crate::crawl::CrawledArticle;
 use crate::error::{Error, ErrorCode};
 
@@ -114,6 +114,14 @@ pub trait Backend: Send + Sync {
     fn hold(&self, fps: &[i64], id: i64) -> impl Op<()>;
     /// Records evidence that parameters choose nothing on an origin; the ones learned now.
     fn learn(&self, origin: &str, names: &[String], evidence: &str) -> impl Op<Vec<String>>;
+
+    // --- reposts across sites ----------------------------------------------
+    /// The copies kept with any of these band keys (each once).
+    fn reposts_near(&self, bands: &[i64]) -> impl Op<Vec<KeptCopy>>;
+    /// Keeps a copy (again: a copy kept before under its row and part is replaced).
+    fn keep_repost(&self, copy: &KeptCopy) -> impl Op<()>;
+    /// Every copy kept, oldest first.
+    fn repost_copies(&self) -> impl Op<Vec<KeptCopy>>;
 
     // --- sitemaps ----------------------------------------------------------
     /// The last read of a sitemap.

@@ -245,6 +245,50 @@ pub enum Claim {
     Wait(Duration),
 }
 
+/// A copy of an article kept for finding its reposts: the address row and
+/// part it was written under, its group, and what it says of itself.
+#[derive(Debug, Clone)]
+pub struct KeptCopy {
+    /// The address row the copy was written under.
+    pub row: i64,
+    /// Which of the page's articles.
+    pub part: u32,
+    /// Its group's id.
+    pub group: String,
+    /// The copy.
+    pub member: crate::repost::Member,
+}
+
+impl KeptCopy {
+    /// The copy's band keys, as the state stores them.
+    pub(crate) fn band_keys(&self) -> Vec<i64> {
+        crate::repost::bands(&self.member.fingerprint).iter().map(|&b| i64::from(b)).collect()
+    }
+
+    /// The site names, one a line, as stored.
+    pub(crate) fn sites(&self) -> String {
+        self.member.site_names.join("\n")
+    }
+
+    /// A stored copy; `None` when its fingerprint is of another version.
+    #[allow(clippy::too_many_arguments)]
+    pub(crate) fn stored(
+        (row, part, group): (i64, u32, String),
+        url: String,
+        published: Option<String>,
+        source: Option<String>,
+        sites: &str,
+        truncated: bool,
+        chars: usize,
+        fp: &[u8],
+    ) -> Option<KeptCopy> {
+        let fingerprint = crate::repost::Fingerprint::from_bytes(fp)?;
+        let site_names: Vec<String> = sites.lines().filter(|l| !l.is_empty()).map(str::to_string).collect();
+        let member = crate::repost::Member::stored(url, published, source, site_names, truncated, chars, fingerprint);
+        Some(KeptCopy { row, part, group, member })
+    }
+}
+
 /// A host's turn asked for a request that is not one of its queued
 /// addresses (its robots.txt, a sitemap).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -13,7 +13,7 @@ use crate::crawl::CrawledArticle;
 use crate::crawl::state::backend::{Backend, Op};
 use crate::crawl::state::keys::split;
 use crate::crawl::state::{
-    ARTICLE, Claim, Counts, Found, Holder, LIST, Outcome, QUEUED, RunStart, SitemapRead, TAKEN, Taken, Turn,
+    ARTICLE, Claim, Counts, Found, Holder, KeptCopy, LIST, Outcome, QUEUED, RunStart, SitemapRead, TAKEN, Taken, Turn,
 };
 use crate::error::{Error, ErrorCode};
 
@@ -378,6 +378,18 @@ impl Backend for PgState {
 
     fn release(&self, origin: i64, delay: Duration) -> impl Op<()> {
         self.give_turn(origin, delay)
+    }
+
+    fn reposts_near(&self, bands: &[i64]) -> impl Op<Vec<KeptCopy>> {
+        PgState::reposts_near(self, bands)
+    }
+
+    fn keep_repost(&self, copy: &KeptCopy) -> impl Op<()> {
+        PgState::keep_repost(self, copy)
+    }
+
+    fn repost_copies(&self) -> impl Op<Vec<KeptCopy>> {
+        PgState::repost_copies(self)
     }
 
     fn hold_turn(&self, origin: &str) -> impl Op<Turn> {

@@ -3,6 +3,7 @@
 //!
 //! - [`schema`]: the tables, created and migrated by the crate (versioned);
 //! - [`backend`]: the crawl loop's operations, with leases;
+//! - [`reposts`]: copies kept for finding reposts across sites;
 //! - [`turns`]: host turns and claims, several hosts a round trip; robots.txt kept for every worker.
 //!
 //! An address is handed out under a lease (the worker, until when): a
@@ -14,6 +15,7 @@
 //! address: a kill at any moment loses none and writes none twice.
 
 mod backend;
+mod reposts;
 mod schema;
 mod turns;
 

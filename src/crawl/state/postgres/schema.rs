@@ -123,6 +123,31 @@ const MIGRATIONS: &[&str] = &[
     "
     ALTER TABLE report_scraper.hosts ADD COLUMN robots bytea, ADD COLUMN robots_at timestamptz;
     ",
+    // 3: copies of articles kept for finding reposts across sites, their
+    // fingerprints' bands the keys that find them.
+    "
+    CREATE TABLE report_scraper.reposts (
+        crawl         bigint NOT NULL REFERENCES report_scraper.crawls ON DELETE CASCADE,
+        url_id        bigint NOT NULL,
+        part          integer NOT NULL,
+        grp           text NOT NULL,
+        url           text NOT NULL,
+        published     text,
+        source        text,
+        sites         text NOT NULL,
+        truncated     boolean NOT NULL,
+        chars         bigint NOT NULL,
+        fp            bytea NOT NULL,
+        PRIMARY KEY (crawl, url_id, part)
+    );
+    CREATE TABLE report_scraper.repost_bands (
+        crawl         bigint NOT NULL REFERENCES report_scraper.crawls ON DELETE CASCADE,
+        band          bigint NOT NULL,
+        url_id        bigint NOT NULL,
+        part          integer NOT NULL,
+        PRIMARY KEY (crawl, band, url_id, part)
+    );
+    ",
 ];
 
 /// Creates the tables or brings them up to date. A database of a newer

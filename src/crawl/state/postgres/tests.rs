@@ -165,6 +165,8 @@ async fn a_page_s_articles_are_written_once_by_the_lease_holder() {
         depth: 0,
         part: 0,
         parts: 1,
+        group: None,
+        repost_of: None,
         article: article.clone(),
     };
     holder.finish_articles(&[t2.id], &[record(&t2)]).await.unwrap();

@@ -11,7 +11,7 @@ use url::Url;
 use super::CrawlState;
 use crate::crawl::CrawledArticle;
 use crate::crawl::state::backend::{Backend, Op};
-use crate::crawl::state::{Claim, Counts, Found, Holder, Outcome, RunStart, SitemapRead, Taken, Turn};
+use crate::crawl::state::{Claim, Counts, Found, Holder, KeptCopy, Outcome, RunStart, SitemapRead, Taken, Turn};
 use crate::error::{Error, ErrorCode};
 
 impl Backend for CrawlState {
@@ -120,6 +120,15 @@ impl Backend for CrawlState {
     }
     fn hold(&self, fps: &[i64], id: i64) -> impl Op<()> {
         ready(CrawlState::hold(self, fps, id))
+    }
+    fn reposts_near(&self, bands: &[i64]) -> impl Op<Vec<KeptCopy>> {
+        ready(CrawlState::reposts_near(self, bands))
+    }
+    fn keep_repost(&self, copy: &KeptCopy) -> impl Op<()> {
+        ready(CrawlState::keep_repost(self, copy))
+    }
+    fn repost_copies(&self) -> impl Op<Vec<KeptCopy>> {
+        ready(CrawlState::repost_copies(self))
     }
     fn learn(&self, origin: &str, names: &[String], evidence: &str) -> impl Op<Vec<String>> {
         ready(CrawlState::learn(self, origin, names, evidence))

@@ -3,7 +3,8 @@
 //! - [`backend`]: the crawl loop's operations, each done when called;
 //! - [`queue`]: adding addresses, handing them out by host, finishing them;
 //! - [`runs`]: runs, revisits, retries, sitemaps read;
-//! - [`dedup`]: articles' fingerprints, aliases, learned parameters.
+//! - [`dedup`]: articles' fingerprints, aliases, learned parameters;
+//! - [`reposts`]: copies kept for finding reposts across sites.
 //!
 //! Sized for a million addresses: an address is kept once, as its origin's
 //! number and its path; the seen set is a 64-bit SipHash of the canonical
@@ -13,6 +14,7 @@
 mod backend;
 mod dedup;
 mod queue;
+mod reposts;
 mod runs;
 
 use std::path::Path;
@@ -95,6 +97,27 @@ const SCHEMA: &str = "
     CREATE TABLE IF NOT EXISTS fingerprints (fp INTEGER PRIMARY KEY, id INTEGER NOT NULL);
     -- Duplicates: the address each one duplicates, and why.
     CREATE TABLE IF NOT EXISTS aliases (id INTEGER PRIMARY KEY, of INTEGER NOT NULL, why TEXT NOT NULL);
+    -- Copies of articles kept for finding reposts across sites: what each
+    -- says of itself and its fingerprint; its bands index the copies.
+    CREATE TABLE IF NOT EXISTS reposts (
+        row           INTEGER NOT NULL,
+        part          INTEGER NOT NULL,
+        grp           TEXT NOT NULL,
+        url           TEXT NOT NULL,
+        published     TEXT,
+        source        TEXT,
+        sites         TEXT NOT NULL,
+        truncated     INTEGER NOT NULL,
+        chars         INTEGER NOT NULL,
+        fp            BLOB NOT NULL,
+        PRIMARY KEY (row, part)
+    );
+    CREATE TABLE IF NOT EXISTS repost_bands (
+        band          INTEGER NOT NULL,
+        row           INTEGER NOT NULL,
+        part          INTEGER NOT NULL,
+        PRIMARY KEY (band, row, part)
+    ) WITHOUT ROWID;
     -- Evidence that a query parameter is irrelevant on an origin: the address
     -- that gave the same article with and without it. Two pieces of evidence make it learned.
     CREATE TABLE IF NOT EXISTS params (
