@@ -298,6 +298,17 @@ error_kinds! {
         source: Cause,
     } => BadFeed "bad-feed", cause source,
         |f, url| write!(f, "{url}: not a feed that can be read");
+    /// A web archive record that cannot be read (a bad header, a block cut
+    /// short, broken gzip, an HTTP response that cannot be decoded);
+    /// reading goes on at the next record where it can.
+    BadWarc {
+        /// Where the record starts: a plain file's byte offset, or the
+        /// offset of the gzip member it begins in.
+        offset: u64,
+        /// What is wrong.
+        source: Cause,
+    } => BadWarc "bad-warc", cause source,
+        |f, offset| write!(f, "web archive record at byte {offset} cannot be read");
     /// A sitemap that is not well-formed XML (or broken gzip); the reader's error is the source.
     BadSitemap {
         /// The XML or gzip reader's error.

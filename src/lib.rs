@@ -136,6 +136,8 @@ mod plain;
 pub mod repost;
 mod text;
 mod tuning;
+#[cfg(feature = "warc")]
+pub mod warc;
 
 pub use crate::error::{Cause, Error, ErrorCode, ErrorKind};
 pub use crate::extract::{DEFAULT_MAX_BYTES, ExtractConfig, ExtractConfigBuilder, Extractor, Input};

@@ -56,6 +56,7 @@ impl Member {
     }
 
     /// A copy as a store kept it.
+    #[cfg(feature = "crawl")]
     pub(crate) fn stored(
         url: String,
         published: Option<String>,

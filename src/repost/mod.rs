@@ -29,5 +29,6 @@ mod index;
 
 pub use fingerprint::{Fingerprint, HASHES, SHINGLE, Similarity, VERSION};
 pub use group::{Member, Placement, Reposts, choose_original};
+#[cfg(feature = "crawl")]
 pub(crate) use index::bands;
 pub use index::{BANDS, ROWS, RepostIndex};

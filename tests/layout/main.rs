@@ -231,7 +231,7 @@ fn no_module_imports_one_that_imports_it_back() {
 const LEVELS: &[&[&str]] = &[
     &[""],
     &["crawl"],
-    &["fetch"],
+    &["fetch", "warc"],
     &["extract", "repost"],
     &["html", "plain"],
     &["clean"],
