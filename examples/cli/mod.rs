@@ -15,6 +15,10 @@ pub mod output;
 pub mod progress;
 pub mod serve;
 
+// Each example names some of these, never all of them.
+#[allow(unused_imports)]
 pub use logs::{Verbosity, chain};
+#[allow(unused_imports)]
 pub use net::NetArgs;
+#[allow(unused_imports)]
 pub use output::Format;

@@ -450,3 +450,53 @@ fn a_second_crawl_of_the_served_site_is_answered_not_modified() {
     assert!(second["unchanged"].as_u64().unwrap() >= 5, "list pages answered 304: {second}");
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// A WARC record of a page, as WARC 1.1 writes it.
+fn warc_record(url: &str, kind: &str, http: &[u8]) -> Vec<u8> {
+    let head = format!(
+        "WARC/1.1\r\nWARC-Type: {kind}\r\nWARC-Target-URI: {url}\r\nWARC-Date: 2026-12-07T00:00:00Z\r\n\
+         WARC-Record-ID: <urn:uuid:{url}>\r\nContent-Type: application/http; msgtype={kind}\r\nContent-Length: {}\r\n\r\n",
+        http.len()
+    );
+    [head.as_bytes(), http, b"\r\n\r\n"].concat()
+}
+
+#[test]
+fn warc_extracts_an_archive_in_order_and_counts_what_it_skipped() {
+    let page = std::fs::read(fixture("cms-trs-editor/page.html")).unwrap();
+    let ok = [b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\n\r\n".as_slice(), &page].concat();
+    let mut gz = Vec::new();
+    for (i, (kind, http)) in [
+        ("response", ok.clone()),
+        ("request", b"GET / HTTP/1.1\r\nHost: a.cn\r\n\r\n".to_vec()),
+        ("response", b"HTTP/1.1 200 OK\r\nContent-Type: image/png\r\n\r\n\x89PNG".to_vec()),
+        ("response", ok),
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        let mut enc = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+        enc.write_all(&warc_record(&format!("http://a.cn/{i}.html"), kind, &http)).unwrap();
+        gz.extend(enc.finish().unwrap());
+    }
+    gz.extend_from_slice(&[0x1f, 0x8b, 0x08, 0, 1, 2, 3]); // a member cut short
+    let dir = temp_dir("warc");
+    let path = dir.join("pages.warc.gz");
+    std::fs::write(&path, &gz).unwrap();
+    let out = run("warc", &["--jobs", "2", path.to_str().unwrap()], None);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let lines: Vec<Value> = stdout(&out).lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    let uris: Vec<&str> = lines.iter().map(|l| l["target_uri"].as_str().unwrap()).collect();
+    assert_eq!(uris, ["http://a.cn/0.html", "http://a.cn/3.html"], "the HTML responses, in order");
+    assert!(lines.iter().all(|l| l["title"].is_string() && l["record_id"].is_string() && l["text"].is_string()));
+    let summary = stderr(&out);
+    assert!(
+        summary.contains("5 records") && summary.contains("2 articles") && summary.contains("bad-warc 1"),
+        "{summary}"
+    );
+    // Nothing to extract: exit 1, said on standard error.
+    std::fs::write(&path, b"").unwrap();
+    let out = run("warc", &[path.to_str().unwrap()], None);
+    assert_eq!(out.status.code(), Some(1));
+    std::fs::remove_dir_all(&dir).ok();
+}

@@ -1,0 +1,200 @@
+//! Extracts the articles of web archives: WARC files in, one JSON line per
+//! article out, on every core, in input order.
+//!
+//! ```text
+//! cargo run --release --example warc -- crawl.warc.gz other.warc > articles.jsonl
+//! cargo run --release --example warc -- --jobs 2 --out articles.jsonl CC-MAIN-*.warc.gz
+//! ```
+//!
+//! Each line holds the record's id, target URI and date, then the
+//! article's fields and its text. A summary on standard error counts
+//! records read, HTML responses, articles and errors by kind; a progress
+//! line (records/s, MB/s) shows on a terminal.
+
+#[path = "cli/mod.rs"]
+mod cli;
+
+use std::collections::BTreeMap;
+use std::io::{IsTerminal, Write};
+use std::path::PathBuf;
+use std::time::Instant;
+
+use clap::Parser;
+use rayon::prelude::*;
+use report_scraper::warc::{Record, WarcReader};
+use report_scraper::{Article, Extractor};
+use serde::Serialize;
+
+use cli::{Verbosity, chain};
+
+#[derive(Parser)]
+#[command(about = "Extract the articles of WARC files (plain or gzip) on every core, in input order")]
+struct Args {
+    /// WARC files (.warc, .warc.gz)
+    #[arg(value_name = "FILE", required = true)]
+    files: Vec<PathBuf>,
+    /// Write here instead of standard output
+    #[arg(short, long, value_name = "FILE")]
+    out: Option<PathBuf>,
+    /// Records extracted at once (default: every core)
+    #[arg(short, long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..))]
+    jobs: Option<u16>,
+    #[command(flatten)]
+    verbosity: Verbosity,
+}
+
+/// Records a thread is given per window: enough to keep threads busy,
+/// few enough that the records held stay few.
+const WINDOW_PER_THREAD: usize = 16;
+
+/// One line of output.
+#[derive(Serialize)]
+struct Line<'a> {
+    record_id: Option<&'a str>,
+    target_uri: &'a str,
+    warc_date: Option<&'a str>,
+    #[serde(flatten)]
+    article: &'a Article,
+    text: String,
+}
+
+/// What a run read and wrote.
+#[derive(Default)]
+struct Tally {
+    records: u64,
+    bytes: u64,
+    html: u64,
+    articles: u64,
+    errors: BTreeMap<String, u64>,
+}
+
+fn main() {
+    let args = Args::parse();
+    args.verbosity.init_logs();
+    match run(&args) {
+        Ok(t) => {
+            if !args.verbosity.quiet() {
+                let errors: Vec<String> = t.errors.iter().map(|(k, n)| format!("{k} {n}")).collect();
+                eprintln!(
+                    "warc: {} records ({:.1} MB), {} HTML responses, {} articles; errors: {}",
+                    t.records,
+                    t.bytes as f64 / 1e6,
+                    t.html,
+                    t.articles,
+                    if errors.is_empty() { "none".into() } else { errors.join(", ") }
+                );
+            }
+            std::process::exit(if t.articles > 0 { 0 } else { 1 });
+        }
+        Err(e) => {
+            eprintln!("warc: {e}");
+            std::process::exit(1);
+        }
+    }
+}
+
+fn run(args: &Args) -> Result<Tally, String> {
+    let threads = args.jobs.map_or(0, usize::from);
+    let pool = rayon::ThreadPoolBuilder::new().num_threads(threads).build().map_err(|e| e.to_string())?;
+    let mut out: Box<dyn Write> = match &args.out {
+        Some(p) => {
+            Box::new(std::io::BufWriter::new(std::fs::File::create(p).map_err(|e| format!("{}: {e}", p.display()))?))
+        }
+        None => Box::new(std::io::BufWriter::new(std::io::stdout().lock())),
+    };
+    let show = !args.verbosity.quiet() && std::io::stderr().is_terminal();
+    let started = Instant::now();
+    let mut tally = Tally::default();
+    let window = pool.current_num_threads() * WINDOW_PER_THREAD;
+    // Records are read (and gunzipped) on a thread of their own while the
+    // pool extracts the window before: reading overlaps extraction.
+    let (tx, rx) = std::sync::mpsc::sync_channel::<Result<Record, String>>(window * 2);
+    let files = args.files.clone();
+    let reader = std::thread::spawn(move || -> Result<(), String> {
+        for path in files {
+            let file = std::fs::File::open(&path).map_err(|e| format!("{}: {e}", path.display()))?;
+            for r in WarcReader::new(file) {
+                let r = r.map_err(|e| {
+                    tracing::warn!(file = %path.display(), "{}", chain(&e));
+                    e.kind().code().to_string()
+                });
+                if tx.send(r).is_err() {
+                    return Ok(());
+                }
+            }
+        }
+        Ok(())
+    });
+    let mut records = rx.into_iter();
+    loop {
+        let mut batch: Vec<Record> = Vec::with_capacity(window);
+        for r in records.by_ref() {
+            tally.records += 1;
+            match r {
+                Ok(r) => {
+                    tally.bytes += r.block.len() as u64;
+                    batch.push(r);
+                    if batch.len() == window {
+                        break;
+                    }
+                }
+                Err(code) => *tally.errors.entry(code).or_default() += 1,
+            }
+        }
+        if batch.is_empty() {
+            break;
+        }
+        let outputs: Vec<Result<Option<String>, String>> = pool.install(|| batch.par_iter().map(extract).collect());
+        for output in outputs {
+            match output {
+                Ok(Some(line)) => {
+                    tally.html += 1;
+                    tally.articles += 1;
+                    out.write_all(line.as_bytes()).map_err(|e| e.to_string())?;
+                }
+                Ok(None) => {}
+                Err(code) => {
+                    tally.html += 1;
+                    *tally.errors.entry(code).or_default() += 1;
+                }
+            }
+        }
+        if show {
+            let s = started.elapsed().as_secs_f64().max(1e-9);
+            eprint!(
+                "\r{} records, {} articles, {:.0} records/s, {:.1} MB/s   ",
+                tally.records,
+                tally.articles,
+                tally.records as f64 / s,
+                tally.bytes as f64 / 1e6 / s
+            );
+        }
+    }
+    reader.join().map_err(|_| "the reader thread failed".to_string())??;
+    if show {
+        eprintln!();
+    }
+    out.flush().map_err(|e| e.to_string())?;
+    Ok(tally)
+}
+
+/// One record's line: `Ok(None)` for a record that is not an HTML page
+/// (a request, a redirect, an image); `Err` with the error's code for a
+/// page that gave no article.
+fn extract(record: &Record) -> Result<Option<String>, String> {
+    let (Some(url), Some(http)) = (record.target_uri(), record.http()) else { return Ok(None) };
+    let http = http.map_err(|e| e.kind().code().to_string())?;
+    if !http.is_html() {
+        return Ok(None);
+    }
+    let page = Extractor::default().page(http.input(url)).map_err(|e| e.kind().code().to_string())?;
+    let article = page.into_article().map_err(|e| e.kind().code().to_string())?;
+    let line = Line {
+        record_id: record.record_id(),
+        target_uri: url,
+        warc_date: record.date(),
+        text: article.text(),
+        article: &article,
+    };
+    Ok(Some(serde_json::to_string(&line).map_err(|e| e.to_string())? + "\n"))
+}
