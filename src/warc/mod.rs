@@ -8,7 +8,8 @@
 //! page. [`WarcReader`] yields each [`Record`] (type, target URI, date,
 //! record id, content type, block); [`Record::http`] splits a response's
 //! HTTP head off and undoes its chunked and gzip or deflate encodings;
-//! [`HttpResponse::input`] is extraction's [`Input`](crate::Input). A
+//! [`HttpResponse::input`] is extraction's [`Input`](crate::Input);
+//! [`par_map`] maps the records on several threads, in order. A
 //! record that cannot be read is an error naming its offset
 //! ([`ErrorKind::BadWarc`](crate::ErrorKind::BadWarc)), and reading goes on.
 //!
@@ -34,10 +35,13 @@
 
 // Inside:
 // - `reader`: records from a plain or gzip stream, broken ones skipped;
-// - `record`: a record's headers, and the HTTP response it holds.
+// - `record`: a record's headers, and the HTTP response it holds;
+// - `parallel`: a map over the records on several threads, in order.
 
+mod parallel;
 mod reader;
 mod record;
 
+pub use parallel::{ParMap, par_map};
 pub use reader::{MAX_RECORD_BYTES, WarcReader};
 pub use record::{HttpResponse, Record};
