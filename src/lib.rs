@@ -122,6 +122,8 @@
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
 mod clean;
+#[cfg(any(feature = "crawl", feature = "warc"))]
+mod counted;
 #[cfg(feature = "crawl")]
 #[cfg_attr(docsrs, doc(cfg(feature = "crawl")))]
 pub mod crawl;

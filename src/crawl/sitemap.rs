@@ -7,6 +7,7 @@ use std::io::{BufRead, BufReader, Read};
 
 use quick_xml::events::Event;
 
+use crate::counted::Counted;
 use crate::error::{Error, ErrorKind};
 
 /// Uncompressed bytes read from one sitemap at most (the protocol allows 50 MB).
@@ -74,9 +75,9 @@ fn bad(message: impl Into<String>) -> Error {
 }
 
 fn read_xml(input: impl BufRead, limit: u64, on: impl FnMut(Entry)) -> (u64, Result<(), Error>) {
-    let mut reader = quick_xml::Reader::from_reader(Counted { inner: input, read: 0 });
+    let mut reader = quick_xml::Reader::from_reader(Counted::new(input));
     let result = read_events(&mut reader, limit, on);
-    (reader.get_ref().read.min(limit), result)
+    (reader.get_ref().count().min(limit), result)
 }
 
 fn read_events<R: BufRead>(
@@ -89,7 +90,7 @@ fn read_events<R: BufRead>(
     let mut buf = Vec::new();
     loop {
         let event = reader.read_event_into(&mut buf);
-        if reader.get_ref().read > limit {
+        if reader.get_ref().count() > limit {
             return Err(match limit {
                 MAX_SITEMAP_BYTES => bad("the sitemap is larger than 100 MB uncompressed: read up to there"),
                 _ => bad(format!(
@@ -143,31 +144,6 @@ fn read_events<R: BufRead>(
             _ => {}
         }
         buf.clear();
-    }
-}
-
-/// A reader that counts the bytes it gives (to tell a sitemap stopped at the bound).
-struct Counted<R> {
-    inner: R,
-    read: u64,
-}
-
-impl<R: BufRead> Read for Counted<R> {
-    fn read(&mut self, out: &mut [u8]) -> std::io::Result<usize> {
-        let n = self.inner.read(out)?;
-        self.read += n as u64;
-        Ok(n)
-    }
-}
-
-impl<R: BufRead> BufRead for Counted<R> {
-    fn fill_buf(&mut self) -> std::io::Result<&[u8]> {
-        self.inner.fill_buf()
-    }
-
-    fn consume(&mut self, n: usize) {
-        self.read += n as u64;
-        self.inner.consume(n);
     }
 }
 

@@ -7,6 +7,7 @@ use std::io::{BufRead, BufReader, Read};
 use flate2::bufread::GzDecoder;
 
 use super::record::Record;
+use crate::counted::Counted;
 use crate::error::{Error, ErrorKind};
 
 /// A record's block larger than this is skipped (reported), not kept: a
@@ -22,41 +23,16 @@ const MAX_HEADERS: usize = 256;
 /// The gzip magic number.
 const GZIP: [u8; 2] = [0x1f, 0x8b];
 
-/// A reader of counting bytes consumed, so a gzip member's start is known.
-struct Counted<R> {
-    inner: BufReader<R>,
-    at: u64,
-}
-
-impl<R: Read> Read for Counted<R> {
-    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
-        let n = self.inner.read(buf)?;
-        self.at += n as u64;
-        Ok(n)
-    }
-}
-
-impl<R: Read> BufRead for Counted<R> {
-    fn fill_buf(&mut self) -> std::io::Result<&[u8]> {
-        self.inner.fill_buf()
-    }
-    fn consume(&mut self, n: usize) {
-        self.at += n as u64;
-        self.inner.consume(n);
-    }
-}
-
 /// Where the records come from now.
 enum Stream<R> {
     /// A plain file.
-    Plain(Counted<R>),
-    /// Inside a gzip member that starts at `start` in the file; `at` is the
-    /// position in its uncompressed bytes.
-    Member { decoder: Box<BufReader<GzDecoder<Counted<R>>>>, start: u64, at: u64 },
+    Plain(Counted<BufReader<R>>),
+    /// Inside a gzip member that starts at `start` in the file.
+    Member { decoder: Box<BufReader<GzDecoder<Counted<BufReader<R>>>>>, start: u64 },
     /// Between gzip members.
-    Between(Counted<R>),
+    Between(Counted<BufReader<R>>),
     /// After a broken gzip member (starting at the offset given): looking for the next member's start.
-    Resync(Counted<R>, u64),
+    Resync(Counted<BufReader<R>>, u64),
     /// The end, or a failure the file cannot be read past.
     Done,
 }
@@ -93,7 +69,7 @@ pub struct WarcReader<R> {
 impl<R: Read> WarcReader<R> {
     /// Reads a WARC from `input` (a file, standard input, any reader).
     pub fn new(input: R) -> WarcReader<R> {
-        let mut counted = Counted { inner: BufReader::with_capacity(1 << 16, input), at: 0 };
+        let mut counted = Counted::new(BufReader::with_capacity(1 << 16, input));
         let gzip = counted.fill_buf().map(|b| b.starts_with(&GZIP)).unwrap_or(false);
         let stream = if gzip { Stream::Between(counted) } else { Stream::Plain(counted) };
         WarcReader { stream, pending: None }
@@ -105,7 +81,7 @@ impl<R: Read> WarcReader<R> {
             match std::mem::replace(&mut self.stream, Stream::Done) {
                 Stream::Done => return None,
                 Stream::Plain(mut src) => {
-                    let start = src.at;
+                    let start = src.count();
                     let read = self.read_record(&mut src, start);
                     if !matches!(read, Read_::End | Read_::Cut(_)) {
                         self.stream = Stream::Plain(src);
@@ -119,30 +95,28 @@ impl<R: Read> WarcReader<R> {
                 Stream::Resync(mut src, after) => match next_member(&mut src, after) {
                     Ok(true) => self.stream = Stream::Between(src),
                     Ok(false) => return None,
-                    Err(e) => return Some(Err(bad(src.at, e))),
+                    Err(e) => return Some(Err(bad(src.count(), e))),
                 },
                 Stream::Between(mut src) => match src.fill_buf() {
                     Ok([]) => return None,
                     Ok(_) => {
-                        let start = src.at;
+                        let start = src.count();
                         let decoder = Box::new(BufReader::with_capacity(1 << 16, GzDecoder::new(src)));
-                        self.stream = Stream::Member { decoder, start, at: 0 };
+                        self.stream = Stream::Member { decoder, start };
                     }
-                    Err(e) => return Some(Err(bad(src.at, e))),
+                    Err(e) => return Some(Err(bad(src.count(), e))),
                 },
-                Stream::Member { mut decoder, start, at } => {
-                    let mut counting = CountingBuf { inner: &mut *decoder, at };
-                    let read = self.read_record(&mut counting, start);
-                    let at = counting.at;
+                Stream::Member { mut decoder, start } => {
+                    let read = self.read_record(&mut *decoder, start);
                     match read {
                         // The member is over: the next one starts where it ended.
                         Read_::End => self.stream = Stream::Between(decoder.into_inner().into_inner()),
                         Read_::Record(r) => {
-                            self.stream = Stream::Member { decoder, start, at };
+                            self.stream = Stream::Member { decoder, start };
                             return Some(Ok(*r));
                         }
                         Read_::Bad(e) => {
-                            self.stream = Stream::Member { decoder, start, at };
+                            self.stream = Stream::Member { decoder, start };
                             return Some(Err(e));
                         }
                         // Broken gzip or a cut record: read on from the next member.
@@ -251,9 +225,9 @@ enum Read_ {
 
 /// Skips to the next gzip member's header (`1f 8b 08`) past `after` (the
 /// broken member's start), not consuming it; false at the end of the file.
-fn next_member<R: Read>(src: &mut Counted<R>, after: u64) -> std::io::Result<bool> {
+fn next_member(src: &mut Counted<impl BufRead>, after: u64) -> std::io::Result<bool> {
     loop {
-        let at = src.at;
+        let at = src.count();
         let buf = src.fill_buf()?;
         if buf.is_empty() {
             return Ok(false);
@@ -284,30 +258,6 @@ fn read_line(src: &mut impl BufRead) -> std::io::Result<Option<String>> {
         line.pop();
     }
     Ok(Some(String::from_utf8_lossy(&line).into_owned()))
-}
-
-/// Counts the uncompressed bytes read inside a member.
-struct CountingBuf<'a, B> {
-    inner: &'a mut B,
-    at: u64,
-}
-
-impl<B: BufRead> Read for CountingBuf<'_, B> {
-    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
-        let n = self.inner.read(buf)?;
-        self.at += n as u64;
-        Ok(n)
-    }
-}
-
-impl<B: BufRead> BufRead for CountingBuf<'_, B> {
-    fn fill_buf(&mut self) -> std::io::Result<&[u8]> {
-        self.inner.fill_buf()
-    }
-    fn consume(&mut self, n: usize) {
-        self.at += n as u64;
-        self.inner.consume(n);
-    }
 }
 
 fn bad(offset: u64, why: impl Into<crate::error::Cause>) -> Error {

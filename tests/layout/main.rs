@@ -237,7 +237,7 @@ const LEVELS: &[&[&str]] = &[
     &["clean"],
     &["model"],
     &["text", "error"],
-    &["tuning"],
+    &["tuning", "counted"],
 ];
 
 fn level(m: &Module) -> Option<usize> {
