@@ -20,8 +20,7 @@ use std::path::PathBuf;
 use std::time::Instant;
 
 use clap::Parser;
-use rayon::prelude::*;
-use report_scraper::warc::{Record, WarcReader};
+use report_scraper::warc::{Record, WarcReader, par_map};
 use report_scraper::{Article, Extractor};
 use serde::Serialize;
 
@@ -43,9 +42,8 @@ struct Args {
     verbosity: Verbosity,
 }
 
-/// Records a thread is given per window: enough to keep threads busy,
-/// few enough that the records held stay few.
-const WINDOW_PER_THREAD: usize = 16;
+/// The progress line is redrawn every this many records.
+const PROGRESS_EVERY: u64 = 64;
 
 /// One line of output.
 #[derive(Serialize)]
@@ -93,9 +91,16 @@ fn main() {
     }
 }
 
+/// What one record gave.
+enum Done {
+    /// It could not be read: the error's code.
+    Broken(String),
+    /// Its block's size, and its line (`None`: not an HTML page) or why it gave no article.
+    Read(u64, Result<Option<String>, String>),
+}
+
 fn run(args: &Args) -> Result<Tally, String> {
-    let threads = args.jobs.map_or(0, usize::from);
-    let pool = rayon::ThreadPoolBuilder::new().num_threads(threads).build().map_err(|e| e.to_string())?;
+    let threads = args.jobs.map_or_else(|| std::thread::available_parallelism().map_or(1, usize::from), usize::from);
     let mut out: Box<dyn Write> = match &args.out {
         Some(p) => {
             Box::new(std::io::BufWriter::new(std::fs::File::create(p).map_err(|e| format!("{}: {e}", p.display()))?))
@@ -105,72 +110,49 @@ fn run(args: &Args) -> Result<Tally, String> {
     let show = !args.verbosity.quiet() && std::io::stderr().is_terminal();
     let started = Instant::now();
     let mut tally = Tally::default();
-    let window = pool.current_num_threads() * WINDOW_PER_THREAD;
-    // Records are read (and gunzipped) on a thread of their own while the
-    // pool extracts the window before: reading overlaps extraction.
-    let (tx, rx) = std::sync::mpsc::sync_channel::<Result<Record, String>>(window * 2);
-    let files = args.files.clone();
-    let reader = std::thread::spawn(move || -> Result<(), String> {
-        for path in files {
-            let file = std::fs::File::open(&path).map_err(|e| format!("{}: {e}", path.display()))?;
-            for r in WarcReader::new(file) {
-                let r = r.map_err(|e| {
-                    tracing::warn!(file = %path.display(), "{}", chain(&e));
-                    e.kind().code().to_string()
-                });
-                if tx.send(r).is_err() {
-                    return Ok(());
-                }
+    for path in &args.files {
+        let file = std::fs::File::open(path).map_err(|e| format!("{}: {e}", path.display()))?;
+        let shown = path.display().to_string();
+        // Records are read on a thread of their own and extracted on the others, in order.
+        let done = par_map(WarcReader::new(file), threads, move |r| match r {
+            Ok(r) => Done::Read(r.block.len() as u64, extract(&r)),
+            Err(e) => {
+                tracing::warn!(file = %shown, "{}", chain(&e));
+                Done::Broken(e.kind().code().to_string())
             }
-        }
-        Ok(())
-    });
-    let mut records = rx.into_iter();
-    loop {
-        let mut batch: Vec<Record> = Vec::with_capacity(window);
-        for r in records.by_ref() {
+        });
+        for d in done {
             tally.records += 1;
-            match r {
-                Ok(r) => {
-                    tally.bytes += r.block.len() as u64;
-                    batch.push(r);
-                    if batch.len() == window {
-                        break;
+            match d {
+                Done::Broken(code) => *tally.errors.entry(code).or_default() += 1,
+                Done::Read(bytes, line) => {
+                    tally.bytes += bytes;
+                    match line {
+                        Ok(Some(line)) => {
+                            tally.html += 1;
+                            tally.articles += 1;
+                            out.write_all(line.as_bytes()).map_err(|e| e.to_string())?;
+                        }
+                        Ok(None) => {}
+                        Err(code) => {
+                            tally.html += 1;
+                            *tally.errors.entry(code).or_default() += 1;
+                        }
                     }
                 }
-                Err(code) => *tally.errors.entry(code).or_default() += 1,
             }
-        }
-        if batch.is_empty() {
-            break;
-        }
-        let outputs: Vec<Result<Option<String>, String>> = pool.install(|| batch.par_iter().map(extract).collect());
-        for output in outputs {
-            match output {
-                Ok(Some(line)) => {
-                    tally.html += 1;
-                    tally.articles += 1;
-                    out.write_all(line.as_bytes()).map_err(|e| e.to_string())?;
-                }
-                Ok(None) => {}
-                Err(code) => {
-                    tally.html += 1;
-                    *tally.errors.entry(code).or_default() += 1;
-                }
+            if show && tally.records % PROGRESS_EVERY == 0 {
+                let s = started.elapsed().as_secs_f64().max(1e-9);
+                eprint!(
+                    "\r{} records, {} articles, {:.0} records/s, {:.1} MB/s   ",
+                    tally.records,
+                    tally.articles,
+                    tally.records as f64 / s,
+                    tally.bytes as f64 / 1e6 / s
+                );
             }
-        }
-        if show {
-            let s = started.elapsed().as_secs_f64().max(1e-9);
-            eprint!(
-                "\r{} records, {} articles, {:.0} records/s, {:.1} MB/s   ",
-                tally.records,
-                tally.articles,
-                tally.records as f64 / s,
-                tally.bytes as f64 / 1e6 / s
-            );
         }
     }
-    reader.join().map_err(|_| "the reader thread failed".to_string())??;
     if show {
         eprintln!();
     }
