@@ -6,22 +6,14 @@
 //! The stored articles are made at bench time: bodies of 200 to 600
 //! characters drawn from 3,500 common ideographs, so unrelated; the probes
 //! are half reposts of stored ones (punctuation, a cut), half new.
+#[path = "../tests/support/rng.rs"]
+mod rng;
+
 use std::hint::black_box;
 use std::time::Instant;
 
 use report_scraper::repost::{Fingerprint, RepostIndex};
-
-/// A small deterministic generator (xorshift).
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 << 13;
-        self.0 ^= self.0 >> 7;
-        self.0 ^= self.0 << 17;
-        self.0
-    }
-}
+use rng::Rng;
 
 fn body(rng: &mut Rng) -> String {
     let n = 200 + (rng.next() % 400) as usize;

@@ -2,6 +2,7 @@
 
 use report_scraper::Article;
 
+use crate::support::rng::Rng;
 use crate::support::{dataset, truth};
 
 /// Reposts made of each original.
@@ -47,24 +48,6 @@ const HOSTS: &[&str] = &[
     "https://www.xxian.gov.cn/xwzx/",
     "https://mp.weixin.qq.com/s/",
 ];
-
-/// A small deterministic generator (xorshift), so the set is the same every run.
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 << 13;
-        self.0 ^= self.0 >> 7;
-        self.0 ^= self.0 << 17;
-        self.0
-    }
-    fn below(&mut self, n: usize) -> usize {
-        (self.next() % n.max(1) as u64) as usize
-    }
-    fn chance(&mut self, percent: u64) -> bool {
-        self.next() % 100 < percent
-    }
-}
 
 /// The set, or `None` when the shared pages are absent.
 pub fn build() -> Option<Set> {

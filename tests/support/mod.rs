@@ -6,6 +6,7 @@
 //! - [`cms_sites`]: sites built the way the CMS families build theirs (also
 //!   served by `benches/crawl_sites.rs`);
 //! - [`fixture`]: the folders of `tests/fixtures/` and their expectations;
+//! - [`rng`]: a deterministic generator for sets made at run time;
 //! - here: the shared evaluation data (`../shared`), read at test time and
 //!   never copied.
 // Each binary uses a part of this module, never all of it.
@@ -13,6 +14,7 @@
 
 pub mod cms_sites;
 pub mod fixture;
+pub mod rng;
 pub mod server;
 #[cfg(feature = "crawl")]
 pub mod states;
