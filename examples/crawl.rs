@@ -3,6 +3,7 @@
 //! ```text
 //! cargo run --release --example crawl -- [OPTIONS] SEED_URL...
 //! cargo run --release --example crawl -- --serve examples/site      # the shipped site, offline
+//! cargo run --release --example crawl -- --serve examples/site --warc archive   # and keep it as WARC
 //! cargo run --release --example crawl -- --out - https://www.example.cn/ | jq .title
 //! ```
 //!
@@ -33,6 +34,7 @@ use std::time::Duration;
 use clap::{CommandFactory, Parser};
 use report_scraper::crawl::{CrawlConfig, CrawlEvent, CrawlState, Crawler, Frontier, JsonlSink, Summary};
 use report_scraper::fetch::{FetchConfig, Fetcher};
+use report_scraper::warc::WarcWriter;
 
 #[path = "cli/mod.rs"]
 mod cli;
@@ -144,6 +146,14 @@ struct Args {
     /// Do not read the sitemaps robots.txt names
     #[arg(long)]
     no_robots_sitemaps: bool,
+    /// Keep every response in web archives in DIR: WARC files (one gzip member per record,
+    /// request, response or revisit, and metadata records), rotated at --warc-mb, each with a
+    /// CDXJ index beside it. `warc DIR/*.warc.gz` extracts them again, offline
+    #[arg(long, value_name = "DIR")]
+    warc: Option<PathBuf>,
+    /// A WARC file is closed and the next begun past this many megabytes
+    #[arg(long = "warc-mb", value_name = "MB", default_value_t = 1024, requires = "warc")]
+    warc_mb: u64,
     /// Serve DIR on 127.0.0.1 and crawl it (allows 127.0.0.1)
     #[arg(long, value_name = "DIR")]
     serve: Option<PathBuf>,
@@ -203,7 +213,16 @@ impl Args {
             .adopt_state(self.continue_anyway)
             .robots_sitemaps(!self.no_robots_sitemaps)
             .build();
-        Crawler::new(config, fetcher).map_err(|e| chain(&e))
+        let crawler = Crawler::new(config, fetcher).map_err(|e| chain(&e))?;
+        let Some(dir) = &self.warc else { return Ok(crawler) };
+        let writer = WarcWriter::builder(dir)
+            .prefix(format!("crawl-{}", self.crawl_name))
+            .max_file_bytes(self.warc_mb.saturating_mul(1_000_000))
+            .info("isPartOf", self.crawl_name.clone())
+            .info("robots", "obey")
+            .open()
+            .map_err(|e| chain(&e))?;
+        Ok(crawler.archive(writer))
     }
 }
 

@@ -20,6 +20,7 @@ use std::path::PathBuf;
 use std::time::Instant;
 
 use clap::Parser;
+use jiff::Timestamp;
 use report_scraper::warc::{Record, WarcReader, par_map};
 use report_scraper::{Article, Extractor};
 use serde::Serialize;
@@ -51,6 +52,9 @@ struct Line<'a> {
     record_id: Option<&'a str>,
     target_uri: &'a str,
     warc_date: Option<&'a str>,
+    /// Which of the page's articles this is, from 0, and how many it holds.
+    part: usize,
+    parts: usize,
     #[serde(flatten)]
     article: &'a Article,
     text: String,
@@ -95,8 +99,9 @@ fn main() {
 enum Done {
     /// It could not be read: the error's code.
     Broken(String),
-    /// Its block's size, and its line (`None`: not an HTML page) or why it gave no article.
-    Read(u64, Result<Option<String>, String>),
+    /// Its block's size, and its articles and their lines (`None`: not an
+    /// HTML page) or why it could not be read.
+    Read(u64, Result<Option<(u64, String)>, String>),
 }
 
 fn run(args: &Args) -> Result<Tally, String> {
@@ -128,10 +133,10 @@ fn run(args: &Args) -> Result<Tally, String> {
                 Done::Read(bytes, line) => {
                     tally.bytes += bytes;
                     match line {
-                        Ok(Some(line)) => {
+                        Ok(Some((articles, lines))) => {
                             tally.html += 1;
-                            tally.articles += 1;
-                            out.write_all(line.as_bytes()).map_err(|e| e.to_string())?;
+                            tally.articles += articles;
+                            out.write_all(lines.as_bytes()).map_err(|e| e.to_string())?;
                         }
                         Ok(None) => {}
                         Err(code) => {
@@ -160,23 +165,39 @@ fn run(args: &Args) -> Result<Tally, String> {
     Ok(tally)
 }
 
-/// One record's line: `Ok(None)` for a record that is not an HTML page
-/// (a request, a redirect, an image); `Err` with the error's code for a
-/// page that gave no article.
-fn extract(record: &Record) -> Result<Option<String>, String> {
+/// One record's lines, one per article the page holds (those that look
+/// like articles, as a crawl records them): `Ok(None)` for a record that is
+/// not an HTML page (a request, a revisit, a redirect, an image); `Err`
+/// with the error's code for a page that could not be read.
+fn extract(record: &Record) -> Result<Option<(u64, String)>, String> {
     let (Some(url), Some(http)) = (record.target_uri(), record.http()) else { return Ok(None) };
     let http = http.map_err(|e| e.kind().code().to_string())?;
     if !http.is_html() {
         return Ok(None);
     }
-    let page = Extractor::default().page(http.input(url)).map_err(|e| e.kind().code().to_string())?;
-    let article = page.into_article().map_err(|e| e.kind().code().to_string())?;
-    let line = Line {
-        record_id: record.record_id(),
-        target_uri: url,
-        warc_date: record.date(),
-        text: article.text(),
-        article: &article,
-    };
-    Ok(Some(serde_json::to_string(&line).map_err(|e| e.to_string())? + "\n"))
+    let mut input = http.input(url);
+    // Relative dates count from the capture when the server sent no `Date`.
+    if http.header("Date").is_none()
+        && let Some(at) = record.date().and_then(|d| d.parse::<Timestamp>().ok())
+    {
+        input = input.reference_time(at);
+    }
+    let page = Extractor::default().page(input).map_err(|e| e.kind().code().to_string())?;
+    let articles: Vec<Article> = page.articles.into_iter().filter(Article::looks_like_article).collect();
+    let parts = articles.len();
+    let mut lines = String::new();
+    for (part, article) in articles.iter().enumerate() {
+        let line = Line {
+            record_id: record.record_id(),
+            target_uri: url,
+            warc_date: record.date(),
+            part,
+            parts,
+            text: article.text(),
+            article,
+        };
+        lines.push_str(&serde_json::to_string(&line).map_err(|e| e.to_string())?);
+        lines.push('\n');
+    }
+    Ok(Some((parts as u64, lines)))
 }

@@ -309,6 +309,15 @@ error_kinds! {
         source: Cause,
     } => BadWarc "bad-warc", cause source,
         |f, offset| write!(f, "web archive record at byte {offset} cannot be read");
+    /// A web archive could not be written (its folder, a file, its index);
+    /// the I/O error is the source.
+    WarcWrite {
+        /// The file or folder.
+        path: String,
+        /// The I/O error.
+        source: Cause,
+    } => WarcWrite "warc-write", cause source,
+        |f, path| write!(f, "writing the web archive {path} failed");
     /// A sitemap that is not well-formed XML (or broken gzip); the reader's error is the source.
     BadSitemap {
         /// The XML or gzip reader's error.

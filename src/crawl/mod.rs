@@ -11,6 +11,7 @@
 //! both stable for programs that feed a crawl addresses of their own.
 
 // Inside:
+// - `archive`: every response kept in a web archive, when one is given;
 // - `config`: what to crawl and how, built once and read back;
 // - `scope`: which origins the crawl may reach, and its identity;
 // - `state`: the frontier and the seen set, one interface and its backends
@@ -23,6 +24,7 @@
 // - `sink`: the JSON Lines output, reconciled with the state on open;
 // - `sitemap` and `urls`: sitemap parsing, canonical addresses, file types.
 
+mod archive;
 mod config;
 mod feed;
 mod record;
@@ -91,6 +93,7 @@ pub struct Crawler {
     extractor: Arc<Extractor>,
     config: CrawlConfig,
     scope: Arc<Scope>,
+    archive: Option<archive::Archive>,
 }
 
 /// How a run goes: its number, what it may still queue, its tally, its hosts.
@@ -123,7 +126,30 @@ impl Crawler {
     pub fn new(config: CrawlConfig, fetcher: Fetcher) -> Result<Crawler, Error> {
         let scope = Scope::new(&config)?;
         let extractor = Arc::new(config.extractor().clone());
-        Ok(Crawler { fetcher: Arc::new(fetcher), extractor, config, scope: Arc::new(scope) })
+        Ok(Crawler { fetcher: Arc::new(fetcher), extractor, config, scope: Arc::new(scope), archive: None })
+    }
+
+    /// Keeps every response in a web archive as it is fetched (feature
+    /// `warc`): a `request` and a `response` record (a `revisit` for a page
+    /// archived before, or a `304`), and a `metadata` record of the page's
+    /// depth, articles and links. The pages can then be extracted again
+    /// from the archive ([`warc`](crate::warc)) without a request. A record
+    /// that cannot be written stops the run with the error; the address is
+    /// fetched again by the next run.
+    ///
+    /// ```
+    /// use report_scraper::{crawl::{CrawlConfig, Crawler}, fetch::{FetchConfig, Fetcher}, warc::WarcWriter};
+    /// let dir = std::env::temp_dir().join(format!("crawl-warc-doc-{}", std::process::id()));
+    /// let writer = WarcWriter::builder(&dir).prefix("my-crawl").info("isPartOf", "my-crawl").open()?;
+    /// let crawler = Crawler::new(CrawlConfig::default(), Fetcher::new(FetchConfig::default())?)?.archive(writer);
+    /// # drop(crawler); std::fs::remove_dir_all(dir).unwrap();
+    /// # Ok::<(), report_scraper::Error>(())
+    /// ```
+    #[cfg(feature = "warc")]
+    #[must_use]
+    pub fn archive(mut self, writer: crate::warc::WarcWriter) -> Crawler {
+        self.archive = Some(Arc::new(writer));
+        self
     }
 
     /// The configuration it was built with.
@@ -268,6 +294,7 @@ impl Crawler {
                         scope: self.scope.clone(),
                         budget: self.config.extract_budget(),
                         fetched: fetched_tx.clone(),
+                        archive: self.archive.clone(),
                     };
                     // Spawned tasks log to the caller's subscriber, not only a global one.
                     workers.spawn(tracing::instrument::WithSubscriber::with_current_subscriber(job.run(taken)));
@@ -415,6 +442,8 @@ impl Crawler {
                 return state.finish_list(taken.id, run.number, None, None).await;
             }
             Ok(Visited::Page(page)) => page,
+            // The archive cannot be written: the crawl stops, the address is fetched again next run.
+            Err(error) if matches!(error.kind(), ErrorKind::WarcWrite { .. }) => return Err(error),
             Err(error) if matches!(error.kind(), ErrorKind::RobotsDisallowed { .. }) => {
                 summary.robots += 1;
                 emit(sink, CrawlEvent::Robots { url: &url })?;

@@ -8,6 +8,7 @@ use std::time::{Duration, Instant};
 use tokio::sync::mpsc::UnboundedSender;
 use url::Url;
 
+use super::archive::{self, Archive};
 use super::feed;
 use super::scope::Scope;
 use super::state::Taken;
@@ -29,6 +30,8 @@ pub(crate) struct Job {
     /// (before it is read), so the host can be handed out again while the
     /// page is extracted.
     pub fetched: UnboundedSender<(i64, i64)>,
+    /// Where every response goes, as fetched, when the crawl keeps a web archive.
+    pub archive: Option<Archive>,
 }
 
 /// The result of one address.
@@ -83,12 +86,25 @@ impl Job {
         // The crawl may be gone (a stopped run); then nobody needs to know.
         let _ = self.fetched.send((taken.origin, taken.id));
         let fetched = fetched?;
+        let archive = self.archive;
         if fetched.not_modified() {
+            if let Some(archive) = archive {
+                let task = crate::fetch::spawn_blocking_traced(move || archive::keep(&archive, &fetched));
+                task.await.map_err(|e| Error::new(ErrorKind::State { source: Box::new(e) }))??;
+            }
             return Ok(Visited::Unchanged);
         }
-        let (extractor, budget) = (self.extractor, self.budget);
+        let (extractor, budget, depth) = (self.extractor, self.budget, taken.depth);
         let at = fetched.final_url.to_string();
-        let task = crate::fetch::spawn_blocking_traced(move || read(&fetched, &extractor, budget));
+        let task = crate::fetch::spawn_blocking_traced(move || {
+            // Archived as fetched, before it is read: a page extraction fails on is kept too.
+            let kept = archive.map(|a| archive::keep(&a, &fetched).map(|id| (a, id))).transpose()?;
+            let read = read(&fetched, &extractor, budget)?;
+            if let Some((a, id)) = kept {
+                archive::describe(&a, &fetched, &id, &read.links, read.articles.len(), depth)?;
+            }
+            Ok(read)
+        });
         // The extraction watches its own budget; this is the backstop should it not.
         match tokio::time::timeout(budget + BUDGET_GRACE, task).await {
             Ok(Ok(read)) => read.map(|r| Visited::Page(Box::new(r))),

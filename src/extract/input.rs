@@ -206,3 +206,22 @@ impl<'a> Input<'a> {
         }
     }
 }
+
+/// An HTTP date (`Tue, 15 Nov 1994 08:12:31 GMT`, RFC 9110's IMF-fixdate):
+/// a response's `Date`, the reference for its page's relative dates.
+#[cfg(any(feature = "fetch", feature = "warc"))]
+pub(crate) fn http_date(value: &str) -> Option<Timestamp> {
+    jiff::fmt::rfc2822::parse(value.trim()).ok().map(|z| z.timestamp())
+}
+
+#[cfg(all(test, any(feature = "fetch", feature = "warc")))]
+mod http_date_tests {
+    use super::http_date;
+
+    #[test]
+    fn http_dates_are_read() {
+        let t = http_date("Tue, 15 Nov 1994 08:12:31 GMT").unwrap();
+        assert_eq!(t.to_string(), "1994-11-15T08:12:31Z");
+        assert!(http_date("yesterday").is_none());
+    }
+}

@@ -10,6 +10,8 @@ use std::time::Instant;
 
 pub use config::{DEFAULT_MAX_BYTES, ExtractConfig, ExtractConfigBuilder};
 pub use input::Input;
+#[cfg(any(feature = "fetch", feature = "warc"))]
+pub(crate) use input::http_date;
 
 use self::input::Body;
 use crate::clean;

@@ -8,7 +8,7 @@ use tokio::time::Instant;
 use url::Url;
 
 use super::guard::{Blocked, check_url};
-use super::response::{Fetched, http_date};
+use super::response::{Fetched, Sent, http_date};
 use super::{Fetcher, HostState};
 use crate::error::{Error, ErrorKind};
 
@@ -34,6 +34,8 @@ impl std::fmt::Debug for FetchRequest<'_> {
 }
 
 /// What one hop came to: a page, or a redirect to follow (with its status).
+/// It lives for one hop, so the size difference of its variants is moot.
+#[allow(clippy::large_enum_variant)]
 pub(crate) enum Reply {
     Page(Fetched),
     Redirect(Url, u16),
@@ -240,7 +242,12 @@ impl Fetcher {
         for (name, value) in send.headers {
             request = request.header(*name, value);
         }
-        let response = match request.send().await {
+        let request = match request.build() {
+            Ok(r) => r,
+            Err(e) => return classify(url, e),
+        };
+        let sent = Sent::of(&request, &self.config.user_agent, send.form);
+        let response = match self.client.execute(request).await {
             Ok(r) => r,
             Err(e) => return classify(url, e),
         };
@@ -263,7 +270,7 @@ impl Fetcher {
         if status.is_client_error() {
             return Attempt::Done(Err(Error::new(ErrorKind::HttpStatus { url: url.to_string(), status: code })));
         }
-        match read_body(url, response, body).await {
+        match read_body(url, response, body, sent).await {
             Ok(page) => Attempt::Done(Ok(Reply::Page(page))),
             // A body cut off by the timeout can be tried again; one over the cap cannot.
             Err(e) if e.kind().code().is_transient() => Attempt::Retry(e, None),
@@ -272,7 +279,7 @@ impl Fetcher {
     }
 }
 
-async fn read_body(url: &Url, mut response: reqwest::Response, body: Body) -> Result<Fetched, Error> {
+async fn read_body(url: &Url, mut response: reqwest::Response, body: Body, sent: Sent) -> Result<Fetched, Error> {
     let (limit, truncate) = match body {
         Body::Refuse(limit) => (limit, false),
         Body::Truncate(limit) => (limit, true),
@@ -283,6 +290,8 @@ async fn read_body(url: &Url, mut response: reqwest::Response, body: Body) -> Re
     }
     let final_url = response.url().clone();
     let status = response.status().as_u16();
+    let remote_addr = response.remote_addr();
+    let version = format!("{:?}", response.version());
     let headers = response
         .headers()
         .iter()
@@ -304,7 +313,8 @@ async fn read_body(url: &Url, mut response: reqwest::Response, body: Body) -> Re
         }
     }
     let fetched_at = jiff::Timestamp::now();
-    Ok(Fetched { status, url: url.clone(), final_url, headers, body: bytes, fetched_at })
+    let sent = Sent { version, ..sent };
+    Ok(Fetched { status, url: url.clone(), final_url, headers, body: bytes, fetched_at, remote_addr, sent })
 }
 
 fn classify(url: &Url, e: reqwest::Error) -> Attempt {

@@ -1,9 +1,12 @@
 //! A fetched page, and how it goes on to extraction.
 
+use std::net::SocketAddr;
+
 use jiff::Timestamp;
 use url::Url;
 
 use crate::extract::Input;
+pub(crate) use crate::extract::http_date;
 
 /// A fetched page.
 ///
@@ -33,6 +36,48 @@ pub struct Fetched {
     pub body: Vec<u8>,
     /// When the response arrived.
     pub fetched_at: Timestamp,
+    /// The server's address, when the connection tells it.
+    pub remote_addr: Option<SocketAddr>,
+    /// The request as sent, and the protocol of the answer (for archiving).
+    #[cfg_attr(not(feature = "warc"), allow(dead_code))]
+    pub(crate) sent: Sent,
+}
+
+/// The request a response answered, as sent, and the answer's protocol:
+/// what a web archive keeps beside the response.
+#[derive(Debug, Clone, Default)]
+#[cfg_attr(not(feature = "warc"), allow(dead_code))]
+pub(crate) struct Sent {
+    /// `GET` or `POST`.
+    pub method: &'static str,
+    /// The headers sent, names lower-cased: the request's own, then those
+    /// the client adds to every request (its user agent, the encodings it
+    /// accepts).
+    pub headers: Vec<(String, String)>,
+    /// A form's body.
+    pub body: Option<String>,
+    /// The response's protocol: `HTTP/1.1`, `HTTP/2.0`.
+    pub version: String,
+}
+
+impl Sent {
+    /// The request about to be sent, with the headers the client adds.
+    pub(crate) fn of(request: &reqwest::Request, user_agent: &str, form: Option<&str>) -> Sent {
+        let mut headers: Vec<(String, String)> = request
+            .headers()
+            .iter()
+            .map(|(k, v)| (k.as_str().to_string(), String::from_utf8_lossy(v.as_bytes()).into_owned()))
+            .collect();
+        let has = |headers: &[(String, String)], name: &str| headers.iter().any(|(n, _)| n == name);
+        // What the client adds when the request does not say (its features: gzip, deflate, br).
+        for (name, value) in [("user-agent", user_agent), ("accept", "*/*"), ("accept-encoding", "gzip, deflate, br")] {
+            if !has(&headers, name) {
+                headers.push((name.to_string(), value.to_string()));
+            }
+        }
+        let method = if request.method() == reqwest::Method::POST { "POST" } else { "GET" };
+        Sent { method, headers, body: form.map(str::to_string), version: String::new() }
+    }
 }
 
 impl Fetched {
@@ -67,22 +112,5 @@ impl Fetched {
             Some(ct) => input.content_type(ct),
             None => input,
         }
-    }
-}
-
-/// An HTTP date (`Tue, 15 Nov 1994 08:12:31 GMT`, RFC 9110's IMF-fixdate).
-pub(crate) fn http_date(value: &str) -> Option<Timestamp> {
-    jiff::fmt::rfc2822::parse(value.trim()).ok().map(|z| z.timestamp())
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn http_dates_are_read() {
-        let t = http_date("Tue, 15 Nov 1994 08:12:31 GMT").unwrap();
-        assert_eq!(t.to_string(), "1994-11-15T08:12:31Z");
-        assert!(http_date("yesterday").is_none());
     }
 }

@@ -36,12 +36,23 @@
 // Inside:
 // - `reader`: records from a plain or gzip stream, broken ones skipped;
 // - `record`: a record's headers, and the HTTP response it holds;
-// - `parallel`: a map over the records on several threads, in order.
+// - `parallel`: a map over the records on several threads, in order;
+// - `writer`: records written (gzip members, digests), files rotated;
+// - `exchange`: a fetched page as its request and response, or a revisit;
+// - `index`: the CDXJ index beside each file, and the captures it holds;
+// - `surt`: the index's address keys.
 
+#[cfg(feature = "fetch")]
+mod exchange;
+mod index;
 mod parallel;
 mod reader;
 mod record;
+mod surt;
+mod writer;
 
 pub use parallel::{ParMap, par_map};
 pub use reader::{MAX_RECORD_BYTES, WarcReader};
 pub use record::{HttpResponse, Record};
+pub use surt::surt;
+pub use writer::{DEFAULT_MAX_FILE_BYTES, NewRecord, WarcWriter, WarcWriterBuilder, Written};

@@ -136,9 +136,15 @@ impl HttpResponse {
         self.status == 200 && (t.contains("html") || t.starts_with("text/plain"))
     }
 
-    /// The body as extraction's input, its address and `Content-Type` given.
+    /// The body as extraction's input, its address and `Content-Type`
+    /// given, and its `Date` as the reference for relative dates (as a
+    /// fetched page's).
     pub fn input<'a>(&'a self, url: &'a str) -> Input<'a> {
         let input = Input::html(&self.body).url(url);
+        let input = match self.header("Date").and_then(crate::extract::http_date) {
+            Some(now) => input.reference_time(now),
+            None => input,
+        };
         match self.content_type() {
             Some(t) => input.content_type(t),
             None => input,

@@ -500,3 +500,37 @@ fn warc_extracts_an_archive_in_order_and_counts_what_it_skipped() {
     assert_eq!(out.status.code(), Some(1));
     std::fs::remove_dir_all(&dir).ok();
 }
+
+/// The README's offline pair: the demo site crawled with `--warc`, then the
+/// archive extracted by `warc` with no server running: the same articles.
+#[test]
+fn a_crawls_warc_extracts_offline_to_the_articles_the_crawl_wrote() {
+    let dir = temp_dir("crawl-warc");
+    let (state, out, archive) = (dir.join("demo.db"), dir.join("articles.jsonl"), dir.join("archive"));
+    let args = demo_crawl("0", &["-q", "--state", state.to_str().unwrap(), "--out", out.to_str().unwrap(), "--warc"]);
+    let args: Vec<&str> = args.into_iter().chain([archive.to_str().unwrap()]).collect();
+    let crawled = run("crawl", &args, None);
+    assert!(crawled.status.success(), "{}", stderr(&crawled));
+    let files: Vec<String> = std::fs::read_dir(&archive)
+        .unwrap()
+        .map(|e| e.unwrap().path().to_string_lossy().into_owned())
+        .filter(|p| p.ends_with(".warc.gz"))
+        .collect();
+    assert_eq!(files.len(), 1, "{files:?}");
+    assert!(Path::new(&files[0].replace(".warc.gz", ".cdxj")).exists(), "an index beside the file");
+    let again = run("warc", &files.iter().map(String::as_str).collect::<Vec<_>>(), None);
+    assert!(again.status.success(), "{}", stderr(&again));
+    let key =
+        |v: &Value, url: &str| (v[url].as_str().unwrap().to_string(), v["title"].to_string(), v["text"].to_string());
+    let mut a: Vec<_> = std::fs::read_to_string(&out)
+        .unwrap()
+        .lines()
+        .map(|l| key(&serde_json::from_str(l).unwrap(), "final_url"))
+        .collect();
+    let mut b: Vec<_> = stdout(&again).lines().map(|l| key(&serde_json::from_str(l).unwrap(), "target_uri")).collect();
+    a.sort();
+    b.sort();
+    assert!(a.len() >= 5, "{} articles", a.len());
+    assert_eq!(a, b, "the archive gives the articles the crawl wrote");
+    let _ = std::fs::remove_dir_all(&dir);
+}

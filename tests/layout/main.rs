@@ -231,7 +231,8 @@ fn no_module_imports_one_that_imports_it_back() {
 const LEVELS: &[&[&str]] = &[
     &[""],
     &["crawl"],
-    &["fetch", "warc"],
+    &["warc"],
+    &["fetch"],
     &["extract", "repost"],
     &["html", "plain"],
     &["clean"],

@@ -9,6 +9,9 @@
 #[path = "../support/mod.rs"]
 mod support;
 
+#[cfg(feature = "crawl")]
+mod crawled;
+
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
