@@ -36,7 +36,7 @@ impl Entry {
     /// spelling (every value a string, `", "` between them), the ones not
     /// known left out.
     pub fn line(&self) -> String {
-        let quote = |s: &str| serde_json::to_string(s).unwrap_or_else(|_| "\"\"".into());
+        let quote = ascii_json;
         let mut fields = vec![format!("\"url\": {}", quote(&self.url))];
         fields.extend(self.mime.as_deref().map(|m| format!("\"mime\": {}", quote(m))));
         fields.extend(self.status.map(|s| format!("\"status\": \"{s}\"")));
@@ -66,6 +66,24 @@ impl Entry {
             filename: text("filename")?,
         })
     }
+}
+
+/// A JSON string with every character past ASCII escaped (`\u0627`, a
+/// surrogate pair past the BMP), as Python's `json.dumps` writes it: the
+/// same line as pywb's tools for an address written as an IRI.
+fn ascii_json(s: &str) -> String {
+    let json = serde_json::to_string(s).unwrap_or_else(|_| "\"\"".into());
+    let mut out = String::with_capacity(json.len());
+    for c in json.chars() {
+        if c.is_ascii() {
+            out.push(c);
+        } else {
+            for unit in c.encode_utf16(&mut [0; 2]) {
+                out.push_str(&format!("\\u{unit:04x}"));
+            }
+        }
+    }
+    out
 }
 
 /// Sorts an index in place (bytewise, as `LC_ALL=C sort` and pywb do),
@@ -167,6 +185,13 @@ mod tests {
             offset: 0,
             filename: "a.warc.gz".into(),
         }
+    }
+
+    #[test]
+    fn addresses_past_ascii_are_escaped_as_python_writes_them() {
+        assert_eq!(ascii_json("http://a.cn/新闻/😀"), r#""http://a.cn/\u65b0\u95fb/\ud83d\ude00""#);
+        let line = Entry { url: "http://a.cn/新闻".into(), ..entry() }.line();
+        assert_eq!(Entry::parse(line.trim_end()).unwrap().url, "http://a.cn/新闻");
     }
 
     #[test]

@@ -53,10 +53,11 @@ impl<'a> NewRecord<'a> {
         NewRecord { kind: kind.to_string(), block: block.into(), headers: Vec::new() }
     }
 
-    /// A header, written in the order given (line breaks in the value become spaces).
+    /// A header, written in the order given (line breaks in the value
+    /// become spaces, and white space around it goes: readers trim it).
     pub fn header(mut self, name: &str, value: impl Into<String>) -> NewRecord<'a> {
         let value: String = value.into().chars().map(|c| if c == '\r' || c == '\n' { ' ' } else { c }).collect();
-        self.headers.push((name.to_string(), value));
+        self.headers.push((name.to_string(), value.trim().to_string()));
         self
     }
 

@@ -224,3 +224,69 @@ fn a_writer_killed_mid_record_leaves_a_file_read_to_the_cut_and_the_next_writer_
     assert_eq!(std::fs::read(&file).unwrap().len(), bytes.len() - 40, "the killed file is left as it was");
     std::fs::remove_dir_all(dir).ok();
 }
+
+/// The shared pages that have their real addresses, with those addresses.
+fn real_pages() -> Vec<(String, PathBuf)> {
+    let mut out = Vec::new();
+    for set in ["zh-dev", "zh-more", "scrapinghub", "dates-dev", "tfeval-dev"] {
+        let Some(dir) = crate::support::dataset(set) else { return Vec::new() };
+        for t in crate::support::truth(&dir) {
+            let (Some(id), Some(url)) = (t["id"].as_str(), t["url"].as_str().filter(|u| u.starts_with("http"))) else {
+                continue;
+            };
+            out.push((url.to_string(), dir.join("html").join(format!("{id}.html"))));
+        }
+    }
+    out
+}
+
+/// Real addresses (Chinese paths, long queries, ports, `www2.`) and real
+/// pages, written by our writer: warcio checks every digest and reads the
+/// pages back byte for byte, and cdxj-indexer keys and orders the index as
+/// we did.
+#[test]
+fn real_pages_written_check_with_warcio_and_index_as_cdxj_indexer_does() {
+    let pages = real_pages();
+    if pages.is_empty() {
+        return;
+    }
+    assert!(pages.len() > 500, "{} pages with addresses", pages.len());
+    let dir = temp_dir("real");
+    let writer = WarcWriter::builder(&dir).prefix("real").open().unwrap();
+    for (url, path) in &pages {
+        let body = std::fs::read(path).unwrap();
+        let mut http = b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\n\r\n".to_vec();
+        http.extend_from_slice(&body);
+        let record = NewRecord::new("response", http)
+            .header("WARC-Target-URI", url.as_str())
+            .header("Content-Type", "application/http; msgtype=response");
+        writer.write(record).unwrap();
+    }
+    let file = writer.finish().unwrap().remove(0);
+    let check = "import sys\nfrom warcio.cli import main\nsys.exit(main(['check'] + sys.argv[1:]))";
+    let Some(_) = python("warcio", check, &[&file]) else { return };
+    // warcio reads each page back as it was, under its address.
+    const PAYLOADS: &str = r#"
+import sys, json
+from warcio.archiveiterator import ArchiveIterator
+pages = json.load(open(sys.argv[2]))
+got = [(r.rec_headers.get_header("WARC-Target-URI"), r.content_stream().read())
+       for r in ArchiveIterator(open(sys.argv[1], "rb")) if r.rec_type == "response"]
+# Addresses as header values: white space around them is no part of them.
+same = sum(1 for (u, b), (url, path) in zip(got, pages) if u == url.strip() and b == open(path, "rb").read())
+print(len(got), same)
+"#;
+    let spec = dir.join("pages.json");
+    std::fs::write(&spec, serde_json::to_string(&pages).unwrap()).unwrap();
+    let read = python("warcio", PAYLOADS, &[&file, &spec]).unwrap();
+    assert_eq!(read.trim(), format!("{0} {0}", pages.len()), "responses read, and read as written");
+    let index = "import sys\nfrom cdxj_indexer.main import main\nmain(['-s'] + sys.argv[1:])";
+    let Some(theirs) = python("cdxj_indexer", index, &[&file]) else { return };
+    let ours = std::fs::read_to_string(file.to_string_lossy().replace(".warc.gz", ".cdxj")).unwrap();
+    assert_eq!(ours.lines().count(), pages.len());
+    for (a, b) in ours.lines().zip(theirs.lines()) {
+        assert_eq!(a, b, "our index line, then cdxj-indexer's");
+    }
+    assert_eq!(ours, theirs);
+    std::fs::remove_dir_all(dir).ok();
+}
