@@ -1,7 +1,8 @@
 //! What reading web archives costs: records/s and MB/s of the reader
 //! (plain and per-record gzip) beside FastWARC's on the same files, the
-//! reading's share of extraction, and the reader's peak memory as the file
-//! grows (100 MB, and 1 GB with `-- --large`).
+//! reading's share of extraction, bulk extraction on one and two threads,
+//! writing, and the reader's peak memory as the file grows (100 MB, and
+//! 1 GB with `-- --large`).
 //!
 //! `cargo bench --bench warc [-- --large]` (a table on standard output).
 //! The archives are made at bench time from every shared page (never
@@ -13,7 +14,7 @@ use std::process::Command;
 use std::time::Instant;
 
 use report_scraper::Extractor;
-use report_scraper::warc::WarcReader;
+use report_scraper::warc::{NewRecord, Record, WarcReader, WarcWriter, par_map};
 
 /// One WARC record of a page, as WARC 1.1 writes it.
 fn record(url: &str, n: usize, page: &[u8]) -> Vec<u8> {
@@ -76,6 +77,112 @@ fn read_all(path: &Path) -> (u64, f64) {
     (n, t.elapsed().as_secs_f64())
 }
 
+/// Whether a record's page gave an article (the work of the `warc` example per record).
+fn extract(r: &Record) -> bool {
+    let (Some(url), Some(Ok(http))) = (r.target_uri(), r.http()) else { return false };
+    Extractor::default().page(http.input(url)).is_ok_and(|p| !p.articles.is_empty())
+}
+
+/// Rounds of each bulk configuration, interleaved; the fastest round counts
+/// (this machine's neighbours make single runs vary by ±30%).
+const BULK_ROUNDS: usize = 5;
+
+/// Bulk extraction of the gzip file of every page: on one thread (read,
+/// HTTP, extract in one loop), then `par_map` on 1 and 2 threads (a reader
+/// thread besides), beside extraction of the same pages from memory (what
+/// `examples/eval` does) on one thread and on two (the machine's ceiling
+/// for this work, with no reading at all).
+fn bulk(pages: &[Vec<u8>], gz: &Path) {
+    let from_memory = |page: (usize, &Vec<u8>)| {
+        let url = format!("https://bench.example/{}.html", page.0);
+        std::hint::black_box(Extractor::default().page(report_scraper::Input::html(page.1).url(&url)).is_ok());
+    };
+    let pool = rayon::ThreadPoolBuilder::new().num_threads(2).build().unwrap();
+    let articles = WarcReader::new(std::fs::File::open(gz).unwrap()).filter(|r| extract(r.as_ref().unwrap())).count();
+    let mut best = [f64::MAX; 5];
+    for _ in 0..BULK_ROUNDS {
+        let runs: [&dyn Fn(); 5] = [
+            &|| pages.iter().enumerate().for_each(from_memory),
+            &|| {
+                pool.install(|| {
+                    use rayon::prelude::*;
+                    pages.par_iter().enumerate().for_each(from_memory);
+                })
+            },
+            &|| {
+                let n =
+                    WarcReader::new(std::fs::File::open(gz).unwrap()).filter(|r| extract(r.as_ref().unwrap())).count();
+                assert_eq!(n, articles);
+            },
+            &|| {
+                let done = par_map(WarcReader::new(std::fs::File::open(gz).unwrap()), 1, |r| extract(&r.unwrap()));
+                assert_eq!(done.filter(|&a| a).count(), articles);
+            },
+            &|| {
+                let done = par_map(WarcReader::new(std::fs::File::open(gz).unwrap()), 2, |r| extract(&r.unwrap()));
+                assert_eq!(done.filter(|&a| a).count(), articles);
+            },
+        ];
+        for (i, run) in runs.iter().enumerate() {
+            let t = Instant::now();
+            run();
+            best[i] = best[i].min(t.elapsed().as_secs_f64());
+        }
+    }
+    let [memory, memory2, single, par1, par2] = best;
+    let n = pages.len() as f64;
+    println!();
+    println!(
+        "| bulk extraction, {} pages, gzip WARC (fastest of {BULK_ROUNDS}) | seconds | records/s | speed-up |",
+        pages.len()
+    );
+    println!("|---|---:|---:|---:|");
+    println!("| the pages from memory, one thread (as `examples/eval`) | {memory:.2} | {:.0} | 1.00 |", n / memory);
+    println!(
+        "| the pages from memory, two threads (the machine's ceiling) | {memory2:.2} | {:.0} | {:.2} |",
+        n / memory2,
+        memory / memory2
+    );
+    println!("| read + HTTP + extract, one thread | {single:.2} | {:.0} | 1.00 |", n / single);
+    println!("| `par_map`, 1 thread | {par1:.2} | {:.0} | {:.2} |", n / par1, single / par1);
+    println!(
+        "| `par_map`, 2 threads (taking turns at the reader) | {par2:.2} | {:.0} | {:.2} |",
+        n / par2,
+        single / par2
+    );
+    println!();
+    println!("per-core rate, one thread, against extraction from memory: {:.2}×", memory / single);
+}
+
+/// Writing every page as a `response` record with `WarcWriter` (digests, a
+/// gzip member each, the index).
+fn writing(dir: &Path, pages: &[Vec<u8>]) {
+    let out = dir.join("written");
+    let writer = WarcWriter::builder(&out).open().unwrap();
+    let t = Instant::now();
+    let mut bytes = 0;
+    for (n, page) in pages.iter().enumerate() {
+        let mut http = b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\n\r\n".to_vec();
+        http.extend_from_slice(page);
+        bytes += http.len();
+        let record = NewRecord::new("response", http)
+            .header("WARC-Target-URI", format!("https://bench.example/{n}.html"))
+            .header("Content-Type", "application/http; msgtype=response");
+        writer.write(record).unwrap();
+    }
+    writer.finish().unwrap();
+    let s = t.elapsed().as_secs_f64();
+    println!();
+    println!("| writing (gzip, digests, index) | records/s | MB/s |");
+    println!("|---|---:|---:|");
+    println!(
+        "| `WarcWriter::write`, {} pages | {:.0} | {:.0} |",
+        pages.len(),
+        pages.len() as f64 / s,
+        bytes as f64 / 1e6 / s
+    );
+}
+
 /// FastWARC's time over the same file (all records, payloads read), when installed.
 fn fastwarc(path: &Path) -> Option<f64> {
     let script = "import sys, time\nfrom fastwarc.warc import ArchiveIterator\nt = time.perf_counter()\nn = 0\n\
@@ -134,7 +241,7 @@ fn main() {
         );
     }
     // The reading's share of extraction, on one pass of the pages.
-    let (one, _) = make(&dir, &pages, pages.iter().map(|p| p.len() as u64).sum::<u64>(), "once");
+    let (one, once_gz) = make(&dir, &pages, pages.iter().map(|p| p.len() as u64).sum::<u64>(), "once");
     let (n, read_s) = read_all(&one);
     let t = Instant::now();
     let mut articles = 0;
@@ -148,6 +255,8 @@ fn main() {
     println!("| records | articles | reading | reading + HTTP + extraction | reading's share |");
     println!("|---:|---:|---:|---:|---:|");
     println!("| {n} | {articles} | {read_s:.3} s | {total:.2} s | {:.1}% |", read_s / total * 100.0);
+    bulk(&pages, &once_gz);
+    writing(&dir, &pages);
     // Peak memory as the file grows.
     println!();
     println!("| file | peak memory reading it |");

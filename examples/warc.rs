@@ -118,7 +118,7 @@ fn run(args: &Args) -> Result<Tally, String> {
     for path in &args.files {
         let file = std::fs::File::open(path).map_err(|e| format!("{}: {e}", path.display()))?;
         let shown = path.display().to_string();
-        // Records are read on a thread of their own and extracted on the others, in order.
+        // The threads take turns reading the records and extract them; the lines come in order.
         let done = par_map(WarcReader::new(file), threads, move |r| match r {
             Ok(r) => Done::Read(r.block.len() as u64, extract(&r)),
             Err(e) => {
