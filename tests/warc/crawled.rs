@@ -152,6 +152,7 @@ for path in sys.argv[1:]:
             records.append((t, h.get_header("WARC-Record-ID"), h.get_header("WARC-Concurrent-To")))
             if t == "response":
                 out["responses"][h.get_header("WARC-Payload-Digest")] = h.get_header("WARC-Target-URI")
+                out.setdefault("ips", []).append(h.get_header("WARC-IP-Address"))
             if t == "revisit":
                 out["refers"].append([h.get_header("WARC-Profile"), h.get_header("WARC-Payload-Digest"),
                                       h.get_header("WARC-Refers-To-Target-URI")])
@@ -170,6 +171,7 @@ print(json.dumps(out))
     assert_eq!(tally["unpaired"], 0, "every request and metadata record is concurrent to a response: {tally}");
     let fetched = types["response"].as_u64().unwrap() + types["revisit"].as_u64().unwrap();
     assert_eq!(types["request"].as_u64().unwrap(), fetched, "{tally}");
+    assert!(tally["ips"].as_array().unwrap().iter().all(|ip| ip == "127.0.0.1"), "WARC-IP-Address: {tally}");
     assert!(tally["posts"].as_u64().unwrap() >= 2, "JCMS and ASP.NET pages asked by POST: {tally}");
     // Revisits: the print variants' identical payloads, and the second run's lists.
     let refers = tally["refers"].as_array().unwrap();
