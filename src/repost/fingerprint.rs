@@ -152,7 +152,11 @@ impl Fingerprint {
         }
         let s = self.similarity(other);
         if self.is_short() || other.is_short() {
-            return s.jaccard >= SHORT_JACCARD;
+            // Nearly the same text; or the short one whole inside the other
+            // and a good part of it: a short article cut short by a paywall.
+            // Two notices on one template differ in their names and dates,
+            // which leaves a good share of either outside the other.
+            return s.jaccard >= SHORT_JACCARD || (s.containment >= SHORT_CONTAINMENT && s.jaccard >= MIN_CUT_SHARE);
         }
         s.containment >= MIN_CONTAINMENT && s.jaccard >= MIN_JACCARD
     }
@@ -207,8 +211,14 @@ pub const MIN_CONTAINMENT: f64 = 0.7;
 /// Jaccard at least this besides: a short text inside a long one is not
 /// the long one's repost.
 pub const MIN_JACCARD: f64 = 0.3;
-/// Two short bodies: Jaccard at least this.
+/// Two short bodies: Jaccard at least this…
 pub const SHORT_JACCARD: f64 = 0.8;
+/// …or the shorter one this much inside the other (estimated from the
+/// signatures: a share of 126 hashes, so only a nearly whole containment
+/// passes)…
+pub const SHORT_CONTAINMENT: f64 = 0.95;
+/// …and this much of the other at least (a paywall keeps 40% and more).
+pub const MIN_CUT_SHARE: f64 = 0.4;
 
 /// A character as the fingerprint sees it: full-width forms folded to
 /// ASCII, lower case; `None` for what is not a letter or a digit.
@@ -272,6 +282,34 @@ mod tests {
         let s = a.similarity(&b);
         assert!(s.containment > 0.85 && s.jaccard < 0.75, "{s:?}");
         assert!(a.same_article(&b));
+    }
+
+    /// A short notice cut short by a paywall is its copy; the association's
+    /// other notices on the same template are not.
+    #[test]
+    fn a_short_notice_cut_short_is_its_copy_and_its_template_siblings_are_not() {
+        let notice = |month: u32, day: u32, n: &str, who: &str, phone: u32| {
+            format!(
+                "各会员单位：经研究，定于2024年{month}月{day}日上午9时在协会三楼会议室召开第五届理事会第{n}次会议，\
+                 请各位理事准时参加。联系人：{who}，电话：0571-85{phone}。"
+            )
+        };
+        let whole = notice(3, 15, "二", "王芳", 123_456);
+        let a = Fingerprint::of_text(&whole);
+        assert!(a.is_short());
+        for tenths in [5, 6, 8] {
+            let cut: String = whole.chars().take(whole.chars().count() * tenths / 10).collect();
+            assert!(a.same_article(&Fingerprint::of_text(&cut)), "cut to {tenths}/10");
+        }
+        let siblings = [
+            notice(6, 20, "三", "王芳", 123_456),
+            notice(3, 15, "三", "李明", 654_321),
+            notice(9, 8, "四", "张伟", 123_456),
+            notice(12, 1, "五", "王芳", 777_888),
+        ];
+        for other in &siblings {
+            assert!(!a.same_article(&Fingerprint::of_text(other)), "{other}");
+        }
     }
 
     #[test]

@@ -4,7 +4,9 @@
 //! (groups it bridges merge). The original is the copy the evidence points
 //! at, in this order: the one whose site the other copies name as their
 //! source (来源：广东省计生协 on a portal, with the association's site
-//! among the copies going by that name; or its domain named); the earliest date; an official domain (`.gov.cn`, `.org.cn`…)
+//! among the copies going by that name; or its domain named); not a copy
+//! that says it was taken from the web (来源：网络整理); the earliest date;
+//! an official domain (`.gov.cn`, `.org.cn`…)
 //! over portals; a whole body over one cut short; the longest body; the
 //! copy seen first.
 
@@ -15,6 +17,25 @@ use url::Url;
 use super::fingerprint::Fingerprint;
 use super::index::RepostIndex;
 use crate::model::Article;
+
+/// Sources a copy credits that say only "from the web" (来源：网络整理): a
+/// copy saying so declares itself a copy of something else, whatever its
+/// date. Matched whole.
+const VAGUE_SOURCES: &[&str] = &[
+    "网络",
+    "互联网",
+    "网络整理",
+    "网络综合",
+    "综合",
+    "综合整理",
+    "网络转载",
+    "转载",
+    "转自网络",
+    "来自网络",
+    "来源网络",
+    "网友投稿",
+    "网友分享",
+];
 
 /// Domain endings of official sites and associations: an original over a portal's copy.
 const OFFICIAL_SUFFIXES: &[&str] = &[".gov.cn", ".org.cn", ".gov", ".edu.cn", ".gov.hk", ".gov.mo", ".gov.tw", ".org"];
@@ -77,6 +98,13 @@ impl Member {
 
     fn host(&self) -> String {
         Url::parse(&self.url).ok().and_then(|u| u.host_str().map(str::to_ascii_lowercase)).unwrap_or_default()
+    }
+
+    /// It says it was taken from "the web" (来源：网络整理): a copy, not an original.
+    fn credits_the_web(&self) -> bool {
+        let Some(source) = self.source.as_deref() else { return false };
+        let source: String = source.chars().filter(|c| !c.is_whitespace() && !c.is_ascii_punctuation()).collect();
+        VAGUE_SOURCES.contains(&source.as_str())
     }
 
     fn is_official(&self) -> bool {
@@ -240,6 +268,7 @@ pub fn choose_original(copies: &[&Member]) -> usize {
         let (ma, mb) = (copies[a], copies[b]);
         named(ma)
             .cmp(&named(mb))
+            .then_with(|| mb.credits_the_web().cmp(&ma.credits_the_web()))
             .then_with(|| earlier(ma.published.as_deref(), mb.published.as_deref()))
             .then_with(|| ma.is_official().cmp(&mb.is_official()))
             .then_with(|| mb.truncated.cmp(&ma.truncated))
