@@ -403,6 +403,26 @@ mod tests {
                 "follow-us",
             ),
             ("Lesen Sie auch die folgenden Beiträge:", "more-on"),
+            ("weiterlesen 5 Minuten", "ui-furniture"),
+            ("Read more · 4 min read", "ui-furniture"),
+            (
+                "Follow The Gleaner on Twitter and Instagram @JamaicaGleaner and on Facebook @GleanerJamaica. \
+                 Send us a message on WhatsApp at 1-876-499-0169 or email us at onlinefeedback@gleanerjm.com.",
+                "follow-us",
+            ),
+            ("¡Mira lo que tiene nuestro canal de YouTube!", "channel-promo"),
+            ("Besuchen Sie auch unseren Kanal auf YouTube", "channel-promo"),
+            (
+                "Lust auf mehr? Lass dir die besten Storys von Refinery29 Deutschland jede Woche in deinen \
+                 Posteingang liefern. Melde dich hier für unseren Newsletter an!",
+                "newsletter-promo",
+            ),
+            ("Sign up for our weekly newsletter to get the best stories in your inbox.", "newsletter-promo"),
+            ("Suscríbete a nuestro boletín y recibe las noticias más importantes.", "newsletter-promo"),
+            ("Anzeige, enthält Affiliate Links", "ad-disclosure"),
+            ("Werbung", "ad-disclosure"),
+            ("*Sponsored*", "ad-disclosure"),
+            ("Beitragsbild: Titelseite der FAZ vom 2.4.2019, Ausriss.", "image-credit"),
             ("MIRA: Madre se acerca a conocer los motivos de captura de su hijo", "teaser-line"),
             ("ALSO READ | Serena donates signed dress to Australian bushfire appeal", "teaser-line"),
             ("Lire aussi : La réforme des retraites devant le Conseil", "teaser-line"),
@@ -427,6 +447,12 @@ mod tests {
             "Die Quellen zeigen, dass die Stadt früher größer war.",
             "Lee: We never expected the council to agree so quickly.",
             "Lesen Sie auch, was die Ministerin dazu sagt, bevor Sie urteilen.",
+            "Read more about the council's plans in the report published on Monday.",
+            "Der Newsletter-Markt in Deutschland wächst seit Jahren, sagen Verlage.",
+            "Our channel partners on YouTube reported a sharp drop in revenue last quarter, the company said.",
+            "Die Anzeige erschien am Montag in drei Tageszeitungen.",
+            "Werbung für Tabak ist in Deutschland weitgehend verboten.",
+            "Weiterlesen lohnt sich, denn im zweiten Teil wird es spannend.",
         ] {
             assert_eq!(decide(line), None, "{line}");
         }
