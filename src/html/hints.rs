@@ -135,6 +135,14 @@ const ARRANGEMENT_WORDS: &[&str] = &["layout", "grid", "columns", "cols"];
 /// `with-comments`): a state of the page's layout, not a role.
 const HAVING_WORDS: &[&str] = &["has", "with"];
 
+/// Words naming live coverage (`live-match-comments`, `liveblog-comment`):
+/// the comments of a live feed are the reporter's running commentary, the
+/// story itself, not readers' comments.
+const LIVE_WORDS: &[&str] = &["live", "liveblog", "liveticker", "ticker", "minute", "commentary"];
+
+/// Chrome words a live word takes back (readers' comments, not a feed's).
+const COMMENT_WORDS: &[&str] = &["comment", "comments"];
+
 /// Stems that mark chrome wherever they appear in a word (`morestories`, `relatedNews`).
 const CHROME_STEMS: &[&str] = &[
     "recommend",
@@ -259,11 +267,13 @@ fn role(name: &str) -> Hint {
     if lower.split(['-', '_', ' ']).next().is_some_and(|first| HAVING_WORDS.contains(&first)) {
         return Hint::None;
     }
+    let live = || lower.split(['-', '_', ' ']).any(|w| LIVE_WORDS.contains(&w));
     for w in lower.rsplit(['-', '_', ' ']).filter(|w| !w.is_empty()) {
         match WORDS.get(w) {
             Some(Word::Layout) => continue,
             Some(Word::Arrangement) => return Hint::None,
             Some(Word::Caption) => return Hint::Caption,
+            Some(Word::Chrome) if COMMENT_WORDS.contains(&w) && live() => return Hint::None,
             Some(Word::Chrome) => return Hint::Chrome,
             Some(Word::Content) => return Hint::Content,
             Some(Word::Title) => return Hint::Title,
@@ -321,6 +331,11 @@ mod tests {
         assert_eq!(role("c-fixed-sidebar-layout--140--left@lg"), Hint::None, "a layout with a sidebar");
         assert_eq!(role("has-sidebar"), Hint::None);
         assert_eq!(role("sidebar-left"), Hint::Chrome);
+        assert_eq!(role("live-match-comments"), Hint::None, "a live feed's running commentary");
+        assert_eq!(role("live-match-comment-body"), Hint::Content);
+        assert_eq!(role("comments"), Hint::Chrome);
+        assert_eq!(role("article-comments"), Hint::Chrome, "readers' comments below a story");
+        assert_eq!(role("live-share"), Hint::Chrome, "a live page's share bar is still one");
     }
 
     #[test]
