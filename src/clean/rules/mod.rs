@@ -423,6 +423,19 @@ mod tests {
             ("Werbung", "ad-disclosure"),
             ("*Sponsored*", "ad-disclosure"),
             ("Beitragsbild: Titelseite der FAZ vom 2.4.2019, Ausriss.", "image-credit"),
+            ("Tags", "en-furniture"),
+            ("Lo Último", "more-on"),
+            ("Meistgelesen", "more-on"),
+            ("Auch auf gofeminin.de", "more-on"),
+            ("Mehr auf spiegel.de", "more-on"),
+            ("Alles über nachhaltige Wanderschuhe findest Du hier.", "pointer-line"),
+            ("Weitere Rezepte für den Sommer gibt es hier!", "pointer-line"),
+            (
+                "Czytasz właśnie nowy rodzaj materiału na naszym portalu. W krótki sposób informujemy Cię o tym, \
+                 co ważne z perspektywy naszych priorytetów. Wesprzyj nas darowizną i pomóż nam rozwijać portal.",
+                "donation-appeal",
+            ),
+            ("If you value our reporting, please support us with a donation of any size.", "donation-appeal"),
             ("MIRA: Madre se acerca a conocer los motivos de captura de su hijo", "teaser-line"),
             ("ALSO READ | Serena donates signed dress to Australian bushfire appeal", "teaser-line"),
             ("Lire aussi : La réforme des retraites devant le Conseil", "teaser-line"),
@@ -453,6 +466,13 @@ mod tests {
             "Die Anzeige erschien am Montag in drei Tageszeitungen.",
             "Werbung für Tabak ist in Deutschland weitgehend verboten.",
             "Weiterlesen lohnt sich, denn im zweiten Teil wird es spannend.",
+            "Hier geht’s zur Facebook Veranstaltung",
+            "Die Tags werden länger, die Nächte kürzer.",
+            "Lo último que supimos del ministro fue su renuncia al cargo el lunes por la tarde.",
+            "Die Stadt bittet um Spenden für die Opfer des Hochwassers, sagte der Bürgermeister.",
+            "The charity said donations had fallen sharply, and asked readers to support its appeal.",
+            "Einen Parkplatz gibt es hier nicht.",
+            "Mehr auf Seite 3 der Zeitung.",
         ] {
             assert_eq!(decide(line), None, "{line}");
         }
