@@ -436,6 +436,13 @@ mod tests {
                 "donation-appeal",
             ),
             ("If you value our reporting, please support us with a donation of any size.", "donation-appeal"),
+            ("Like recipe? Add the ingredients to your basket and deliver to you.", "shop-cta"),
+            ("In den Warenkorb", "shop-cta"),
+            ("Kontakt:", "contact-box"),
+            ("Pressekontakt", "contact-box"),
+            ("Zusatzinformationen:", "sources-box"),
+            ("Quellen", "sources-box"),
+            ("References", "sources-box"),
             ("MIRA: Madre se acerca a conocer los motivos de captura de su hijo", "teaser-line"),
             ("ALSO READ | Serena donates signed dress to Australian bushfire appeal", "teaser-line"),
             ("Lire aussi : La réforme des retraites devant le Conseil", "teaser-line"),
@@ -473,6 +480,10 @@ mod tests {
             "The charity said donations had fallen sharply, and asked readers to support its appeal.",
             "Einen Parkplatz gibt es hier nicht.",
             "Mehr auf Seite 3 der Zeitung.",
+            "Add the flour to the bowl and stir until smooth.",
+            "Kontakt: Jan Koch, Telefon 040 490711",
+            "Kontakt",
+            "Quellen zufolge hat die Regierung den Plan aufgegeben.",
         ] {
             assert_eq!(decide(line), None, "{line}");
         }
