@@ -86,6 +86,7 @@ const CHROME_WORDS: &[&str] = &[
     "cookie",
     "weixin",
     "qrcode",
+    "qr",
     "ewm",
     "topbar",
     "friendlink",
@@ -336,6 +337,7 @@ mod tests {
         assert_eq!(role("comments"), Hint::Chrome);
         assert_eq!(role("article-comments"), Hint::Chrome, "readers' comments below a story");
         assert_eq!(role("live-share"), Hint::Chrome, "a live page's share bar is still one");
+        assert_eq!(role("js_pc_qr_code"), Hint::Chrome, "WeChat's QR box beside a post");
     }
 
     #[test]

@@ -375,6 +375,8 @@ mod tests {
             ("上一篇:在全市历史文化名城保护规划审查会议上的讲话", "prev-next"),
             ("CLICK TO SEE YOU LOOK THE BEST", "wechat-click"),
             ("微信订阅", "wechat-subscribe"),
+            ("微信扫一扫", "wechat-subscribe"),
+            ("关注该公众号", "wechat-subscribe"),
             (
                 "打开微信,点击底部的“通讯录”,点击右上角的 “添加” 搜号码 lifechina1981 或查找公众号 人生网 即可。",
                 "wechat-howto",
