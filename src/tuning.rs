@@ -264,6 +264,12 @@ pub(crate) const PATH_MIN_STEPS: usize = 3;
 /// Each step of a path of links is a short name: at most this many units.
 pub(crate) const PATH_STEP_MAX_UNITS: usize = 12;
 
+/// After an end marker (相关文章, Related), text at least this share of
+/// which stands in teasers (a paragraph just below a link's line: another
+/// post's headline and its excerpt) is a list of other posts, and the
+/// article ends at the marker however much of it there is.
+pub(crate) const TEASER_SHARE: f64 = 0.6;
+
 /// A summary box is looked for among the body's first items, and the text
 /// it repeats among the items just below it: this many each.
 pub(crate) const SUMMARY_WINDOW: usize = 3;

@@ -7,13 +7,13 @@ use std::hash::{Hash, Hasher};
 use super::line::{Fate, Item, Line, Media, Zone};
 use super::paywall::{self, Gate, Stub};
 use super::repair;
-use super::rules::{BYLINE, DUPLICATE_LINE, OUTSIDE_ARTICLE, PAYWALL_GATE, RuleSet, SUMMARY_REPEAT};
+use super::rules::{BYLINE, DUPLICATE_LINE, LINK_LIST, OUTSIDE_ARTICLE, PAYWALL_GATE, RuleSet, SUMMARY_REPEAT};
 use super::title::{Head, norm};
 use crate::model::{BlockKind, Removal};
 use crate::text::{Measure, is_headline_like, measure, units};
 use crate::tuning::{
     GATE_BOX_LINES, GATE_MAX_PROSE_AFTER, GATE_WINDOW, GUESSED_HEADING_UNITS, REPEATED_SHORT_UNITS,
-    SUMMARY_LABEL_CHARS, SUMMARY_MIN_UNITS, SUMMARY_WINDOW,
+    SUMMARY_LABEL_CHARS, SUMMARY_MIN_UNITS, SUMMARY_WINDOW, TEASER_SHARE,
 };
 
 /// How the body is read off the lines.
@@ -47,6 +47,7 @@ impl Reader<'_> {
         // element holds above it is a gallery's captions, a column's name, a kicker's place.
         let opens_at = self.head.line.filter(|&h| lines.get(h).is_some_and(|l| l.zone == Zone::Body));
         let paywall_box = self.paywall_box(&lines);
+        let teasers_after = teaser_prose_after(&lines, &prose_units);
         for (i, (l, p)) in lines.into_iter().zip(prose_units).enumerate() {
             prose_after -= p;
             // A box's opening sentence and its closing gate are stubs, the perks
@@ -92,7 +93,9 @@ impl Reader<'_> {
                 Fate::Keep => self.push(&mut items, i, l.text, l.kind, l.media),
                 Fate::Tail(rule) if !items.is_empty() => {
                     removed.push(Removal::new(rule.clone(), l.text));
-                    if prose_after > prose_before {
+                    // More text after a marker is the article going on, unless it is other posts' teasers.
+                    let teasers = teasers_after[i] as f64 >= TEASER_SHARE * prose_after as f64;
+                    if prose_after > prose_before && !teasers {
                         in_box = Some(rule);
                     } else {
                         end = Some(rule);
@@ -232,6 +235,22 @@ fn repeated_below(items: &[Item], i: usize, title: &str) -> bool {
 /// A short line seen before, or any line seen twice before: two photos may
 /// share a caption, a carousel prints it once a slide. Lines are keyed by a
 /// hash so the body's text is not held twice.
+/// For each line, the prose below it that stands in teasers: a body
+/// paragraph whose line just above was dropped as a list of links (another
+/// post's headline above its excerpt).
+fn teaser_prose_after(lines: &[Line], prose: &[usize]) -> Vec<usize> {
+    let mut after = vec![0; lines.len()];
+    let mut sum = 0;
+    for i in (0..lines.len()).rev() {
+        after[i] = sum;
+        let below_link = i > 0 && matches!(&lines[i - 1].fate, Fate::Drop(rule) if rule == LINK_LIST);
+        if below_link && lines[i].zone == Zone::Body && matches!(lines[i].fate, Fate::Keep) {
+            sum += prose[i];
+        }
+    }
+    after
+}
+
 fn repeated(seen: &mut HashMap<u64, usize>, text: &str) -> bool {
     let mut h = std::collections::hash_map::DefaultHasher::new();
     text.hash(&mut h);
