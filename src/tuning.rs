@@ -241,9 +241,13 @@ pub(crate) const SPLIT_HEADLINE_UNITS: RangeInclusive<usize> = 6..=40;
 /// A crawled page is recorded as an article with at least this much body text…
 #[cfg_attr(not(feature = "crawl"), allow(dead_code))]
 pub(crate) const ARTICLE_MIN_UNITS: usize = 50;
-/// …holding at least this many clause marks (and a headline).
+/// …holding at least this many clause marks (and a headline)…
 #[cfg_attr(not(feature = "crawl"), allow(dead_code))]
 pub(crate) const ARTICLE_MIN_PUNCT: usize = 3;
+/// …or, for a dated post of short lines without punctuation (a poem, a
+/// video's captions, a music card), at least this many lines.
+#[cfg_attr(not(feature = "crawl"), allow(dead_code))]
+pub(crate) const ARTICLE_MIN_LINES: usize = 6;
 
 /// An English byline (`By Jane Smith | Published March 7, 2023`) is at most this long in bytes.
 pub(crate) const ENGLISH_BYLINE_MAX_BYTES: usize = 160;

@@ -327,6 +327,24 @@ mod tests {
     }
 
     #[test]
+    fn a_marker_followed_by_teasers_ends_the_article_however_much_follows() {
+        let link = |t: &str| line(t, Fate::Drop(LINK_LIST.into()));
+        let (kept, removed) = read(vec![
+            line("一．会议时间", Fate::Keep),
+            line("3月28日上午9时", Fate::Keep),
+            line("相关文章", Fate::Tail("related".into())),
+            link("市计生协举办培训班"),
+            line(PROSE, Fate::Keep),
+            link("市计生协召开理事会"),
+            line(PROSE2, Fate::Keep),
+            link("市计生协开展调研"),
+            line(PROSE3, Fate::Keep),
+        ]);
+        assert_eq!(kept, ["一．会议时间", "3月28日上午9时"]);
+        assert!(removed.iter().any(|(rule, text)| rule == "related" && text == PROSE), "{removed:?}");
+    }
+
+    #[test]
     fn a_marker_before_any_article_text_only_removes_itself() {
         let (kept, removed) = read(vec![line("相关新闻", Fate::Tail("related".into())), line(PROSE, Fate::Keep)]);
         assert_eq!(kept, [PROSE]);

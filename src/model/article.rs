@@ -8,7 +8,7 @@ use super::credits::Credit;
 use super::date::Published;
 use super::link::Link;
 use crate::text::measure;
-use crate::tuning::{ARTICLE_MIN_PUNCT, ARTICLE_MIN_UNITS};
+use crate::tuning::{ARTICLE_MIN_LINES, ARTICLE_MIN_PUNCT, ARTICLE_MIN_UNITS};
 
 /// A clean, dated article: what a careful editor keeps of a page.
 ///
@@ -60,19 +60,26 @@ pub struct Article {
 
 impl Article {
     /// Whether the article is worth recording, not a list or index page
-    /// read as one: a headline and a body of real length. A crawl records
-    /// only such articles.
+    /// read as one: a headline and a body of real length, in sentences, or
+    /// (a dated post of short lines: a poem, a video's captions) in lines.
+    /// A crawl records only such articles.
     ///
     /// ```
     /// let a = report_scraper::clean_text("全省计生协工作会议召开\n会议在广州召开,总结2024年工作,部署2025年重点任务。会议要求,各级计生协要全面深化改革,健全工作服务体系,扎实落实各项重点任务。")?;
     /// assert!(a.looks_like_article());
     /// let stub = report_scraper::clean_text("会议召开\n会议在广州召开。")?;
     /// assert!(!stub.looks_like_article());
+    /// let lines = ["春风吹过田野", "小草探出了头", "妈妈的手", "牵着我走过路口", "花开的声音", "藏在她的笑里", "燕子飞回屋檐", "柳枝轻轻摇晃", "我把春天写成诗", "读给妈妈听"];
+    /// let html = format!("<h1>春天的诗</h1><p>2024-03-08</p>{}", lines.map(|l| format!("<p>{l}</p>")).concat());
+    /// let poem = report_scraper::extract(html.as_bytes(), None)?;
+    /// assert!(poem.looks_like_article(), "a dated post of short lines");
     /// # Ok::<(), report_scraper::Error>(())
     /// ```
     pub fn looks_like_article(&self) -> bool {
-        let m = measure(&self.text());
-        self.title.is_some() && m.units >= ARTICLE_MIN_UNITS && m.punct >= ARTICLE_MIN_PUNCT
+        let text = self.text();
+        let m = measure(&text);
+        let in_lines = self.published.is_some() && text.lines().count() >= ARTICLE_MIN_LINES;
+        self.title.is_some() && m.units >= ARTICLE_MIN_UNITS && (m.punct >= ARTICLE_MIN_PUNCT || in_lines)
     }
 
     /// The article's running text: one block a line, image captions left
