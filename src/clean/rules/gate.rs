@@ -39,6 +39,13 @@ impl Gate {
         }
     }
 
+    /// The gate, turning away lines longer than `bytes` too (a rule that
+    /// only fits short lines, bounded without a costly `.{0,N}`).
+    pub(crate) fn capped(mut self, bytes: usize) -> Gate {
+        self.max_len = Some(self.max_len.map_or(bytes, |m| m.min(bytes)));
+        self
+    }
+
     /// False when the pattern cannot match `line`.
     pub(crate) fn admits_line(&self, line: &str) -> bool {
         self.admits(line, line.chars().next(), line.chars().next_back())

@@ -209,7 +209,38 @@ impl Rule {
     /// [`ErrorKind::Invalid`] for an unknown action, [`ErrorKind::BadPattern`]
     /// for a pattern that does not compile: the first line that fails.
     pub fn parse_list(text: &str) -> Result<Vec<Rule>, Error> {
-        rows(text).map(|(_, name, action, pattern)| Rule::new(name, action.parse()?, pattern)).collect()
+        rows(text)
+            .map(|(_, name, action, pattern)| {
+                // `ACTION:N`: the rule looks only at lines of at most N bytes.
+                let (action, cap) = match action.split_once(':') {
+                    Some((a, n)) => (a, Some(n.parse::<usize>().map_err(|_| invalid_cap(name, n))?)),
+                    None => (action, None),
+                };
+                let rule = Rule::new(name, action.parse()?, pattern)?;
+                Ok(match cap {
+                    Some(bytes) => rule.max_len(bytes),
+                    None => rule,
+                })
+            })
+            .collect()
+    }
+
+    /// The same rule, looking only at lines of at most `bytes` bytes: a
+    /// bound on a line's length that costs nothing, where `^.{0,N}…$` in
+    /// the pattern would cost the regex engine dearly. In a rules file,
+    /// `ACTION:N`.
+    ///
+    /// ```
+    /// use report_scraper::rules::{Action, Rule};
+    /// let r = Rule::new("promo", Action::DropLine, "(?i)subscribe.*newsletter")?.max_len(60);
+    /// let rules = Rule::parse_list("promo  drop:60  (?i)subscribe.*newsletter")?;
+    /// assert_eq!(rules[0].name(), r.name());
+    /// # Ok::<(), report_scraper::Error>(())
+    /// ```
+    #[must_use]
+    pub fn max_len(mut self, bytes: usize) -> Rule {
+        self.gate = self.gate.capped(bytes);
+        self
     }
 }
 
@@ -225,6 +256,13 @@ pub(crate) fn rows(text: &str) -> impl Iterator<Item = (usize, &str, &str, &str)
             (n, first, second, rest.trim())
         },
     )
+}
+
+fn invalid_cap(name: &str, cap: &str) -> Error {
+    Error::new(ErrorKind::Invalid {
+        what: "rule line length",
+        value: format!("{name}: the line length after ':' must be a number of bytes, not {cap:?}"),
+    })
 }
 
 static BUILTIN_RULES: LazyLock<Vec<Rule>> =
