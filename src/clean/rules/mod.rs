@@ -483,6 +483,12 @@ mod tests {
             ("Zusatzinformationen:", "sources-box"),
             ("Quellen", "sources-box"),
             ("References", "sources-box"),
+            ("楼盘名称：翠湖御景 参考均价：13800元/㎡", "listing-ad"),
+            ("售楼热线：400-810-6688转3021", "listing-ad"),
+            ("开盘时间：2024年6月 主力户型：89-128㎡", "listing-ad"),
+            ("参考价格：约2.1万元/平米", "listing-ad"),
+            ("查房价、看户型、领优惠，尽在某某房产网", "listing-cta"),
+            ("【免费看房】看房团每周六发车，报名电话：0771-5566789", "listing-cta"),
             ("MIRA: Madre se acerca a conocer los motivos de captura de su hijo", "teaser-line"),
             ("ALSO READ | Serena donates signed dress to Australian bushfire appeal", "teaser-line"),
             ("Lire aussi : La réforme des retraites devant le Conseil", "teaser-line"),
@@ -524,6 +530,15 @@ mod tests {
             "Kontakt: Jan Koch, Telefon 040 490711",
             "Kontakt",
             "Quellen zufolge hat die Regierung den Plan aufgegeben.",
+            // A notice's own labels and prices sell nothing; a sentence about a listing is news.
+            "楼面地价：3000元/平方米",
+            "成交价：19608万元",
+            "宗地编号：XC2024-07",
+            "报名电话：0771-5566789",
+            "猪肉均价：26.5元/公斤",
+            "中标单价：1200元/台",
+            "据统计，5月该楼盘均价：13800元/㎡，环比上涨3%。",
+            "市民可通过住建局网站查房价、查备案信息，了解楼盘的真实成交情况。",
         ] {
             assert_eq!(decide(line), None, "{line}");
         }
