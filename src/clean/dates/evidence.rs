@@ -222,13 +222,29 @@ pub(crate) fn choose(scored: &[Weighed]) -> Option<Published> {
 /// (a byline's `19. Juni 2016` and the markup's `2016-06-19T08:20:49+02:00`):
 /// the date is given as precisely as the page gives it, by the best-scored
 /// source of that day that carries the time.
+///
+/// A time to the minute is given to the second the same way, when another
+/// source prints that same minute with its seconds (a byline's `28 kwietnia
+/// 2021, 06:29` and the markup's `2021-04-28 06:29:18+0200`).
 fn most_precise(chosen: Published, scored: &[Weighed]) -> Published {
-    let PubDate::Date(day) = chosen.value else { return chosen };
-    let timed = scored
-        .iter()
-        .map(|w| &w.public)
-        .find(|c| c.score >= DATE_FLOOR && matches!(c.value, PubDate::DateTime { date, .. } if date == day));
-    timed.map_or(chosen, |c| Published::new(c.value, &c.raw, c.found_in))
+    let sure = scored.iter().map(|w| &w.public).filter(|c| c.score >= DATE_FLOOR);
+    let finer = match chosen.value {
+        PubDate::Date(day) => sure.clone().find(|c| matches!(c.value, PubDate::DateTime { date, .. } if date == day)),
+        PubDate::DateTime { date, time, offset } if time.second() == 0 && time.subsec_nanosecond() == 0 => {
+            sure.clone().find(|c| match c.value {
+                PubDate::DateTime { date: d, time: t, offset: o } => {
+                    d == date
+                        && o == offset
+                        && t.hour() == time.hour()
+                        && t.minute() == time.minute()
+                        && t.second() != 0
+                }
+                _ => false,
+            })
+        }
+        _ => None,
+    };
+    finer.map_or(chosen, |c| Published::new(c.value, &c.raw, c.found_in))
 }
 
 /// The publish day, by the scores and the UTC rules above.
@@ -350,6 +366,18 @@ mod tests {
         assert_eq!(got.as_deref(), Some("2020-03-08"));
         let only_updated = winner(vec![cand("2020-03-09", DateOrigin::Meta, DateLabel::Updated, None)]);
         assert_eq!(only_updated.as_deref(), Some("2020-03-09"));
+    }
+
+    #[test]
+    fn a_minute_is_given_with_the_seconds_another_source_prints() {
+        let byline = || cand("2021-04-28T06:29:00+02:00", DateOrigin::Byline, DateLabel::Unlabelled, Some(1));
+        let meta = |v: &str| cand(v, DateOrigin::Meta, DateLabel::Published, None);
+        let got = winner(vec![byline(), meta("2021-04-28T06:29:18+02:00")]);
+        assert_eq!(got.as_deref(), Some("2021-04-28T06:29:18+02:00"));
+        // Another minute, or another offset, is another time: the byline's stands.
+        for other in ["2021-04-28T06:31:18+02:00", "2021-04-28T06:29:18+00:00"] {
+            assert_eq!(winner(vec![byline(), meta(other)]).as_deref(), Some("2021-04-28T06:29:00+02:00"), "{other}");
+        }
     }
 
     #[test]

@@ -53,8 +53,13 @@ static NUMERIC: LazyLock<Regex> = LazyLock::new(|| {
 /// times as costly to run.
 static NAMED: LazyLock<Regex> = LazyLock::new(|| {
     // ASCII word boundaries: a Unicode one keeps the fast engine off every page with non-ASCII text.
-    let mdy = r"(?-u:\b)(?P<mon1>[A-Za-zÀ-ÿ]{3,10})\.?\s+(?P<d1>\d{1,2})(?:st|nd|rd|th)?\.?,?\s+(?P<y1>(?:19|20)\d{2})(?-u:\b)";
-    let dmy = r"(?-u:\b)(?P<d2>\d{1,2})(?:st|nd|rd|th|er|º|\.)?\s*(?:de\s+|of\s+)?(?P<mon2>[A-Za-zÀ-ÿ]{3,10})\.?,?\s*(?:de\s+)?(?P<y2>(?:19|20)\d{2})(?-u:\b)";
+    let l = months::LETTER_CLASS;
+    let mdy = format!(
+        r"(?-u:\b)(?P<mon1>{l}{{3,13}})\.?\s+(?P<d1>\d{{1,2}})(?:st|nd|rd|th)?\.?,?\s+(?P<y1>(?:19|20)\d{{2}})(?-u:\b)"
+    );
+    let dmy = format!(
+        r"(?-u:\b)(?P<d2>\d{{1,2}})(?:st|nd|rd|th|er|º|\.)?\s*(?:de\s+|of\s+)?(?P<mon2>{l}{{3,13}})\.?,?\s*(?:de\s+)?(?P<y2>(?:19|20)\d{{2}})(?-u:\b)"
+    );
     Regex::new(&format!("(?:{mdy}|{dmy}){TIME}")).expect("valid date pattern")
 });
 
@@ -120,7 +125,7 @@ struct Shape {
     year_first: bool,
     /// …or preceded by one (`/2016`, `.2016`, `-2016`).
     year_last: bool,
-    /// An ASCII letter (every month name starts with one).
+    /// An ASCII letter or a Cyrillic one (lead byte D0 or D1): a month's name may be there.
     latin: bool,
     nian: bool,
     yue: bool,
@@ -132,7 +137,7 @@ impl Shape {
     fn of(text: &str) -> Shape {
         let bytes = text.as_bytes();
         let mut shape = Shape {
-            latin: bytes.iter().any(u8::is_ascii_alphabetic),
+            latin: bytes.iter().any(|b| b.is_ascii_alphabetic() || matches!(b, 0xD0 | 0xD1)),
             nian: text.contains('年'),
             yue: text.contains('月'),
             era: text.contains('民') && (text.contains("民國") || text.contains("民国")),

@@ -1,5 +1,6 @@
 //! Month names of the major European languages, full and abbreviated, as
-//! pages print them: one table, read into a pattern and a lookup.
+//! pages print them (Polish, Russian and Ukrainian in the genitive a date
+//! takes as well): one table, read into a pattern and a lookup.
 
 /// `(name, month)`, lower case. Abbreviations are listed as printed, without
 /// their dot (the pattern allows one).
@@ -120,6 +121,103 @@ const MONTHS: &[(&str, i8)] = &[
     ("mrt", 3),
     ("mei", 5),
     ("augustus", 8),
+    // Polish: the genitive dates print (15 sierpnia 2016), the nominative, the abbreviations
+    ("stycznia", 1),
+    ("styczeń", 1),
+    ("sty", 1),
+    ("lutego", 2),
+    ("luty", 2),
+    ("lut", 2),
+    ("marca", 3),
+    ("marzec", 3),
+    ("kwietnia", 4),
+    ("kwiecień", 4),
+    ("kwi", 4),
+    ("maja", 5),
+    ("maj", 5),
+    ("czerwca", 6),
+    ("czerwiec", 6),
+    ("cze", 6),
+    ("lipca", 7),
+    ("lipiec", 7),
+    ("lip", 7),
+    ("sierpnia", 8),
+    ("sierpień", 8),
+    ("sie", 8),
+    ("września", 9),
+    ("wrzesień", 9),
+    ("wrz", 9),
+    ("października", 10),
+    ("październik", 10),
+    ("paź", 10),
+    ("listopada", 11),
+    ("listopad", 11),
+    ("lis", 11),
+    ("grudnia", 12),
+    ("grudzień", 12),
+    ("gru", 12),
+    // Russian: genitive (15 августа 2016), nominative, abbreviations
+    ("января", 1),
+    ("январь", 1),
+    ("янв", 1),
+    ("февраля", 2),
+    ("февраль", 2),
+    ("фев", 2),
+    ("марта", 3),
+    ("март", 3),
+    ("мар", 3),
+    ("апреля", 4),
+    ("апрель", 4),
+    ("апр", 4),
+    ("мая", 5),
+    ("май", 5),
+    ("июня", 6),
+    ("июнь", 6),
+    ("июн", 6),
+    ("июля", 7),
+    ("июль", 7),
+    ("июл", 7),
+    ("августа", 8),
+    ("август", 8),
+    ("авг", 8),
+    ("сентября", 9),
+    ("сентябрь", 9),
+    ("сен", 9),
+    ("сент", 9),
+    ("октября", 10),
+    ("октябрь", 10),
+    ("окт", 10),
+    ("ноября", 11),
+    ("ноябрь", 11),
+    ("ноя", 11),
+    ("декабря", 12),
+    ("декабрь", 12),
+    ("дек", 12),
+    // Ukrainian: genitive (15 серпня 2016), nominative
+    ("січня", 1),
+    ("січень", 1),
+    ("лютого", 2),
+    ("лютий", 2),
+    ("березня", 3),
+    ("березень", 3),
+    ("квітня", 4),
+    ("квітень", 4),
+    ("травня", 5),
+    ("травень", 5),
+    ("червня", 6),
+    ("червень", 6),
+    ("липня", 7),
+    ("липень", 7),
+    ("серпня", 8),
+    ("серпень", 8),
+    ("вересня", 9),
+    ("вересень", 9),
+    ("жовтня", 10),
+    ("жовтень", 10),
+    ("листопада", 11),
+    ("листопад", 11),
+    ("грудня", 12),
+    ("грудень", 12),
 ];
 
 /// Whether any word of `text` is a month's name: a cheap test before the
@@ -129,8 +227,7 @@ pub(crate) fn any_in(text: &str) -> bool {
         std::sync::LazyLock::new(|| MONTHS.iter().map(|(n, _)| *n).collect());
     let mut word = String::new();
     for c in text.chars().chain(std::iter::once(' ')) {
-        // Month names are written in Latin letters (ASCII and Latin-1's accented ones).
-        if c.is_ascii_alphabetic() || matches!(c, 'À'..='ÿ') {
+        if is_month_letter(c) {
             if word.len() < LONGEST_NAME_BYTES {
                 word.extend(c.to_lowercase());
             }
@@ -144,8 +241,18 @@ pub(crate) fn any_in(text: &str) -> bool {
     false
 }
 
-/// No month's name is longer (`septiembre`, `setembro` in bytes with room to spare).
-const LONGEST_NAME_BYTES: usize = 16;
+/// The letters month names are written in: Latin (ASCII, Latin-1's and
+/// Latin Extended-A's accented ones: `août`, `października`) and Cyrillic.
+/// The date pattern's month class ([`LETTER_CLASS`]) is the same set.
+pub(crate) fn is_month_letter(c: char) -> bool {
+    c.is_ascii_alphabetic() || matches!(c, 'À'..='ÿ' | 'Ā'..='ž' | 'Ѐ'..='ӿ')
+}
+
+/// [`is_month_letter`] as a regex class.
+pub(crate) const LETTER_CLASS: &str = "[A-Za-zÀ-ÿĀ-žЀ-ӿ]";
+
+/// No month's name is longer (`października` is 14 bytes, `листопада` 18).
+const LONGEST_NAME_BYTES: usize = 24;
 
 /// The month a name stands for, in any case.
 pub(crate) fn month(name: &str) -> Option<i8> {
@@ -164,6 +271,16 @@ mod tests {
             assert_eq!(month(&name.to_uppercase()), Some(*m), "{name}");
         }
         assert_eq!(month("Märchen"), None);
+    }
+
+    #[test]
+    fn every_letter_of_every_name_is_a_month_letter() {
+        let class = regex::Regex::new(&format!("^{LETTER_CLASS}+$")).unwrap();
+        for (name, _) in MONTHS {
+            assert!(name.chars().all(is_month_letter), "{name}");
+            assert!(class.is_match(name), "{name}");
+            assert!(name.len() <= LONGEST_NAME_BYTES, "{name}");
+        }
     }
 
     #[test]

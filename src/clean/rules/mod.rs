@@ -483,6 +483,11 @@ mod tests {
             ("Zusatzinformationen:", "sources-box"),
             ("Quellen", "sources-box"),
             ("References", "sources-box"),
+            (
+                "Deprecated: Assigning the return value of new by reference is deprecated in /www/htdocs/w0094d70/wp-includes/cache.php on line 36",
+                "php-error",
+            ),
+            ("Warning: mysql_connect(): Too many connections in /data/www/include/db.php on line 12", "php-error"),
             ("楼盘名称：翠湖御景 参考均价：13800元/㎡", "listing-ad"),
             ("售楼热线：400-810-6688转3021", "listing-ad"),
             ("开盘时间：2024年6月 主力户型：89-128㎡", "listing-ad"),
@@ -530,6 +535,7 @@ mod tests {
             "Kontakt: Jan Koch, Telefon 040 490711",
             "Kontakt",
             "Quellen zufolge hat die Regierung den Plan aufgegeben.",
+            "Warning: the bridge will close in March, the city said in a notice on line 3 of its website.",
             // A notice's own labels and prices sell nothing; a sentence about a listing is news.
             "楼面地价：3000元/平方米",
             "成交价：19608万元",
