@@ -12,7 +12,7 @@ use super::dates::labels::label_of;
 use super::dates::{Found, Reading, url};
 use super::line::{Context, Fate, Line, Stamp, Zone};
 use super::title::Head;
-use crate::model::{DateCandidate, DateLabel, DateOrigin, Published};
+use crate::model::{DateCandidate, DateLabel, DateOrigin, PubDate, Published};
 use crate::text::units;
 use crate::tuning::{
     DATE_FAR_STAMPS, DATE_LINE_MAX_UNITS, DATE_LIST_NEIGHBOURS, DATE_LIST_REACH, DATE_PAGE_STAMPS, DATE_WINDOW_ABOVE,
@@ -83,7 +83,52 @@ fn candidates(lines: &[Line], head: &Head, ctx: &Context, reading: &Reading) -> 
         published.map(move |s| (i, s))
     });
     out.extend(far.take(DATE_FAR_STAMPS).filter_map(|(i, s)| stamped(s, reading, Some(i.abs_diff(anchor)))));
+    order_as_the_markup(&mut out);
     out
+}
+
+/// A printed day and month that read either way (`11/01/2021`) are read the
+/// way the page's machine-written publish date has them, when that is the
+/// other way: the order a page's language suggests is a guess (an Austrian
+/// edition of a US site prints month first), an ISO date in the markup or
+/// the address is not.
+fn order_as_the_markup(out: &mut [Candidate]) {
+    let machine: Vec<jiff::civil::Date> = out
+        .iter()
+        .filter(|c| matches!(c.origin, DateOrigin::Meta | DateOrigin::JsonLd | DateOrigin::Url))
+        .filter(|c| !matches!(c.label, DateLabel::Updated | DateLabel::Other))
+        .filter_map(|c| c.value.date().filter(|&d| either_way(&c.raw, d).is_none()))
+        .collect();
+    if machine.is_empty() {
+        return;
+    }
+    for c in out.iter_mut().filter(|c| c.distance.is_some() && c.utc.is_none()) {
+        let Some(date) = c.value.date().filter(|d| !machine.contains(d)) else { continue };
+        let Some(swapped) = either_way(&c.raw, date) else { continue };
+        if machine.contains(&swapped) {
+            c.value = match c.value {
+                PubDate::DateTime { time, offset, .. } => PubDate::DateTime { date: swapped, time, offset },
+                _ => PubDate::Date(swapped),
+            };
+        }
+    }
+}
+
+/// The other reading of `date` when `raw` prints it as two numbers of at
+/// most 12 before the year, apart by a slash or a hyphen (`11/01/2021`); a
+/// date with dots (`01.11.2021`) is day first wherever it is printed.
+fn either_way(raw: &str, date: jiff::civil::Date) -> Option<jiff::civil::Date> {
+    let head = raw.trim_start().split(|c: char| c.is_whitespace() || c == ',').next()?;
+    if head.contains('.') {
+        return None;
+    }
+    let mut numbers = raw.split(|c: char| !c.is_ascii_digit()).filter(|n| !n.is_empty());
+    let (a, b, y) = (numbers.next()?, numbers.next()?, numbers.next()?);
+    let (a, b): (i8, i8) = (a.parse().ok()?, b.parse().ok()?);
+    let plain = (1..=12).contains(&a) && (1..=12).contains(&b) && a != b && y.len() == 4;
+    let as_read = [(a, b), (b, a)].contains(&(date.month(), date.day()));
+    (plain && as_read && y.parse() == Ok(date.year()))
+        .then(|| jiff::civil::Date::new(date.year(), date.day(), date.month()).ok())?
 }
 
 /// A stamp read into a candidate.
@@ -204,4 +249,30 @@ impl Lines<'_> {
 /// A line that may print a date of its own: short, and not a sentence.
 fn is_date_line(text: &str) -> bool {
     super::dates::formats::could_hold_date(text) && !text.contains('。') && units(text) <= DATE_LINE_MAX_UNITS
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn day(s: &str) -> jiff::civil::Date {
+        s.parse().unwrap()
+    }
+
+    #[test]
+    fn only_two_small_numbers_apart_by_a_slash_or_hyphen_read_either_way() {
+        assert_eq!(either_way("11/01/2021", day("2021-01-11")), Some(day("2021-11-01")));
+        assert_eq!(either_way("11-01-2021, 05:00", day("2021-01-11")), Some(day("2021-11-01")));
+        // Dots are day first everywhere; a day past 12, a day equal to its month,
+        // a year first, or a text that did not give this date cannot be read otherwise.
+        for (raw, read) in [
+            ("01.11.2021", "2021-11-01"),
+            ("13/01/2021", "2021-01-13"),
+            ("05/05/2021", "2021-05-05"),
+            ("2021-01-11", "2021-01-11"),
+            ("11/01/2021", "2021-02-11"),
+        ] {
+            assert_eq!(either_way(raw, day(read)), None, "{raw}");
+        }
+    }
 }
