@@ -144,6 +144,13 @@ pub(crate) const BYLINE_LATIN_MAX_UNITS: usize = 14;
 pub(crate) const BYLINE_LEFTOVER_UNITS: usize = 4;
 /// A dateline (`11月8日上午,…`) opens the first paragraph within this many characters.
 pub(crate) const DATELINE_CHARS: usize = 16;
+/// A news dateline (`Karlsruhe, (12.11.2021).`, `BERLIN, 12. November 2021 –`)
+/// ends within this many characters of the first paragraph…
+pub(crate) const DATELINE_OPENING_CHARS: usize = 60;
+/// …of one of the body's first this many paragraphs (a standfirst may come first)…
+pub(crate) const DATELINE_PARAGRAPHS: usize = 2;
+/// …after a place of at most this many words (`NEW YORK`, `Frankfurt am Main`).
+pub(crate) const DATELINE_PLACE_WORDS: usize = 3;
 
 // ---- choosing the publish date ----------------------------------------------------
 // A candidate's score is its origin's weight plus the weight of each piece of

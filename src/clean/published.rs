@@ -16,7 +16,8 @@ use crate::model::{DateCandidate, DateLabel, DateOrigin, PubDate, Published};
 use crate::text::units;
 use crate::tuning::{
     DATE_FAR_STAMPS, DATE_LINE_MAX_UNITS, DATE_LIST_NEIGHBOURS, DATE_LIST_REACH, DATE_PAGE_STAMPS, DATE_WINDOW_ABOVE,
-    DATE_WINDOW_BELOW_BODY_START, DATE_WINDOW_MAX_BELOW, LABEL_CELL_MAX_UNITS, META_AFTER_BODY, META_BEFORE_HEADLINE,
+    DATE_WINDOW_BELOW_BODY_START, DATE_WINDOW_MAX_BELOW, DATELINE_OPENING_CHARS, DATELINE_PARAGRAPHS,
+    DATELINE_PLACE_WORDS, LABEL_CELL_MAX_UNITS, META_AFTER_BODY, META_BEFORE_HEADLINE,
 };
 
 /// Every candidate, weighed, best first, and the publish date chosen among them.
@@ -67,6 +68,7 @@ fn candidates(lines: &[Line], head: &Head, ctx: &Context, reading: &Reading) -> 
     for i in window.clone().take_while(|&i| i < lines.len()) {
         reader.read(i, &mut out);
     }
+    reader.read_dateline(window.clone(), &mut out);
     // Dated bylines beyond the window, in the article's stretch (a source
     // and date closing the article): far from the headline, weighed as such.
     let body_end = lines.iter().rposition(|l| l.zone == Zone::Body).map_or(0, |i| i + 1);
@@ -186,6 +188,24 @@ impl Lines<'_> {
         out.push(Candidate { value: found.value, raw: found.raw, origin, label, distance, in_list, utc });
     }
 
+    /// The dateline opening one of the article's first paragraphs in `window`
+    /// (`Karlsruhe, (12.11.2021). Traditionell…`, `BERLIN, 12. November 2021
+    /// – Die…`; a standfirst may come before it): the place and day a report
+    /// was filed, read as a byline.
+    fn read_dateline(&self, window: std::ops::Range<usize>, out: &mut Vec<Candidate>) {
+        let opening = window.take_while(|&i| i < self.lines.len()).filter(|&i| {
+            let l = &self.lines[i];
+            l.zone == Zone::Body && matches!(l.fate, Fate::Keep) && Some(i) != self.headline && !is_date_line(&l.text)
+        });
+        let found =
+            opening.take(DATELINE_PARAGRAPHS).find_map(|i| Some((i, dateline(&self.lines[i].text, self.reading)?)));
+        let Some((i, found)) = found else { return };
+        let distance = Some(i.abs_diff(self.anchor));
+        let (value, raw, utc) = (found.value, found.raw, found.utc);
+        let label = DateLabel::Unlabelled;
+        out.push(Candidate { value, raw, origin: DateOrigin::Byline, label, distance, in_list: false, utc });
+    }
+
     /// The date line `i` prints, with the text it was read in: a byline's,
     /// or the first date of a short line that is not a sentence, or a date
     /// split over this line and the next (`2016年03月` + `08日`).
@@ -247,6 +267,23 @@ impl Lines<'_> {
 }
 
 /// A line that may print a date of its own: short, and not a sentence.
+/// A dateline: a place in capitals, a comma, the full date (in brackets or
+/// not), then a dash, a stop, a slash or a colon before the report begins.
+/// A date with no place before it (`3月15日，…`) is the event's, not this.
+fn dateline(text: &str, reading: &Reading) -> Option<Found> {
+    let opening: String = text.chars().take(DATELINE_OPENING_CHARS).collect();
+    let found = reading.find(&opening, false)?;
+    let before = opening.get(..found.start)?.trim_end().trim_end_matches(['(', '（']).trim_end();
+    let after = opening.get(found.start + found.raw.len()..)?.trim_start().trim_start_matches([')', '）']).trim_start();
+    let place = before.strip_suffix([',', '，'])?.trim();
+    let words = place.split_whitespace().count();
+    let is_place = (1..=DATELINE_PLACE_WORDS).contains(&words)
+        && place.chars().next().is_some_and(char::is_uppercase)
+        && place.chars().all(|c| c.is_alphabetic() || matches!(c, ' ' | '-' | '.' | '/'));
+    let opens_report = ['.', '–', '—', '-', '/', ':', '|'].iter().any(|&c| after.starts_with(c));
+    (is_place && opens_report && matches!(found.value, PubDate::Date(_) | PubDate::DateTime { .. })).then_some(found)
+}
+
 fn is_date_line(text: &str) -> bool {
     super::dates::formats::could_hold_date(text) && !text.contains('。') && units(text) <= DATE_LINE_MAX_UNITS
 }
@@ -257,6 +294,28 @@ mod tests {
 
     fn day(s: &str) -> jiff::civil::Date {
         s.parse().unwrap()
+    }
+
+    #[test]
+    fn a_dateline_is_a_place_a_comma_the_full_date_and_a_break() {
+        let reading = Reading::for_page(None, Some("de"), || crate::clean::dates::zone::Script::Other, None);
+        let read = |t: &str| dateline(t, &reading).map(|f| f.value.to_string());
+        for (text, want) in [
+            ("Karlsruhe, (12.11.2021). Traditionell gedenken evangelische Christen", "2021-11-12"),
+            ("Wien, 14. Dezember 2021 – Aufgrund der steigenden Technologisierung", "2021-12-14"),
+            ("NEW YORK, March 8, 2016 /PRNewswire/ -- The company announced", "2016-03-08"),
+        ] {
+            assert_eq!(read(text).as_deref(), Some(want), "{text}");
+        }
+        for text in [
+            "Am 12.11.2021 gedenken evangelische Christen der Verstorbenen.",
+            "In London, 12 March 2020 was the day the schools closed.",
+            "12.11.2021 – Traditionell gedenken evangelische Christen",
+            "Der Rat der Stadt, 12.11.2021 – so steht es im Protokoll.",
+            "3月15日，市计划生育协会召开年度基层协会工作会议。",
+        ] {
+            assert_eq!(read(text), None, "{text}");
+        }
     }
 
     #[test]
