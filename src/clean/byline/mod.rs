@@ -79,6 +79,11 @@ pub(crate) struct Byline {
 /// Dates are read with the page's `reading`: relative dates (`昨天 14:30`)
 /// only against its reference time, when it is known.
 pub(crate) fn parse(line: &str, reading: &Reading) -> Option<Byline> {
+    // A line too long for either reader below is turned away before the
+    // scan for Chinese reads the whole of it (most such lines are paragraphs).
+    if line.len() > BYLINE_MAX_UNITS * 4 && line.len() > ENGLISH_BYLINE_MAX_BYTES {
+        return None;
+    }
     // English bylines have labels of their own and no colon.
     // Short lines only (the length is free), then no Chinese: body paragraphs skip both scans.
     let cjk = line.chars().any(crate::text::is_cjk);
