@@ -96,6 +96,10 @@ pub(crate) const HEADLINE_WEIGHT: i64 = -8;
 pub(crate) const TEXT_END_WEIGHT: i64 = -1;
 /// What a line removed by a rule weighs.
 pub(crate) const NOISE_WEIGHT: i64 = -6;
+/// A data line (`成人票原价：260元`) has a label of at most this many characters…
+pub(crate) const LABEL_FIGURE_LABEL_CHARS: usize = 10;
+/// …and a figure within this many characters of its value.
+pub(crate) const LABEL_FIGURE_VALUE_CHARS: usize = 4;
 
 // ---- the headline --------------------------------------------------------------
 

@@ -4,7 +4,8 @@
 use super::line::{Fate, Line, Zone};
 use crate::text::{is_cjk, is_headline_like, is_prose, measure, units};
 use crate::tuning::{
-    FIRST_PARAGRAPH_WINDOW, HEADLINE_WEIGHT, LONG_LINE_UNITS, NOISE_WEIGHT, PARAGRAPH_UNITS, TEXT_END_WEIGHT,
+    FIRST_PARAGRAPH_WINDOW, HEADLINE_WEIGHT, LABEL_FIGURE_LABEL_CHARS, LABEL_FIGURE_VALUE_CHARS, LONG_LINE_UNITS,
+    NOISE_WEIGHT, PARAGRAPH_UNITS, TEXT_END_WEIGHT,
 };
 
 /// Marks the article's lines as the body: a maximum-sum run where prose
@@ -82,11 +83,22 @@ fn weight(l: &Line) -> i64 {
     match &l.fate {
         Fate::Keep if is_paragraph(&l.text) => u,
         Fate::Keep if u >= LONG_LINE_UNITS as i64 => u / 2,
+        // A label and its figure (`成人票原价：260元`) is a notice's data, not a teaser's headline.
+        Fate::Keep if is_label_figure(&l.text) => 0,
         Fate::Keep if is_headline_like(&l.text) => HEADLINE_WEIGHT,
         Fate::Keep => 0,
         fate if fate.ends_text() => TEXT_END_WEIGHT,
         _ => NOISE_WEIGHT,
     }
+}
+
+/// A short label, a colon and a value holding a figure: `游客咨询电话：58792888`.
+fn is_label_figure(text: &str) -> bool {
+    let Some((label, value)) = text.split_once(['：', ':']) else { return false };
+    let label_chars = label.trim().chars().count();
+    (1..=LABEL_FIGURE_LABEL_CHARS).contains(&label_chars)
+        && !label.contains(['。', '，', '！', '？'])
+        && value.trim_start().chars().take(LABEL_FIGURE_VALUE_CHARS).any(|c| c.is_ascii_digit())
 }
 
 /// A paragraph of running text, not a headline that happens to end in ？ or ！.
@@ -162,6 +174,25 @@ mod tests {
         let mut lines = vec![keep(PROSE), keep(PROSE), keep(PROSE), keep("会议召开"), keep("2025-02-20"), keep(PROSE)];
         assign(&mut lines, &[3]);
         assert_eq!(zones(&lines), "BBBBBx");
+    }
+
+    #[test]
+    fn a_notice_s_items_of_labels_and_figures_stay_in_the_body() {
+        // Each item: its name, its prices and number, a note (a long line, not a sentence).
+        let note = "备注：仅限成人套票实行半价优惠，其余单票型均不参加本次半价优惠活动";
+        let mut lines = vec![keep("首页"), keep(PROSE)];
+        for item in ["5、上海欢乐谷", "6、上海海昌海洋公园", "7、上海海洋水族馆"] {
+            let figures = ["成人票原价：260元", "老人票原价：130元", "游客咨询电话：58792888"];
+            lines.push(keep(item));
+            lines.extend(figures.map(keep));
+            lines.push(keep(note));
+        }
+        lines.extend([keep("热门文章标题一"), keep("热门文章标题二")]);
+        assign(&mut lines, &[]);
+        assert_eq!(zones(&lines), format!("B{}AA", "x".repeat(lines.len() - 3)));
+        // A headline with a colon is still a headline: `市长：…` holds no figure.
+        assert!(!is_label_figure("市长：全力推进城市更新"));
+        assert!(is_label_figure("游客咨询电话：58792888"));
     }
 
     #[test]

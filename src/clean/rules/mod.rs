@@ -488,6 +488,8 @@ mod tests {
                 "php-error",
             ),
             ("Warning: mysql_connect(): Too many connections in /data/www/include/db.php on line 12", "php-error"),
+            ("你可能還想看", "related-you"),
+            ("您可能感兴趣的文章：", "related-you"),
             ("楼盘名称：翠湖御景 参考均价：13800元/㎡", "listing-ad"),
             ("售楼热线：400-810-6688转3021", "listing-ad"),
             ("开盘时间：2024年6月 主力户型：89-128㎡", "listing-ad"),
@@ -536,6 +538,7 @@ mod tests {
             "Kontakt",
             "Quellen zufolge hat die Regierung den Plan aufgegeben.",
             "Warning: the bridge will close in March, the city said in a notice on line 3 of its website.",
+            "你可能还想看看这份报告的全文，它会告诉你更多。",
             // A notice's own labels and prices sell nothing; a sentence about a listing is news.
             "楼面地价：3000元/平方米",
             "成交价：19608万元",
