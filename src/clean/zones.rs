@@ -84,7 +84,7 @@ fn weight(l: &Line) -> i64 {
         Fate::Keep if is_paragraph(&l.text) => u,
         Fate::Keep if u >= LONG_LINE_UNITS as i64 => u / 2,
         // A label and its figure (`成人票原价：260元`) is a notice's data, not a teaser's headline.
-        Fate::Keep if is_label_figure(&l.text) => 0,
+        Fate::Keep if is_label_figure(&l.text) || is_code(&l.text) => 0,
         Fate::Keep if is_headline_like(&l.text) => HEADLINE_WEIGHT,
         Fate::Keep => 0,
         fate if fate.ends_text() => TEXT_END_WEIGHT,
@@ -99,6 +99,16 @@ fn is_label_figure(text: &str) -> bool {
     (1..=LABEL_FIGURE_LABEL_CHARS).contains(&label_chars)
         && !label.contains(['。', '，', '！', '？'])
         && value.trim_start().chars().take(LABEL_FIGURE_VALUE_CHARS).any(|c| c.is_ascii_digit())
+}
+
+/// A line of program code in a Chinese post (`import json`, `data = client.lpop('test')`):
+/// Latin text with a statement's punctuation or keyword, which a headline or a menu never has.
+fn is_code(text: &str) -> bool {
+    let t = text.trim();
+    let keyword = ["import ", "from ", "def ", "return", "class ", "print(", "if ", "for ", "while ", "try:"];
+    !t.chars().any(is_cjk)
+        && t.chars().any(|c| c.is_ascii_alphabetic())
+        && (t.contains(['=', '(', '{', '}', ';']) || t.ends_with(':') || keyword.iter().any(|k| t.starts_with(k)))
 }
 
 /// A paragraph of running text, not a headline that happens to end in ？ or ！.
@@ -193,6 +203,23 @@ mod tests {
         // A headline with a colon is still a headline: `市长：…` holds no figure.
         assert!(!is_label_figure("市长：全力推进城市更新"));
         assert!(is_label_figure("游客咨询电话：58792888"));
+    }
+
+    #[test]
+    fn code_in_a_post_stays_in_the_body() {
+        let code = ["import json", "client = redis.Redis()", "def parse():", "data = client.lpop('test')", "return"];
+        let mut lines = vec![keep("首页"), keep(PROSE)];
+        for _ in 0..2 {
+            lines.extend(code.map(keep));
+            lines.push(keep(PROSE));
+        }
+        lines.extend([keep("热门文章标题一"), keep("热门文章标题二")]);
+        assign(&mut lines, &[]);
+        assert_eq!(zones(&lines), format!("B{}AA", "x".repeat(lines.len() - 3)));
+        // Menus and headlines are not code.
+        for line in ["首页 | 新闻 | 关于", "Home", "About us", "市长：全力推进城市更新"] {
+            assert!(!is_code(line), "{line}");
+        }
     }
 
     #[test]
