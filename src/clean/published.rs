@@ -266,7 +266,6 @@ impl Lines<'_> {
     }
 }
 
-/// A line that may print a date of its own: short, and not a sentence.
 /// A dateline: a place in capitals, a comma, the full date (in brackets or
 /// not), then a dash, a stop, a slash or a colon before the report begins.
 /// A date with no place before it (`3月15日，…`) is the event's, not this.
@@ -284,6 +283,7 @@ fn dateline(text: &str, reading: &Reading) -> Option<Found> {
     (is_place && opens_report && matches!(found.value, PubDate::Date(_) | PubDate::DateTime { .. })).then_some(found)
 }
 
+/// A line that may print a date of its own: short, and not a sentence.
 fn is_date_line(text: &str) -> bool {
     super::dates::formats::could_hold_date(text) && !text.contains('。') && units(text) <= DATE_LINE_MAX_UNITS
 }

@@ -83,7 +83,8 @@ fn weight(l: &Line) -> i64 {
     match &l.fate {
         Fate::Keep if is_paragraph(&l.text) => u,
         Fate::Keep if u >= LONG_LINE_UNITS as i64 => u / 2,
-        // A label and its figure (`成人票原价：260元`) is a notice's data, not a teaser's headline.
+        // A label and its figure (`成人票原价：260元`) is a notice's data, and a line of
+        // code a post's: short, but not a teaser's headline.
         Fate::Keep if is_label_figure(&l.text) || is_code(&l.text) => 0,
         Fate::Keep if is_headline_like(&l.text) => HEADLINE_WEIGHT,
         Fate::Keep => 0,

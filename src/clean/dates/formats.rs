@@ -126,7 +126,7 @@ struct Shape {
     /// …or preceded by one (`/2016`, `.2016`, `-2016`).
     year_last: bool,
     /// An ASCII letter or a Cyrillic one (lead byte D0 or D1): a month's name may be there.
-    latin: bool,
+    letters: bool,
     nian: bool,
     yue: bool,
     /// 民國 or 民国.
@@ -137,7 +137,7 @@ impl Shape {
     fn of(text: &str) -> Shape {
         let bytes = text.as_bytes();
         let mut shape = Shape {
-            latin: bytes.iter().any(|b| b.is_ascii_alphabetic() || matches!(b, 0xD0 | 0xD1)),
+            letters: bytes.iter().any(|b| b.is_ascii_alphabetic() || matches!(b, 0xD0 | 0xD1)),
             nian: text.contains('年'),
             yue: text.contains('月'),
             era: text.contains('民') && (text.contains("民國") || text.contains("民国")),
@@ -185,7 +185,7 @@ impl Reading {
         let readers: [(bool, &dyn Fn() -> Option<Found>); 7] = [
             (shape.year_first, &|| first(&YMD, text, |c| self.full(c, ymd(c, "y", "m", "d")?))),
             (shape.year_last, &|| first(&NUMERIC, text, |c| self.full(c, self.numeric(c)?))),
-            (shape.year && shape.latin && months::any_in(text), &|| first(&NAMED, text, |c| self.full(c, named(c)?))),
+            (shape.year && shape.letters && months::any_in(text), &|| first(&NAMED, text, |c| self.full(c, named(c)?))),
             (shape.year && shape.yue, &|| first(&HAN_MONTH, text, |c| self.full(c, han_month(c)?))),
             (shape.nian, &|| first(&HANZI, text, |c| hanzi(c).map(|d| (PubDate::Date(d), None)))),
             (self.roc || shape.era, &|| first(&ROC, text, |c| self.roc(c).map(|d| (PubDate::Date(d), None)))),
